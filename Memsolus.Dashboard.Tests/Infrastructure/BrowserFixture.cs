@@ -1,0 +1,68 @@
+using Microsoft.Playwright;
+
+namespace Memsolus.Dashboard.Tests.Infrastructure;
+
+// One app served by Kestrel on 127.0.0.1 and one headless Chromium for all browser tests; each
+// test opens its own browser context (cookies, storage) and registers its own account.
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private const string ChromiumVariable = "MEMSOLUS_CHROMIUM";
+    private IPlaywright? playwright;
+
+    public MemsolusAppFactory App { get; } = new();
+
+    public Uri BaseAddress { get; private set; } = default!;
+
+    public IBrowser Browser { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        var chromium = Environment.GetEnvironmentVariable(ChromiumVariable) is { Length: > 0 } configured
+            ? configured
+            : "/usr/bin/chromium";
+        if (!File.Exists(chromium))
+        {
+            // A browser test must never pass silently because there is no browser.
+            throw new InvalidOperationException(
+                $"Browser tests need Chromium at {chromium}. Install it with `sudo apt-get install -y chromium` " +
+                $"(Debian/Ubuntu), or set {ChromiumVariable} to the path of a Chromium or Chrome binary.");
+        }
+
+        BaseAddress = App.StartKestrel();
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString() });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+        await App.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser";
+}

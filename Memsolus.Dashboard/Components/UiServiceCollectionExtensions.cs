@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using MudBlazor.Services;
+
+namespace Memsolus.Dashboard.Components;
+
+internal static partial class UiServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddDashboardUi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents()
+            .AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        return builder;
+    }
+
+    public static WebApplication UseDashboardPipeline(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseMigrationsEndPoint();
+        }
+        else
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+        AnnounceAddresses(app);
+        return app;
+    }
+
+    public static WebApplication MapDashboardUi(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode();
+
+        // Endpoints the Identity /Account components post to (sign-out, passkeys, external logins).
+        app.MapAdditionalIdentityEndpoints();
+        return app;
+    }
+
+    // `dotnet run` should end with the address to open, in words a newcomer can act on.
+    private static void AnnounceAddresses(WebApplication app)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+            if (addresses is { Count: > 0 })
+            {
+                LogOpen(app.Logger, string.Join(" or ", addresses));
+            }
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Memsolus dashboard is running: open {Addresses} in your browser")]
+    private static partial void LogOpen(ILogger logger, string addresses);
+}
