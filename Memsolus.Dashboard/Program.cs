@@ -1,4 +1,5 @@
 using Memsolus.Dashboard.Account;
+using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Components;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Health;
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddData();
 builder.AddAccounts();
+builder.AddApiKeys();
 builder.AddHealth();
 builder.AddDashboardUi();
 

@@ -1,15 +1,58 @@
+using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.Audit;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Memsolus.Dashboard.Data;
 
 public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options) : IdentityDbContext<ApplicationUser>(options)
 {
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
 
         // Each feature keeps its entity configuration beside the entity, in its own folder.
         builder.ApplyConfigurationsFromAssembly(typeof(ApplicationDbContext).Assembly);
+
+        // SQLite has no date type, and EF cannot compare or sort a DateTimeOffset stored as text
+        // there; as a 64-bit number it can (timestamps are always UTC here). Identity's own
+        // tables keep the template's schema.
+        if (Database.IsSqlite())
+        {
+            var converter = new DateTimeOffsetToBinaryConverter();
+            var ours = builder.Model.GetEntityTypes().Where(e => e.ClrType.Assembly == typeof(ApplicationDbContext).Assembly && e.ClrType != typeof(ApplicationUser));
+            foreach (var property in ours.SelectMany(e => e.GetProperties()))
+            {
+                if (property.ClrType == typeof(DateTimeOffset) || property.ClrType == typeof(DateTimeOffset?))
+                {
+                    property.SetValueConverter(converter);
+                }
+            }
+        }
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RefuseAuditRewrites();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RefuseAuditRewrites();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    private void RefuseAuditRewrites()
+    {
+        if (ChangeTracker.Entries<AuditEvent>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+        {
+            throw new InvalidOperationException("The audit log is append-only: audit events cannot be changed or deleted.");
+        }
     }
 }

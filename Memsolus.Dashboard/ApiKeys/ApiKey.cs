@@ -1,0 +1,65 @@
+using Memsolus.Dashboard.Data;
+
+namespace Memsolus.Dashboard.ApiKeys;
+
+public enum ApiKeyExpiration
+{
+    Never,
+    Days30,
+    Days90,
+    OneYear,
+    Date,
+}
+
+// A key as stored: its SHA-256 and display form, never the key itself.
+public sealed class ApiKey
+{
+    public Guid Id { get; set; }
+
+    public required string OwnerId { get; set; }
+
+    public ApplicationUser? Owner { get; set; }
+
+    public required string Name { get; set; }
+
+    // Upper-cased name, for the case-insensitive uniqueness check among the owner's active keys.
+    public required string NormalizedName { get; set; }
+
+    public ApiKeyEnvironment Environment { get; set; }
+
+    public List<string> Permissions { get; set; } = [];
+
+    public required byte[] SecretHash { get; set; }
+
+    public required string DisplayKey { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public required string CreatedBy { get; set; }
+
+    public ApiKeyExpiration Expiration { get; set; }
+
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public DateTimeOffset? LastUsedAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    public string? RevokedBy { get; set; }
+
+    public string? RevocationReason { get; set; }
+
+    public Guid? RotatedFromId { get; set; }
+
+    public Guid? RotatedToId { get; set; }
+
+    // Changes on every update, so two concurrent edits of one key cannot both win.
+    public Guid Version { get; set; }
+
+    public static string Normalize(string name) => name.ToUpperInvariant();
+
+    // Active: may be used, counts towards the limit and owns its name. A rotated key still works
+    // until its grace period ends, but its name and its place belong to its successor.
+    public bool IsActiveAt(DateTimeOffset now) =>
+        RevokedAt is null && RotatedToId is null && (ExpiresAt is null || ExpiresAt > now);
+}

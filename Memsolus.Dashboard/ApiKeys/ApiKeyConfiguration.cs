@@ -1,0 +1,34 @@
+using Memsolus.Dashboard.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Memsolus.Dashboard.ApiKeys;
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> builder)
+    {
+        builder.ToTable("ApiKeys");
+        builder.HasKey(k => k.Id);
+
+        builder.Property(k => k.OwnerId).IsRequired();
+        builder.HasOne(k => k.Owner).WithMany().HasForeignKey(k => k.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(k => k.OwnerId);
+
+        builder.Property(k => k.Name).HasMaxLength(ApiKeyRules.MaxNameLength).IsRequired();
+        builder.Property(k => k.NormalizedName).HasMaxLength(ApiKeyRules.MaxNameLength).IsRequired();
+        builder.Property(k => k.Environment).HasConversion<string>().HasMaxLength(8);
+        builder.Property(k => k.Expiration).HasConversion<string>().HasMaxLength(16);
+        builder.Property(k => k.Permissions).IsRequired();
+
+        builder.Property(k => k.SecretHash).HasMaxLength(32).IsRequired();
+        builder.HasIndex(k => k.SecretHash).IsUnique();
+        builder.Property(k => k.DisplayKey).HasMaxLength(32).IsRequired();
+
+        builder.Property(k => k.CreatedBy).HasMaxLength(450).IsRequired();
+        builder.Property(k => k.RevokedBy).HasMaxLength(450);
+        builder.Property(k => k.RevocationReason).HasMaxLength(ApiKeyRules.MaxReasonLength);
+
+        builder.Property(k => k.Version).IsConcurrencyToken();
+    }
+}

@@ -1,0 +1,7 @@
+namespace Memsolus.Dashboard.ApiKeys;
+
+public enum ApiKeyEnvironment
+{
+    Live,
+    Test,
+}

@@ -1,0 +1,119 @@
+namespace Memsolus.Dashboard.ApiKeys;
+
+// Input rules for keys, shared by the service (which enforces them) and the dialogs (which
+// explain them before the user clicks).
+public static class ApiKeyRules
+{
+    public const int MaxNameLength = 100;
+    public const int MaxReasonLength = 500;
+    public static readonly TimeSpan MaxChosenExpiry = TimeSpan.FromDays(3 * 365);
+
+    public static string? ValidateName(string? name)
+    {
+        var trimmed = name?.Trim() ?? "";
+        if (trimmed.Length == 0)
+        {
+            return "Enter a name, for example production-agent or crm-integration.";
+        }
+
+        if (trimmed.Length > MaxNameLength)
+        {
+            return $"Use at most {MaxNameLength} characters.";
+        }
+
+        if (trimmed.Any(char.IsControl))
+        {
+            return "The name cannot contain control characters.";
+        }
+
+        return null;
+    }
+
+    public static string? ValidatePermissions(IReadOnlyCollection<string>? permissions)
+    {
+        if (permissions is null || permissions.Count == 0)
+        {
+            return "Select at least one permission.";
+        }
+
+        var unknown = permissions.FirstOrDefault(p => !Permissions.IsKnown(p));
+        return unknown is null ? null : $"Unknown permission '{unknown}'.";
+    }
+
+    // The last moment a key made now with this policy works; null for never.
+    public static DateTimeOffset? ExpiresAt(ApiKeyExpiration expiration, DateOnly? chosenDate, DateTimeOffset now) => expiration switch
+    {
+        ApiKeyExpiration.Never => null,
+        ApiKeyExpiration.Days30 => now.AddDays(30),
+        ApiKeyExpiration.Days90 => now.AddDays(90),
+        ApiKeyExpiration.OneYear => now.AddYears(1),
+        // A chosen date means "valid through that day" (UTC): it stops at the next midnight.
+        ApiKeyExpiration.Date when chosenDate is { } date => new DateTimeOffset(date.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+        _ => throw new ArgumentOutOfRangeException(nameof(expiration)),
+    };
+
+    public static string? ValidateExpiration(ApiKeyExpiration expiration, DateOnly? chosenDate, DateTimeOffset now)
+    {
+        if (!Enum.IsDefined(expiration))
+        {
+            return "Choose when the key expires.";
+        }
+
+        if (expiration != ApiKeyExpiration.Date)
+        {
+            return null;
+        }
+
+        if (chosenDate is not { } date)
+        {
+            return "Choose the date the key expires.";
+        }
+
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (date < today)
+        {
+            return "Choose a date that is not in the past.";
+        }
+
+        return date > today.AddDays((int)MaxChosenExpiry.TotalDays)
+            ? "Choose a date within the next three years, or Never."
+            : null;
+    }
+
+    public static TimeSpan GracePeriod(RotationGrace grace) => grace switch
+    {
+        RotationGrace.Immediately => TimeSpan.Zero,
+        RotationGrace.OneHour => TimeSpan.FromHours(1),
+        RotationGrace.OneDay => TimeSpan.FromHours(24),
+        RotationGrace.SevenDays => TimeSpan.FromDays(7),
+        _ => throw new ArgumentOutOfRangeException(nameof(grace)),
+    };
+
+    public static ApiKeyStatus StatusAt(ApiKey key, DateTimeOffset now, TimeSpan expiresSoonWindow)
+    {
+        if (key.RevokedAt is not null)
+        {
+            return ApiKeyStatus.Revoked;
+        }
+
+        if (key.RotatedToId is not null)
+        {
+            return ApiKeyStatus.Rotated;
+        }
+
+        if (key.ExpiresAt is { } expires)
+        {
+            if (expires <= now)
+            {
+                return ApiKeyStatus.Expired;
+            }
+
+            if (expires - now <= expiresSoonWindow)
+            {
+                return ApiKeyStatus.ExpiresSoon;
+            }
+        }
+
+        return ApiKeyStatus.Active;
+    }
+}
