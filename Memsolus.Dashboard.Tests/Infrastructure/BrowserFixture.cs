@@ -44,7 +44,12 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task<IPage> NewPageAsync()
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString() });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress.ToString(),
+            // The secret dialog's Copy button writes to the clipboard; tests read it back.
+            Permissions = ["clipboard-read", "clipboard-write"],
+        });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
     }

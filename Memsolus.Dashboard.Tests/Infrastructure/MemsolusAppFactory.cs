@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Memsolus.Dashboard.Tests.Infrastructure;
 
@@ -49,6 +50,8 @@ public class MemsolusAppFactory : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
+    public LogSink Logs { get; } = new();
+
     public static string NewDatabasePath() =>
         Path.Combine(Path.GetTempPath(), $"memsolus-tests-{Guid.NewGuid():N}.db");
 
@@ -65,6 +68,11 @@ public class MemsolusAppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+        builder.ConfigureLogging(logging =>
+        {
+            logging.AddProvider(Logs);
+            logging.AddFilter<LogSink>(category: null, LogLevel.Trace);
+        });
     }
 
     public override async ValueTask DisposeAsync()

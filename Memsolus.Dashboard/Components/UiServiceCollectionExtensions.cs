@@ -10,7 +10,14 @@ internal static partial class UiServiceCollectionExtensions
     {
         builder.Services.AddRazorComponents()
             .AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        builder.Services.AddMudServices(options =>
+        {
+            // Fully opaque and without fades: a half-transparent snackbar fails text contrast (WCAG AA).
+            options.SnackbarConfiguration.MaximumOpacity = 100;
+            options.SnackbarConfiguration.ShowTransitionDuration = 0;
+            options.SnackbarConfiguration.HideTransitionDuration = 0;
+            options.SnackbarConfiguration.VisibleStateDuration = 5000;
+        });
         return builder;
     }
 

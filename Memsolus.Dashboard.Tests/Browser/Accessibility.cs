@@ -1,0 +1,18 @@
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Memsolus.Dashboard.Tests.Browser;
+
+internal static class Accessibility
+{
+    // axe-core over what is on screen now; serious and critical findings fail the test, named.
+    public static async Task AssertNoSeriousViolationsAsync(IPage page, string where)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join("; ", v.Nodes.Select(n => $"{n.Target}"))}")
+            .ToList();
+        Assert.True(serious.Count == 0, $"Accessibility violations on {where}:\n{string.Join("\n", serious)}");
+    }
+}
