@@ -1,6 +1,9 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Memsolus.Dashboard.Tests.Browser;
@@ -12,7 +15,7 @@ public sealed partial class ApiKeysBrowserTests(BrowserFixture browser)
     public async Task Owner_creates_copies_once_edits_rotates_and_revokes_a_key()
     {
         var page = await browser.NewPageAsync();
-        await BrowserSession.RegisterAsync(page, "keys");
+        var email = await BrowserSession.RegisterAsync(page, "keys");
         var newKey = await BrowserSession.OpenApiKeysAsync(page);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "API Keys", Level = 1 })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("empty-state")).ToBeVisibleAsync();
@@ -100,6 +103,19 @@ public sealed partial class ApiKeysBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = newDisplay })).ToContainTextAsync("Revoked");
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = newDisplay })).ToContainTextAsync("integration retired");
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = display })).ToContainTextAsync("Rotated");
+
+        // Every change left an audit event naming who did it and from where.
+        await using (var db = await browser.App.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
+        {
+            var events = await db.AuditEvents.Where(e => e.ActorName == email).OrderBy(e => e.Id).ToListAsync();
+            Assert.Equal(["key.created", "key.updated", "key.rotated", "key.revoked"], events.Select(e => e.EventType));
+            Assert.All(events, e =>
+            {
+                Assert.Equal("127.0.0.1", e.ClientIp);
+                Assert.Contains("Chrome", e.UserAgent, StringComparison.Ordinal);
+            });
+            Assert.Contains("integration retired", events[^1].Details, StringComparison.Ordinal);
+        }
 
         // Neither key was stored or logged anywhere.
         foreach (var key in new[] { secret, rotated })

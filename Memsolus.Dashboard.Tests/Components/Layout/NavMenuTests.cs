@@ -7,13 +7,14 @@ namespace Memsolus.Dashboard.Tests.Components.Layout;
 public sealed class NavMenuTests : BunitTestContext
 {
     [Fact]
-    public void Navigation_leads_to_the_dashboard_and_the_settings()
+    public void Navigation_leads_to_the_dashboard_and_settings_then_api_keys()
     {
         var menu = Context.Render<NavMenu>();
 
         var links = menu.FindAll("a").ToDictionary(a => a.TextContent.Trim(), a => a.GetAttribute("href"));
         Assert.Equal("", links["Dashboard"]);
         Assert.Equal("Account/Manage", links["Account"]);
+        Assert.Equal("settings/api-keys", links["API Keys"]);
         Assert.Contains("Settings", menu.Markup);
     }
 }
