@@ -232,6 +232,14 @@ public sealed partial class ApiKeyFormatTests
     }
 
     [Fact]
+    public void Hashing_a_long_paste_does_not_throw()
+    {
+        var pasted = new string('é', 200) + ApiKeyFormat.Generate(ApiKeyEnvironment.Live).Secret;
+
+        Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes(pasted)), ApiKeyFormat.Hash(pasted));
+    }
+
+    [Fact]
     public void Keys_that_differ_in_one_character_have_unrelated_hashes()
     {
         var secret = ApiKeyFormat.Generate(ApiKeyEnvironment.Live).Secret;

@@ -69,6 +69,12 @@ public static class ApiKeyFormat
 
     public static byte[] Hash(string key)
     {
+        // Keys are 51 ASCII characters; anything longer (a stray paste) takes the slow path.
+        if (key.Length > Length)
+        {
+            return SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        }
+
         Span<byte> utf8 = stackalloc byte[Length * 3];
         var written = Encoding.UTF8.GetBytes(key, utf8);
         return SHA256.HashData(utf8[..written]);
