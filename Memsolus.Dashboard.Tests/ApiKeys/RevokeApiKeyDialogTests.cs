@@ -1,0 +1,62 @@
+using Bunit;
+using Memsolus.Dashboard.ApiKeys;
+using MudBlazor;
+
+namespace Memsolus.Dashboard.Tests.ApiKeys;
+
+public sealed class RevokeApiKeyDialogTests : ApiKeyComponentTestBase
+{
+    [Fact]
+    public async Task The_dialog_names_the_key_and_its_display_form_and_says_it_stops_working()
+    {
+        var key = await CreateKeyAsync("production-agent", environment: ApiKeyEnvironment.Test);
+        var provider = RenderDialogProvider();
+
+        await ShowRevokeDialogAsync(provider, key.Key);
+
+        Assert.Equal("Revoke production-agent?", Text(provider.Find(".mud-dialog-title")));
+        var content = Text(provider.Find(".mud-dialog-content"));
+        Assert.Contains($"{key.Key.DisplayKey} (test) stops working immediately", content, StringComparison.Ordinal);
+        Assert.Contains("This cannot be undone", content, StringComparison.Ordinal);
+        Assert.False(IsDisabled(Button(provider, "Revoke")));
+    }
+
+    [Fact]
+    public async Task Revoke_revokes_the_key_with_the_reason_given()
+    {
+        var key = await CreateKeyAsync("production-agent");
+        var provider = RenderDialogProvider();
+        var dialog = await ShowRevokeDialogAsync(provider, key.Key);
+
+        Field(provider, "Reason (optional)").Change("leaked in a chat message");
+        Button(provider, "Revoke").Click();
+
+        Assert.False((await ClosedAsync(provider, dialog)).Canceled);
+        var revoked = await KeyAsync(key.Key.Id);
+        Assert.Equal(ApiKeyStatus.Revoked, revoked.Status);
+        Assert.Equal("leaked in a chat message", revoked.RevocationReason);
+        Assert.False(revoked.StillWorks);
+    }
+
+    [Fact]
+    public async Task Cancel_leaves_the_key_working()
+    {
+        var key = await CreateKeyAsync("production-agent");
+        var provider = RenderDialogProvider();
+        var dialog = await ShowRevokeDialogAsync(provider, key.Key);
+
+        Button(provider, "Cancel").Click();
+
+        Assert.True((await ClosedAsync(provider, dialog)).Canceled);
+        var untouched = await KeyAsync(key.Key.Id);
+        Assert.Equal(ApiKeyStatus.Active, untouched.Status);
+        Assert.True(untouched.StillWorks);
+    }
+
+    private Task<IDialogReference> ShowRevokeDialogAsync(IRenderedComponent<MudDialogProvider> provider, ApiKeySummary key) =>
+        ShowAsync(provider, $"Revoke {key.Name}", new DialogParameters<RevokeApiKeyDialog>
+        {
+            { d => d.Owner, Owner },
+            { d => d.Key, key },
+        });
+}
