@@ -135,7 +135,7 @@ public sealed class ApiKeysPageTests : ApiKeyComponentTestBase
         var page = RenderPage();
 
         Assert.Equal(["in-use"], Rows(page).Select(r => r.Name));
-        Assert.Contains("1 active key, 2 revoked or expired hidden", page.FindAll("p").Select(Text));
+        Assert.Contains("1 active key, 2 inactive hidden", page.FindAll("p").Select(Text));
         Assert.False(IsChecked(Switch(page, "Show revoked")));
 
         Switch(page, "Show revoked").Change(true);

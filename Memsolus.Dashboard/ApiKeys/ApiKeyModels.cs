@@ -38,6 +38,7 @@ public sealed record ApiKeySummary(
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? LastUsedAt,
     DateTimeOffset? RevokedAt,
+    string? RevokedBy,
     string? RevocationReason,
     Guid? RotatedFromId,
     Guid? RotatedToId,

@@ -61,7 +61,7 @@ public sealed partial class ApiKeyService(
         {
             return ApiKeyResult<CreatedApiKey>.Fail(new(
                 ApiKeyErrorKind.LimitReached,
-                $"You have reached the limit of {options.Value.MaxActivePerAccount} active keys. Revoke a key you no longer use first.",
+                $"You have reached the limit of {options.Value.MaxActivePerAccount} active {(options.Value.MaxActivePerAccount == 1 ? "key" : "keys")}. Revoke a key you no longer use first.",
                 "Name"));
         }
 
@@ -276,6 +276,7 @@ public sealed partial class ApiKeyService(
         key.ExpiresAt,
         key.LastUsedAt,
         key.RevokedAt,
+        key.RevokedBy,
         key.RevocationReason,
         key.RotatedFromId,
         key.RotatedToId,
