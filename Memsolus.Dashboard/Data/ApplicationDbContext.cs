@@ -1,5 +1,7 @@
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
+using Memsolus.Dashboard.Knowledge;
+using Memsolus.Dashboard.Memories;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -12,6 +14,10 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    public DbSet<Memory> Memories => Set<Memory>();
+
+    public DbSet<KnowledgeEntry> KnowledgeEntries => Set<KnowledgeEntry>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -20,11 +26,11 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
         builder.ApplyConfigurationsFromAssembly(typeof(ApplicationDbContext).Assembly);
 
         // SQLite has no date type, and EF cannot compare or sort a DateTimeOffset stored as text
-        // there; as a 64-bit number it can (timestamps are always UTC here). Identity's own
+        // there; as UTC ticks in a 64-bit number it can, exactly (timestamps are UTC here). Identity's own
         // tables keep the template's schema.
         if (Database.IsSqlite())
         {
-            var converter = new DateTimeOffsetToBinaryConverter();
+            var converter = new ValueConverter<DateTimeOffset, long>(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
             var ours = builder.Model.GetEntityTypes().Where(e => e.ClrType.Assembly == typeof(ApplicationDbContext).Assembly && e.ClrType != typeof(ApplicationUser));
             foreach (var property in ours.SelectMany(e => e.GetProperties()))
             {

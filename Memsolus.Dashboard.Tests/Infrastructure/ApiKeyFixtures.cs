@@ -1,0 +1,48 @@
+using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.Audit;
+using Memsolus.Dashboard.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Memsolus.Dashboard.Tests.Infrastructure;
+
+// Accounts and keys made through the app's own services, and HTTP clients that present a key.
+internal static class ApiKeyFixtures
+{
+    public static async Task<AuditActor> NewOwnerAsync(this MemsolusAppFactory app, string prefix = "owner")
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var email = TestAccounts.NewEmail(prefix);
+        var user = new ApplicationUser { UserName = email, Email = email };
+        var result = await users.CreateAsync(user, TestAccounts.Password);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
+        return new AuditActor(user.Id, email, "127.0.0.1", "tests");
+    }
+
+    public static async Task<CreatedApiKey> NewKeyAsync(
+        this MemsolusAppFactory app,
+        AuditActor owner,
+        IReadOnlyCollection<string> permissions,
+        ApiKeyEnvironment environment = ApiKeyEnvironment.Live,
+        ApiKeyExpiration expiration = ApiKeyExpiration.Never,
+        string? name = null)
+    {
+        var service = app.Services.GetRequiredService<ApiKeyService>();
+        var result = await service.CreateAsync(owner, new CreateApiKeyRequest(name ?? $"key-{Guid.NewGuid():N}", environment, permissions, expiration));
+        Assert.True(result.Succeeded, result.Error?.Message);
+        return result.Value!;
+    }
+
+    public static HttpClient ApiClient(this MemsolusAppFactory app, string? key)
+    {
+        var client = app.CreateClient(new() { AllowAutoRedirect = false });
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Add(ApiKeyAuthenticationDefaults.HeaderName, key);
+        }
+
+        return client;
+    }
+}

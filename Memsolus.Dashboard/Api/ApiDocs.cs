@@ -1,0 +1,70 @@
+using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.ApiKeys.Authentication;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+
+namespace Memsolus.Dashboard.Api;
+
+// /openapi/v1.json describes the API with the ApiKey security scheme and, per operation, the
+// permission it needs; /api-reference renders it (Scalar, served from this app, no CDN).
+internal static class ApiDocs
+{
+    public const string ReferencePath = "/api-reference";
+
+    public static WebApplicationBuilder AddApiDocs(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOpenApi("v1", options =>
+        {
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v1", StringComparison.Ordinal) == true;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Memsolus API";
+                document.Info.Version = "v1";
+                document.Info.Description =
+                    "Memory for AI agents. Authenticate every request with an API key in the X-Api-Key header; " +
+                    "create keys in the dashboard under Settings → API Keys. A key without the permission an " +
+                    "operation needs receives 403 Forbidden.";
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[ApiKeyAuthenticationDefaults.AuthenticationScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = ApiKeyAuthenticationDefaults.HeaderName,
+                    Description = "An API key: msk_live_… for live data, msk_test_… for test data.",
+                };
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var permission = context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiredPermission>().FirstOrDefault()?.Name;
+                operation.Security ??= [];
+                operation.Security.Add(new OpenApiSecurityRequirement
+                {
+                    [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationDefaults.AuthenticationScheme, context.Document)] = [],
+                });
+                var needs = permission is null
+                    ? "Any valid API key."
+                    : $"Requires the `{permission}` permission ({Permissions.All.Single(p => p.Name == permission).Description}).";
+                operation.Description = string.IsNullOrEmpty(operation.Description) ? needs : $"{operation.Description}\n\n{needs}";
+                operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+                operation.Extensions["x-required-permission"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(permission ?? "any"));
+                return Task.CompletedTask;
+            });
+        });
+        return builder;
+    }
+
+    public static WebApplication MapApiDocs(this WebApplication app)
+    {
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(ReferencePath, options =>
+        {
+            options.Title = "Memsolus API reference";
+            options.DefaultFonts = false;
+            options.Telemetry = false;
+            options.HideClientButton = false;
+        }).AllowAnonymous();
+        return app;
+    }
+}

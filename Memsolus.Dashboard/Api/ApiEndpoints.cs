@@ -1,0 +1,125 @@
+using System.Security.Claims;
+using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.Knowledge;
+using Memsolus.Dashboard.Memories;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Memsolus.Dashboard.Api;
+
+// The permission an endpoint requires, for its policy and for the OpenAPI document.
+public sealed record RequiredPermission(string Name);
+
+public sealed record MeDto(Guid Id, string Name, string Environment, IReadOnlyList<string> Permissions, DateTimeOffset? ExpiresAt);
+
+internal static class ApiResults
+{
+    public static ProblemHttpResult NotFound(string what) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No {what} with that id.");
+}
+
+internal static class ApiEndpoints
+{
+    public const string BasePath = "/api/v1";
+
+    // Bodies larger than this are refused with 413 before they are read.
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
+    {
+        // A body that is not JSON is answered 400 problem+json in every environment, never with
+        // the developer exception page and its stack trace.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
+        builder.Services.AddSingleton<MemoryStore>();
+        builder.Services.AddSingleton<KnowledgeStore>();
+        builder.AddApiDocs();
+        return builder;
+    }
+
+    public static RouteHandlerBuilder RequirePermission(this RouteHandlerBuilder endpoint, string permission) =>
+        endpoint.RequireAuthorization(ApiKeyPolicies.For(permission))
+            .WithMetadata(new RequiredPermission(permission))
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+    // Every error from the API is problem+json: no HTML error page, no redirect to sign-in.
+    public static WebApplication UseApiProblems(this WebApplication app)
+    {
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(BasePath), api =>
+        {
+            api.Use(async (context, next) =>
+            {
+                if (context.Request.ContentLength > MaxRequestBodyBytes)
+                {
+                    context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                    await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                    {
+                        HttpContext = context,
+                        ProblemDetails = new ProblemDetails
+                        {
+                            Status = StatusCodes.Status413PayloadTooLarge,
+                            Title = "Request body too large",
+                            Detail = $"Request bodies may be at most {MaxRequestBodyBytes / 1024} KB.",
+                        },
+                    });
+                    return;
+                }
+
+                // Bodies sent without a length (chunked) are cut off at the same size while read.
+                if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                {
+                    limit.MaxRequestBodySize = MaxRequestBodyBytes;
+                }
+
+                context.Request.Body = new LimitedRequestBody(context.Request.Body, MaxRequestBodyBytes);
+
+                await next(context);
+            });
+            api.UseStatusCodePages(async statusContext =>
+            {
+                var context = statusContext.HttpContext;
+                var status = context.Response.StatusCode;
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = status,
+                        Detail = status switch
+                        {
+                            StatusCodes.Status400BadRequest => "The request could not be read: check that the body is valid JSON of the documented shape.",
+                            StatusCodes.Status413PayloadTooLarge => $"Request bodies may be at most {MaxRequestBodyBytes / 1024} KB.",
+                            StatusCodes.Status404NotFound => "There is no such API endpoint.",
+                            _ => null,
+                        },
+                    },
+                });
+            });
+        });
+        return app;
+    }
+
+    public static WebApplication MapApi(this WebApplication app)
+    {
+        // Authorised by the API-key scheme alone: a dashboard cookie never opens an API call.
+        var api = app.MapGroup(BasePath)
+            .RequireAuthorization(ApiKeyPolicies.AnyKey)
+            .DisableAntiforgery();
+
+        api.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(new MeDto(
+                Guid.Parse(user.FindFirstValue(ApiKeyClaimTypes.KeyId)!),
+                user.FindFirstValue(ApiKeyClaimTypes.KeyName)!,
+                user.FindFirstValue(ApiKeyClaimTypes.Environment)!,
+                user.FindAll(ApiKeyClaimTypes.Permission).Select(c => c.Value).ToList(),
+                user.FindFirstValue(ApiKeyClaimTypes.ExpiresAt) is { } expires ? DateTimeOffset.Parse(expires, System.Globalization.CultureInfo.InvariantCulture) : null)))
+            .WithTags("Keys")
+            .WithName("GetMe").WithSummary("The calling API key: id, name, environment, permissions and expiry")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        api.MapMemories();
+        api.MapKnowledge();
+        return app;
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Memsolus.Dashboard.ApiKeys.Authentication;
+
+internal static class ApiKeyAuthenticationExtensions
+{
+    public static WebApplicationBuilder AddApiKeyAuthentication(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ApiKeyVerificationOptions>()
+            .BindConfiguration(ApiKeyVerificationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ApiKeyVerifier>();
+        services.AddSingleton<FailedAttemptLimiter>();
+        services.AddSingleton<ApiKeyUsageRecorder>();
+        services.AddHostedService<ApiKeyUsageFlusher>();
+
+        services.AddAuthentication()
+            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationDefaults.AuthenticationScheme, null);
+        services.AddAuthorizationBuilder();
+        services.Configure<AuthorizationOptions>(options => options.AddApiKeyPolicies());
+        services.AddSingleton<IAuthorizationHandler, PermissionAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();
+        services.AddProblemDetails();
+        return builder;
+    }
+}

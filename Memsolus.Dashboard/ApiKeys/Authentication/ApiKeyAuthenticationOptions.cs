@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authentication;
+
+namespace Memsolus.Dashboard.ApiKeys.Authentication;
+
+public sealed class ApiKeyAuthenticationOptions : AuthenticationSchemeOptions
+{
+}
+
+// ApiKeys:Verification:* — limits on failed key checks and how "last used" is written.
+public sealed class ApiKeyVerificationOptions
+{
+    public const string SectionName = "ApiKeys:Verification";
+
+    // Failed key checks one client address may make per window before it gets 429.
+    [Range(1, 1_000_000)]
+    public int FailedAttemptLimit { get; set; } = 100;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan FailedAttemptWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    // Client addresses the limiter remembers at once; its memory stays bounded by this.
+    [Range(100, 10_000_000)]
+    public int MaxTrackedClients { get; set; } = 50_000;
+
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan LastUsedFlushInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

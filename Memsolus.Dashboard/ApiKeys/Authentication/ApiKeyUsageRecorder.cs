@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using Memsolus.Dashboard.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Memsolus.Dashboard.ApiKeys.Authentication;
+
+// "Last used" without a database write per request (design §3 step 7): requests record the
+// time in memory, and a background flush writes the newest time per key in one batch, every
+// LastUsedFlushInterval and at shutdown. The database value never moves backwards.
+public sealed partial class ApiKeyUsageRecorder(
+    IDbContextFactory<ApplicationDbContext> contextFactory,
+    ILogger<ApiKeyUsageRecorder> logger)
+{
+    private ConcurrentDictionary<Guid, DateTimeOffset> pending = new();
+
+    public int PendingCount => pending.Count;
+
+    public void Record(Guid keyId, DateTimeOffset usedAt) =>
+        pending.AddOrUpdate(keyId, usedAt, (_, current) => usedAt > current ? usedAt : current);
+
+    public async Task<int> FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var batch = Interlocked.Exchange(ref pending, new ConcurrentDictionary<Guid, DateTimeOffset>());
+        if (batch.IsEmpty)
+        {
+            return 0;
+        }
+
+        try
+        {
+            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            foreach (var (keyId, usedAt) in batch)
+            {
+                await db.ApiKeys
+                    .Where(k => k.Id == keyId && (k.LastUsedAt == null || k.LastUsedAt < usedAt))
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, usedAt), cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return batch.Count;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Put the times back so the next flush tries again; a newer time wins the merge.
+            foreach (var (keyId, usedAt) in batch)
+            {
+                Record(keyId, usedAt);
+            }
+
+            LogFlushFailed(logger, exception, batch.Count);
+            return 0;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write last-used times for {Count} API key(s); will retry")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception, int count);
+}
+
+internal sealed class ApiKeyUsageFlusher(
+    ApiKeyUsageRecorder recorder,
+    IOptions<ApiKeyVerificationOptions> options,
+    TimeProvider clock) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.LastUsedFlushInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await recorder.FlushAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await recorder.FlushAsync(CancellationToken.None);
+    }
+}

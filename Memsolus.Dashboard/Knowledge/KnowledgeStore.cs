@@ -1,0 +1,87 @@
+using Memsolus.Dashboard.Api;
+using Memsolus.Dashboard.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Memsolus.Dashboard.Knowledge;
+
+public sealed record KnowledgeDto(Guid Id, string Title, string Content, string? Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record CreateKnowledgeRequest(string? Title, string? Content, string? Source);
+
+public sealed record UpdateKnowledgeRequest(string? Title, string? Content, string? Source);
+
+// Knowledge entries of one (owner, environment); see MemoryStore.
+public sealed class KnowledgeStore(IDbContextFactory<ApplicationDbContext> contextFactory, TimeProvider clock)
+{
+    public async Task<Page<KnowledgeDto>> ListAsync(ApiCaller caller, PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var entries = Scope(db, caller);
+        if (page.After is { } after)
+        {
+            entries = entries.Where(k => k.Sequence < after);
+        }
+
+        var rows = await entries.OrderByDescending(k => k.Sequence).Take(page.Limit + 1).ToListAsync(cancellationToken);
+        return page.ToPage(rows, k => k.Sequence, ToDto);
+    }
+
+    public async Task<KnowledgeDto?> GetAsync(ApiCaller caller, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var entry = await Scope(db, caller).SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
+        return entry is null ? null : ToDto(entry);
+    }
+
+    public async Task<KnowledgeDto> CreateAsync(ApiCaller caller, string title, string content, string? source, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var entry = new KnowledgeEntry
+        {
+            Id = Guid.CreateVersion7(now),
+            OwnerId = caller.OwnerId,
+            Environment = caller.Environment,
+            Title = title,
+            Content = content,
+            Source = string.IsNullOrEmpty(source) ? null : source,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        db.KnowledgeEntries.Add(entry);
+        await db.SaveChangesAsync(cancellationToken);
+        return ToDto(entry);
+    }
+
+    public async Task<KnowledgeDto?> UpdateAsync(ApiCaller caller, Guid id, string? title, string? content, string? source, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var entry = await Scope(db, caller).AsTracking().SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
+        if (entry is null)
+        {
+            return null;
+        }
+
+        entry.Title = title ?? entry.Title;
+        entry.Content = content ?? entry.Content;
+        if (source is not null)
+        {
+            entry.Source = source.Length == 0 ? null : source;
+        }
+
+        entry.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return ToDto(entry);
+    }
+
+    public async Task<bool> DeleteAsync(ApiCaller caller, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await Scope(db, caller).Where(k => k.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+    }
+
+    private static IQueryable<KnowledgeEntry> Scope(ApplicationDbContext db, ApiCaller caller) =>
+        db.KnowledgeEntries.AsNoTracking().Where(k => k.OwnerId == caller.OwnerId && k.Environment == caller.Environment);
+
+    private static KnowledgeDto ToDto(KnowledgeEntry k) => new(k.Id, k.Title, k.Content, k.Source, k.CreatedAt, k.UpdatedAt);
+}

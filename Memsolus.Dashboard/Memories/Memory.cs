@@ -1,0 +1,32 @@
+using Memsolus.Dashboard.ApiKeys;
+
+namespace Memsolus.Dashboard.Memories;
+
+public sealed class Memory
+{
+    // Insertion order, for stable cursor paging; never shown.
+    public long Sequence { get; set; }
+
+    public Guid Id { get; set; }
+
+    public required string OwnerId { get; set; }
+
+    public ApiKeyEnvironment Environment { get; set; }
+
+    public required string Content { get; set; }
+
+    public List<string> Tags { get; set; } = [];
+
+    // A JSON object, kept as written.
+    public string Metadata { get; set; } = "{}";
+
+    // Content and tags lower-cased, for case-insensitive search beyond ASCII.
+    public required string SearchText { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public static string SearchTextOf(string content, IEnumerable<string> tags) =>
+        string.Join('\n', tags.Prepend(content)).ToLowerInvariant();
+}

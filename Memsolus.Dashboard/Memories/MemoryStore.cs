@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Memsolus.Dashboard.Api;
+using Memsolus.Dashboard.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Memsolus.Dashboard.Memories;
+
+public sealed record MemoryDto(Guid Id, string Content, IReadOnlyList<string> Tags, JsonElement Metadata, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record CreateMemoryRequest(string? Content, List<string?>? Tags, JsonElement? Metadata);
+
+public sealed record UpdateMemoryRequest(string? Content, List<string?>? Tags, JsonElement? Metadata);
+
+// Memories of one (owner, environment): every query is filtered by both, so another owner's or
+// another environment's id is simply not found.
+public sealed class MemoryStore(IDbContextFactory<ApplicationDbContext> contextFactory, TimeProvider clock)
+{
+    public async Task<Page<MemoryDto>> ListAsync(ApiCaller caller, PageRequest page, string? query, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var memories = Scope(db, caller);
+        if (query is not null)
+        {
+            var pattern = $"%{EscapeLike(query.ToLowerInvariant())}%";
+            memories = memories.Where(m => EF.Functions.Like(m.SearchText, pattern, "\\"));
+        }
+
+        if (page.After is { } after)
+        {
+            memories = memories.Where(m => m.Sequence < after);
+        }
+
+        var rows = await memories.OrderByDescending(m => m.Sequence).Take(page.Limit + 1).ToListAsync(cancellationToken);
+        return page.ToPage(rows, m => m.Sequence, ToDto);
+    }
+
+    public async Task<MemoryDto?> GetAsync(ApiCaller caller, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var memory = await Scope(db, caller).SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        return memory is null ? null : ToDto(memory);
+    }
+
+    public async Task<MemoryDto> CreateAsync(ApiCaller caller, string content, List<string> tags, string? metadata, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var memory = new Memory
+        {
+            Id = Guid.CreateVersion7(now),
+            OwnerId = caller.OwnerId,
+            Environment = caller.Environment,
+            Content = content,
+            Tags = tags,
+            Metadata = metadata ?? "{}",
+            SearchText = Memory.SearchTextOf(content, tags),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        db.Memories.Add(memory);
+        await db.SaveChangesAsync(cancellationToken);
+        return ToDto(memory);
+    }
+
+    public async Task<MemoryDto?> UpdateAsync(ApiCaller caller, Guid id, string? content, List<string>? tags, string? metadata, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var memory = await Scope(db, caller).AsTracking().SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (memory is null)
+        {
+            return null;
+        }
+
+        memory.Content = content ?? memory.Content;
+        memory.Tags = tags ?? memory.Tags;
+        memory.Metadata = metadata ?? memory.Metadata;
+        memory.SearchText = Memory.SearchTextOf(memory.Content, memory.Tags);
+        memory.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return ToDto(memory);
+    }
+
+    public async Task<bool> DeleteAsync(ApiCaller caller, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await Scope(db, caller).Where(m => m.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+    }
+
+    private static IQueryable<Memory> Scope(ApplicationDbContext db, ApiCaller caller) =>
+        db.Memories.AsNoTracking().Where(m => m.OwnerId == caller.OwnerId && m.Environment == caller.Environment);
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    private static MemoryDto ToDto(Memory m)
+    {
+        using var metadata = JsonDocument.Parse(m.Metadata);
+        return new MemoryDto(m.Id, m.Content, m.Tags, metadata.RootElement.Clone(), m.CreatedAt, m.UpdatedAt);
+    }
+}
