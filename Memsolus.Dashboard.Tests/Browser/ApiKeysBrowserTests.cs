@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Memsolus.Dashboard.Data;
@@ -46,6 +47,14 @@ public sealed partial class ApiKeysBrowserTests(BrowserFixture browser)
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+        using var api = new HttpClient { BaseAddress = browser.BaseAddress };
+        api.DefaultRequestHeaders.Add("X-Api-Key", secret);
+        using (var me = await api.GetAsync("/api/v1/me"))
+        {
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+            Assert.Contains("\"name\":\"production-agent\"", await me.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         var display = $"{secret[..13]}…{secret[41..45]}";
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "production-agent" });
         await Assertions.Expect(row).ToContainTextAsync(display);
@@ -98,6 +107,13 @@ public sealed partial class ApiKeysBrowserTests(BrowserFixture browser)
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = newDisplay })).ToHaveCountAsync(0);
+
+        using (var revoked = new HttpClient { BaseAddress = browser.BaseAddress })
+        {
+            revoked.DefaultRequestHeaders.Add("X-Api-Key", rotated);
+            using var me = await revoked.GetAsync("/api/v1/me");
+            Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+        }
 
         await page.GetByLabel("Show revoked").CheckAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = newDisplay })).ToContainTextAsync("Revoked");

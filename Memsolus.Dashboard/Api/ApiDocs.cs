@@ -63,7 +63,10 @@ internal static class ApiDocs
             options.Title = "Memsolus API reference";
             options.DefaultFonts = false;
             options.Telemetry = false;
-            options.HideClientButton = false;
+            // Nothing that calls out to Scalar's hosted services: the reference works offline.
+            options.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+            options.Agent = new ScalarAgentOptions { Disabled = true };
+            options.AddPreferredSecuritySchemes(ApiKeyAuthenticationDefaults.AuthenticationScheme);
         }).AllowAnonymous();
         return app;
     }

@@ -15,6 +15,7 @@ public sealed class NavMenuTests : BunitTestContext
         Assert.Equal("", links["Dashboard"]);
         Assert.Equal("Account/Manage", links["Account"]);
         Assert.Equal("settings/api-keys", links["API Keys"]);
+        Assert.Equal("api-reference", links["API reference"]);
         Assert.Contains("Settings", menu.Markup);
     }
 }
