@@ -42,7 +42,7 @@ public sealed class ApiKeyServiceCreateTests
     public void Created_key_does_not_print_its_secret()
     {
         var generated = ApiKeyFormat.Generate(ApiKeyEnvironment.Live);
-        var summary = new ApiKeySummary(Guid.NewGuid(), "n", generated.DisplayKey, ApiKeyEnvironment.Live, [], default, ApiKeyExpiration.Never, null, null, null, null, null, null, null, ApiKeyStatus.Active);
+        var summary = new ApiKeySummary(Guid.NewGuid(), "n", generated.DisplayKey, ApiKeyEnvironment.Live, [], default, ApiKeyExpiration.Never, null, null, null, null, null, false, null, null, ApiKeyStatus.Active);
 
         Assert.DoesNotContain(generated.Secret, new CreatedApiKey(summary, generated.Secret).ToString(), StringComparison.Ordinal);
     }

@@ -49,6 +49,15 @@ public sealed class ApiKey
 
     public string? RevocationReason { get; set; }
 
+    // Revoked by an administrator rather than the owner: the owner is told, once, on their next visit.
+    public bool RevokedByAdmin { get; set; }
+
+    // When the owner dismissed the notice of an admin revocation.
+    public DateTimeOffset? RevocationNoticeSeenAt { get; set; }
+
+    // When the key.expired audit event was written for this key (once).
+    public DateTimeOffset? ExpiryRecordedAt { get; set; }
+
     public Guid? RotatedFromId { get; set; }
 
     public Guid? RotatedToId { get; set; }

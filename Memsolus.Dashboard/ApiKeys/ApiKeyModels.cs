@@ -40,6 +40,7 @@ public sealed record ApiKeySummary(
     DateTimeOffset? RevokedAt,
     string? RevokedBy,
     string? RevocationReason,
+    bool RevokedByAdmin,
     Guid? RotatedFromId,
     Guid? RotatedToId,
     ApiKeyStatus Status)

@@ -265,7 +265,27 @@ public sealed partial class ApiKeyService(
         return ApiKeyResult<ApiKeySummary>.Ok(Summarize(key, now));
     }
 
-    private ApiKeySummary Summarize(ApiKey key, DateTimeOffset now) => new(
+    // Keys an administrator revoked that the owner has not yet acknowledged: shown as a banner.
+    public async Task<IReadOnlyList<ApiKeySummary>> UnseenAdminRevocationsAsync(AuditActor owner, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var keys = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.OwnerId == owner.UserId && k.RevokedByAdmin && k.RevocationNoticeSeenAt == null)
+            .ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        return keys.OrderByDescending(k => k.RevokedAt).Select(k => Summarize(k, now)).ToList();
+    }
+
+    public async Task AcknowledgeAdminRevocationsAsync(AuditActor owner, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await db.ApiKeys
+            .Where(k => k.OwnerId == owner.UserId && k.RevokedByAdmin && k.RevocationNoticeSeenAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevocationNoticeSeenAt, now), cancellationToken);
+    }
+
+    internal ApiKeySummary Summarize(ApiKey key, DateTimeOffset now) => new(
         key.Id,
         key.Name,
         key.DisplayKey,
@@ -278,6 +298,7 @@ public sealed partial class ApiKeyService(
         key.RevokedAt,
         key.RevokedBy,
         key.RevocationReason,
+        key.RevokedByAdmin,
         key.RotatedFromId,
         key.RotatedToId,
         ApiKeyRules.StatusAt(key, now, options.Value.ExpiresSoonWindow))
@@ -323,7 +344,7 @@ public sealed partial class ApiKeyService(
         _ => "active",
     };
 
-    private static AuditEvent Event(string type, ApiKey key, AuditActor actor, DateTimeOffset now, object details) => new()
+    internal static AuditEvent Event(string type, ApiKey key, AuditActor actor, DateTimeOffset now, object details) => new()
     {
         OccurredAt = now,
         EventType = type,

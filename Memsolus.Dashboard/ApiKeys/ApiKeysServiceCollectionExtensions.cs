@@ -12,6 +12,10 @@ internal static class ApiKeysServiceCollectionExtensions
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ApiKeyService>();
+        builder.Services.AddSingleton<Admin.AdminApiKeyService>();
+        builder.Services.AddSingleton<Audit.AuditLogService>();
+        builder.Services.AddSingleton<Audit.KeyExpiryRecorder>();
+        builder.Services.AddHostedService<Audit.KeyExpirySweeper>();
         return builder;
     }
 }

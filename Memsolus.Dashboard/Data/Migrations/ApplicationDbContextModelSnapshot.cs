@@ -49,6 +49,9 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.Property<long?>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ExpiryRecordedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("INTEGER");
 
@@ -70,6 +73,9 @@ namespace Memsolus.Dashboard.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RevocationNoticeSeenAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("RevocationReason")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -80,6 +86,9 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.Property<string>("RevokedBy")
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("RevokedByAdmin")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("RotatedFromId")
                         .HasColumnType("TEXT");
@@ -97,6 +106,14 @@ namespace Memsolus.Dashboard.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("DisplayKey");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("NormalizedName");
 
                     b.HasIndex("OwnerId");
 
