@@ -51,6 +51,10 @@ public sealed partial class AdminApiKeyService(
 {
     public const int MaxPageSize = 100;
 
+    // An email prefix matching more accounts than this is too vague to be useful; it is cut here
+    // so the key query stays an index lookup.
+    public const int MaxOwnersPerSearch = 500;
+
     public async Task<AdminKeyPage> SearchAsync(AuditActor admin, AdminKeyQuery query, CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
@@ -58,10 +62,10 @@ public sealed partial class AdminApiKeyService(
 
         var now = clock.GetUtcNow();
         var soon = now + options.Value.ExpiresSoonWindow;
-        var rows = from k in db.ApiKeys.AsNoTracking()
-                   join u in db.Users.AsNoTracking() on k.OwnerId equals u.Id
-                   select new { Key = k, Email = u.Email!, NormalizedEmail = u.NormalizedEmail! };
 
+        // Filter, count and page on ApiKeys alone, each search kind through its own index; owners'
+        // emails are joined only to sort by them, and otherwise fetched for the page's rows.
+        var keyRows = db.ApiKeys.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var search = query.Search.Trim();
@@ -69,54 +73,75 @@ public sealed partial class AdminApiKeyService(
             {
                 // A whole pasted key: found by its hash, never kept or logged.
                 var hash = ApiKeyFormat.Hash(search);
-                rows = rows.Where(r => r.Key.SecretHash == hash);
+                keyRows = keyRows.Where(k => k.SecretHash == hash);
             }
             else if (search.StartsWith(ApiKeyFormat.LivePrefix, StringComparison.Ordinal) || search.StartsWith(ApiKeyFormat.TestPrefix, StringComparison.Ordinal))
             {
                 var (from, to) = PrefixRange(search.Split('…')[0]);
-                rows = rows.Where(r => string.Compare(r.Key.DisplayKey, from) >= 0 && string.Compare(r.Key.DisplayKey, to) < 0);
+                keyRows = keyRows.Where(k => string.Compare(k.DisplayKey, from) >= 0 && string.Compare(k.DisplayKey, to) < 0);
             }
             else
             {
-                // An owner's email or a key name, by prefix (both indexed), case-insensitively.
+                // An owner's email or a key name, by prefix, case-insensitively.
                 var (from, to) = PrefixRange(search.ToUpperInvariant());
-                rows = rows.Where(r =>
-                    (string.Compare(r.NormalizedEmail, from) >= 0 && string.Compare(r.NormalizedEmail, to) < 0)
-                    || (string.Compare(r.Key.NormalizedName, from) >= 0 && string.Compare(r.Key.NormalizedName, to) < 0));
+                var owners = await db.Users.AsNoTracking()
+                    .Where(u => string.Compare(u.NormalizedEmail, from) >= 0 && string.Compare(u.NormalizedEmail, to) < 0)
+                    .Select(u => u.Id)
+                    .Take(MaxOwnersPerSearch)
+                    .ToListAsync(cancellationToken);
+                keyRows = keyRows.Where(k => owners.Contains(k.OwnerId)
+                    || (string.Compare(k.NormalizedName, from) >= 0 && string.Compare(k.NormalizedName, to) < 0));
             }
         }
 
         if (query.Environment is { } environment)
         {
-            rows = rows.Where(r => r.Key.Environment == environment);
+            keyRows = keyRows.Where(k => k.Environment == environment);
         }
 
-        rows = query.Status switch
+        keyRows = query.Status switch
         {
-            AdminKeyStatusFilter.Revoked => rows.Where(r => r.Key.RevokedAt != null),
-            AdminKeyStatusFilter.Rotated => rows.Where(r => r.Key.RevokedAt == null && r.Key.RotatedToId != null),
-            AdminKeyStatusFilter.Expired => rows.Where(r => r.Key.RevokedAt == null && r.Key.RotatedToId == null && r.Key.ExpiresAt != null && r.Key.ExpiresAt <= now),
-            AdminKeyStatusFilter.ExpiresSoon => rows.Where(r => r.Key.RevokedAt == null && r.Key.RotatedToId == null && r.Key.ExpiresAt != null && r.Key.ExpiresAt > now && r.Key.ExpiresAt <= soon),
-            AdminKeyStatusFilter.Active => rows.Where(r => r.Key.RevokedAt == null && r.Key.RotatedToId == null && (r.Key.ExpiresAt == null || r.Key.ExpiresAt > soon)),
-            _ => rows,
+            AdminKeyStatusFilter.Revoked => keyRows.Where(k => k.RevokedAt != null),
+            AdminKeyStatusFilter.Rotated => keyRows.Where(k => k.RevokedAt == null && k.RotatedToId != null),
+            AdminKeyStatusFilter.Expired => keyRows.Where(k => k.RevokedAt == null && k.RotatedToId == null && k.ExpiresAt != null && k.ExpiresAt <= now),
+            AdminKeyStatusFilter.ExpiresSoon => keyRows.Where(k => k.RevokedAt == null && k.RotatedToId == null && k.ExpiresAt != null && k.ExpiresAt > now && k.ExpiresAt <= soon),
+            AdminKeyStatusFilter.Active => keyRows.Where(k => k.RevokedAt == null && k.RotatedToId == null && (k.ExpiresAt == null || k.ExpiresAt > soon)),
+            _ => keyRows,
         };
 
-        var total = await rows.CountAsync(cancellationToken);
-        rows = (query.Sort, query.Descending) switch
-        {
-            (AdminKeySort.Name, false) => rows.OrderBy(r => r.Key.NormalizedName).ThenBy(r => r.Key.Id),
-            (AdminKeySort.Name, true) => rows.OrderByDescending(r => r.Key.NormalizedName).ThenByDescending(r => r.Key.Id),
-            (AdminKeySort.Owner, false) => rows.OrderBy(r => r.NormalizedEmail).ThenBy(r => r.Key.Id),
-            (AdminKeySort.Owner, true) => rows.OrderByDescending(r => r.NormalizedEmail).ThenByDescending(r => r.Key.Id),
-            (AdminKeySort.LastUsed, false) => rows.OrderBy(r => r.Key.LastUsedAt).ThenBy(r => r.Key.Id),
-            (AdminKeySort.LastUsed, true) => rows.OrderByDescending(r => r.Key.LastUsedAt).ThenByDescending(r => r.Key.Id),
-            (_, false) => rows.OrderBy(r => r.Key.CreatedAt).ThenBy(r => r.Key.Id),
-            _ => rows.OrderByDescending(r => r.Key.CreatedAt).ThenByDescending(r => r.Key.Id),
-        };
-
+        var total = await keyRows.CountAsync(cancellationToken);
         var size = Math.Clamp(query.PageSize, 1, MaxPageSize);
-        var page = await rows.Skip(Math.Max(0, query.Page) * size).Take(size).ToListAsync(cancellationToken);
-        return new AdminKeyPage(page.Select(r => new AdminKeyRow(r.Key.OwnerId, r.Email, keys.Summarize(r.Key, now))).ToList(), total);
+        var skip = Math.Max(0, query.Page) * size;
+        List<ApiKey> page;
+        if (query.Sort == AdminKeySort.Owner)
+        {
+            var joined = from k in keyRows
+                         join u in db.Users on k.OwnerId equals u.Id
+                         select new { Key = k, u.NormalizedEmail };
+            joined = query.Descending
+                ? joined.OrderByDescending(r => r.NormalizedEmail).ThenByDescending(r => r.Key.Id)
+                : joined.OrderBy(r => r.NormalizedEmail).ThenBy(r => r.Key.Id);
+            page = await joined.Skip(skip).Take(size).Select(r => r.Key).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            keyRows = (query.Sort, query.Descending) switch
+            {
+                (AdminKeySort.Name, false) => keyRows.OrderBy(k => k.NormalizedName).ThenBy(k => k.Id),
+                (AdminKeySort.Name, true) => keyRows.OrderByDescending(k => k.NormalizedName).ThenByDescending(k => k.Id),
+                (AdminKeySort.LastUsed, false) => keyRows.OrderBy(k => k.LastUsedAt).ThenBy(k => k.Id),
+                (AdminKeySort.LastUsed, true) => keyRows.OrderByDescending(k => k.LastUsedAt).ThenByDescending(k => k.Id),
+                (_, false) => keyRows.OrderBy(k => k.CreatedAt).ThenBy(k => k.Id),
+                _ => keyRows.OrderByDescending(k => k.CreatedAt).ThenByDescending(k => k.Id),
+            };
+            page = await keyRows.Skip(skip).Take(size).ToListAsync(cancellationToken);
+        }
+
+        var ownerIds = page.Select(k => k.OwnerId).Distinct().ToList();
+        var emails = await db.Users.AsNoTracking()
+            .Where(u => ownerIds.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => u.Email ?? u.UserName ?? u.Id, cancellationToken);
+        return new AdminKeyPage(page.Select(k => new AdminKeyRow(k.OwnerId, emails.GetValueOrDefault(k.OwnerId, k.OwnerId), keys.Summarize(k, now))).ToList(), total);
     }
 
     public async Task<ApiKeyResult<ApiKeySummary>> RevokeAsync(AuditActor admin, Guid keyId, string? reason, CancellationToken cancellationToken = default)

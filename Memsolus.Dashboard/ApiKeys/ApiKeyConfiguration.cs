@@ -17,9 +17,12 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
 
         // The admin console searches and sorts every key of every account: each search kind and
         // the default sort has an index (design: interactive at 100,000 keys).
+        // Sorts carry the id as a tie-breaker, so their indexes do too: a page is then read
+        // straight off the index instead of sorting every key.
         builder.HasIndex(k => k.DisplayKey);
-        builder.HasIndex(k => k.NormalizedName);
-        builder.HasIndex(k => k.CreatedAt);
+        builder.HasIndex(k => new { k.NormalizedName, k.Id });
+        builder.HasIndex(k => new { k.CreatedAt, k.Id });
+        builder.HasIndex(k => new { k.LastUsedAt, k.Id });
         builder.HasIndex(k => k.ExpiresAt);
 
         builder.Property(k => k.Name).HasMaxLength(ApiKeyRules.MaxNameLength).IsRequired();

@@ -107,18 +107,20 @@ namespace Memsolus.Dashboard.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
                     b.HasIndex("DisplayKey");
 
                     b.HasIndex("ExpiresAt");
-
-                    b.HasIndex("NormalizedName");
 
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("SecretHash")
                         .IsUnique();
+
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("LastUsedAt", "Id");
+
+                    b.HasIndex("NormalizedName", "Id");
 
                     b.ToTable("ApiKeys", (string)null);
                 });

@@ -30,9 +30,9 @@ namespace Memsolus.Dashboard.Data.Migrations
                 defaultValue: false);
 
             migrationBuilder.CreateIndex(
-                name: "IX_ApiKeys_CreatedAt",
+                name: "IX_ApiKeys_CreatedAt_Id",
                 table: "ApiKeys",
-                column: "CreatedAt");
+                columns: new[] { "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ApiKeys_DisplayKey",
@@ -45,16 +45,21 @@ namespace Memsolus.Dashboard.Data.Migrations
                 column: "ExpiresAt");
 
             migrationBuilder.CreateIndex(
-                name: "IX_ApiKeys_NormalizedName",
+                name: "IX_ApiKeys_LastUsedAt_Id",
                 table: "ApiKeys",
-                column: "NormalizedName");
+                columns: new[] { "LastUsedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_NormalizedName_Id",
+                table: "ApiKeys",
+                columns: new[] { "NormalizedName", "Id" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "IX_ApiKeys_CreatedAt",
+                name: "IX_ApiKeys_CreatedAt_Id",
                 table: "ApiKeys");
 
             migrationBuilder.DropIndex(
@@ -66,7 +71,11 @@ namespace Memsolus.Dashboard.Data.Migrations
                 table: "ApiKeys");
 
             migrationBuilder.DropIndex(
-                name: "IX_ApiKeys_NormalizedName",
+                name: "IX_ApiKeys_LastUsedAt_Id",
+                table: "ApiKeys");
+
+            migrationBuilder.DropIndex(
+                name: "IX_ApiKeys_NormalizedName_Id",
                 table: "ApiKeys");
 
             migrationBuilder.DropColumn(

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Memsolus.Dashboard.Data.Migrations
 {
     [DbContext(typeof(ApplicationDbContext))]
-    [Migration("20261128012800_AdminConsole")]
+    [Migration("20261128014437_AdminConsole")]
     partial class AdminConsole
     {
         /// <inheritdoc />
@@ -110,18 +110,20 @@ namespace Memsolus.Dashboard.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
                     b.HasIndex("DisplayKey");
 
                     b.HasIndex("ExpiresAt");
-
-                    b.HasIndex("NormalizedName");
 
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("SecretHash")
                         .IsUnique();
+
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("LastUsedAt", "Id");
+
+                    b.HasIndex("NormalizedName", "Id");
 
                     b.ToTable("ApiKeys", (string)null);
                 });
