@@ -1,0 +1,46 @@
+using System.Net;
+using System.Text;
+using Memsolus.Dashboard.ApiKeys;
+
+namespace Memsolus.Dashboard.Tests.Api;
+
+// The memory and knowledge operations of design §5, each with the permission it requires and
+// what a successful call answers. {id} stands for an existing resource of the right kind.
+// OpenApiDocumentTests checks this table against the operations the app actually serves.
+internal sealed record ApiEndpoint(string OperationId, HttpMethod Method, string Path, string Permission, HttpStatusCode Success, string? Body = null)
+{
+    public bool IsKnowledge => Path.StartsWith("/api/v1/knowledge", StringComparison.Ordinal);
+
+    public HttpRequestMessage Request(Guid memoryId, Guid knowledgeId)
+    {
+        var path = Path.Replace("{id}", (IsKnowledge ? knowledgeId : memoryId).ToString(), StringComparison.Ordinal);
+        return new HttpRequestMessage(Method, path)
+        {
+            Content = Body is null ? null : new StringContent(Body, Encoding.UTF8, "application/json"),
+        };
+    }
+
+    public override string ToString() => OperationId;
+}
+
+internal static class ApiEndpointCatalogue
+{
+    public static IReadOnlyList<ApiEndpoint> All { get; } =
+    [
+        new("ListMemories", HttpMethod.Get, "/api/v1/memories", Permissions.MemoryRead, HttpStatusCode.OK),
+        new("SearchMemories", HttpMethod.Get, "/api/v1/memories/search?q=seed", Permissions.MemoryRead, HttpStatusCode.OK),
+        new("GetMemory", HttpMethod.Get, "/api/v1/memories/{id}", Permissions.MemoryRead, HttpStatusCode.OK),
+        new("CreateMemory", HttpMethod.Post, "/api/v1/memories", Permissions.MemoryWrite, HttpStatusCode.Created, """{"content":"made by the matrix"}"""),
+        new("UpdateMemory", HttpMethod.Patch, "/api/v1/memories/{id}", Permissions.MemoryWrite, HttpStatusCode.OK, """{"content":"changed by the matrix"}"""),
+        new("DeleteMemory", HttpMethod.Delete, "/api/v1/memories/{id}", Permissions.MemoryDelete, HttpStatusCode.NoContent),
+        new("ListKnowledge", HttpMethod.Get, "/api/v1/knowledge", Permissions.KnowledgeRead, HttpStatusCode.OK),
+        new("GetKnowledge", HttpMethod.Get, "/api/v1/knowledge/{id}", Permissions.KnowledgeRead, HttpStatusCode.OK),
+        new("CreateKnowledge", HttpMethod.Post, "/api/v1/knowledge", Permissions.KnowledgeWrite, HttpStatusCode.Created, """{"title":"matrix","content":"made by the matrix"}"""),
+        new("UpdateKnowledge", HttpMethod.Patch, "/api/v1/knowledge/{id}", Permissions.KnowledgeWrite, HttpStatusCode.OK, """{"title":"changed by the matrix"}"""),
+        new("DeleteKnowledge", HttpMethod.Delete, "/api/v1/knowledge/{id}", Permissions.KnowledgeDelete, HttpStatusCode.NoContent),
+    ];
+
+    public static ApiEndpoint Named(string operationId) => All.Single(e => e.OperationId == operationId);
+
+    public static TheoryData<string> OperationIds => new(All.Select(e => e.OperationId));
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text.Json;
+using Memsolus.Dashboard.Tests.Infrastructure;
+
+namespace Memsolus.Dashboard.Tests.Api;
+
+// Design §5: the OpenAPI document describes every endpoint with the ApiKey scheme and the
+// permission it needs, and the reference page renders it; both are open to anonymous callers.
+public sealed class OpenApiDocumentTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+{
+    private static readonly string[] Methods = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+
+    [Fact]
+    public async Task Document_declares_the_api_key_header_security_scheme()
+    {
+        var document = await DocumentAsync();
+
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal("apiKey", scheme.GetProperty("type").GetString());
+        Assert.Equal("header", scheme.GetProperty("in").GetString());
+        Assert.Equal("X-Api-Key", scheme.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Every_api_operation_requires_the_api_key_scheme_and_names_the_permission_its_endpoint_requires()
+    {
+        var document = await DocumentAsync();
+        var expected = ApiEndpointCatalogue.All.ToDictionary(e => e.OperationId, e => e.Permission);
+        expected["GetMe"] = "any";
+
+        var operations = Operations(document).ToList();
+
+        Assert.Equal(expected.Keys.Order(), operations.Select(o => o.Id).Order());
+        foreach (var (id, _, path, operation) in operations)
+        {
+            Assert.StartsWith("/api/v1/", path, StringComparison.Ordinal);
+            Assert.True(operation.TryGetProperty("security", out var security), $"{id} has no security requirement");
+            Assert.Contains(security.EnumerateArray(), requirement => requirement.TryGetProperty("ApiKey", out _));
+            Assert.True(operation.TryGetProperty("x-required-permission", out var permission), $"{id} has no x-required-permission");
+            Assert.Equal(expected[id], permission.GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Operations_match_the_method_and_path_of_the_endpoints_they_describe()
+    {
+        var document = await DocumentAsync();
+
+        var described = Operations(document).ToDictionary(o => o.Id, o => (o.Method, o.Path));
+
+        foreach (var endpoint in ApiEndpointCatalogue.All)
+        {
+            var path = endpoint.Path.Split('?')[0];
+            Assert.Equal(endpoint.Method.Method.ToLowerInvariant(), described[endpoint.OperationId].Method);
+            Assert.Equal(path, described[endpoint.OperationId].Path);
+        }
+    }
+
+    [Fact]
+    public async Task Api_reference_page_is_served_as_html_to_anonymous_callers()
+    {
+        var browser = app.CreateClient(new() { AllowAutoRedirect = true });
+
+        using var response = await browser.GetAsync("/api-reference");
+
+        await ApiAssert.StatusAsync(response, HttpStatusCode.OK);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<html", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    private async Task<JsonElement> DocumentAsync()
+    {
+        using var response = await app.ApiClient(key: null).GetAsync("/openapi/v1.json");
+        return await ApiAssert.JsonAsync(response);
+    }
+
+    private sealed record Operation(string Id, string Method, string Path, JsonElement Body);
+
+    private static IEnumerable<Operation> Operations(JsonElement document) =>
+        from path in document.GetProperty("paths").EnumerateObject()
+        from item in path.Value.EnumerateObject()
+        where Methods.Contains(item.Name)
+        select new Operation(item.Value.GetProperty("operationId").GetString()!, item.Name, path.Name, item.Value);
+}
