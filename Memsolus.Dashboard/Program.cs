@@ -20,6 +20,9 @@ var app = builder.Build();
 
 app.UseDashboardPipeline();
 app.UseApiProblems();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
 app.MapHealth();
 app.MapApi();
 app.MapApiDocs();

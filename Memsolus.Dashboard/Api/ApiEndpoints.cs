@@ -49,6 +49,9 @@ internal static class ApiEndpoints
     {
         app.UseWhen(context => context.Request.Path.StartsWithSegments(BasePath), api =>
         {
+            // An unexpected failure is a 500 problem+json too: never the dashboard's HTML error
+            // page, never the developer page (which would echo the caller's X-Api-Key header).
+            api.UseExceptionHandler();
             api.Use(async (context, next) =>
             {
                 if (context.Request.ContentLength > MaxRequestBodyBytes)
@@ -60,7 +63,6 @@ internal static class ApiEndpoints
                         ProblemDetails = new ProblemDetails
                         {
                             Status = StatusCodes.Status413PayloadTooLarge,
-                            Title = "Request body too large",
                             Detail = $"Request bodies may be at most {MaxRequestBodyBytes / 1024} KB.",
                         },
                     });

@@ -47,7 +47,9 @@ public readonly record struct PageRequest(int Limit, long? After)
     private static long? DecodeCursor(string cursor)
     {
         Span<byte> bytes = stackalloc byte[9];
-        if (cursor.Length > 16 || !Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written != 8)
+        // IsValid first: TryDecodeFromChars throws, rather than returning false, on text that is not Base64Url.
+        if (cursor.Length > 16 || !Base64Url.IsValid(cursor, out var length) || length != 8
+            || !Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written != 8)
         {
             return null;
         }

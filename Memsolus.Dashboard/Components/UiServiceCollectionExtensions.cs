@@ -35,7 +35,6 @@ internal static partial class UiServiceCollectionExtensions
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-        app.UseAntiforgery();
         AnnounceAddresses(app);
         return app;
     }
