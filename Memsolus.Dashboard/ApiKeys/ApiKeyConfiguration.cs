@@ -24,6 +24,7 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.HasIndex(k => new { k.CreatedAt, k.Id });
         builder.HasIndex(k => new { k.LastUsedAt, k.Id });
         builder.HasIndex(k => k.ExpiresAt);
+        builder.HasIndex(k => k.RevokedAt);
 
         builder.Property(k => k.Name).HasMaxLength(ApiKeyRules.MaxNameLength).IsRequired();
         builder.Property(k => k.NormalizedName).HasMaxLength(ApiKeyRules.MaxNameLength).IsRequired();

@@ -113,6 +113,8 @@ namespace Memsolus.Dashboard.Data.Migrations
 
                     b.HasIndex("OwnerId");
 
+                    b.HasIndex("RevokedAt");
+
                     b.HasIndex("SecretHash")
                         .IsUnique();
 

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Memsolus.Dashboard.Data.Migrations
 {
     [DbContext(typeof(ApplicationDbContext))]
-    [Migration("20261128014437_AdminConsole")]
+    [Migration("20261128015836_AdminConsole")]
     partial class AdminConsole
     {
         /// <inheritdoc />
@@ -115,6 +115,8 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.HasIndex("ExpiresAt");
 
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("RevokedAt");
 
                     b.HasIndex("SecretHash")
                         .IsUnique();

@@ -53,6 +53,11 @@ namespace Memsolus.Dashboard.Data.Migrations
                 name: "IX_ApiKeys_NormalizedName_Id",
                 table: "ApiKeys",
                 columns: new[] { "NormalizedName", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_RevokedAt",
+                table: "ApiKeys",
+                column: "RevokedAt");
         }
 
         /// <inheritdoc />
@@ -76,6 +81,10 @@ namespace Memsolus.Dashboard.Data.Migrations
 
             migrationBuilder.DropIndex(
                 name: "IX_ApiKeys_NormalizedName_Id",
+                table: "ApiKeys");
+
+            migrationBuilder.DropIndex(
+                name: "IX_ApiKeys_RevokedAt",
                 table: "ApiKeys");
 
             migrationBuilder.DropColumn(
