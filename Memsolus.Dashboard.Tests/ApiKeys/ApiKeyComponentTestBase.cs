@@ -52,9 +52,6 @@ public abstract partial class ApiKeyComponentTestBase : BunitTestContext, IAsync
         Context.AddAuthorization()
             .SetAuthorized(OwnerEmail)
             .SetClaims(new Claim(ClaimTypes.NameIdentifier, Owner.UserId));
-
-        // The page keeps its buttons disabled during prerendering; these tests are the interactive circuit.
-        Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
     protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 30, 0, TimeSpan.Zero));
@@ -75,6 +72,11 @@ public abstract partial class ApiKeyComponentTestBase : BunitTestContext, IAsync
     async Task IAsyncLifetime.InitializeAsync()
     {
         await InitializeAsync();
+
+        // The page keeps its buttons disabled during prerendering; these tests are the interactive
+        // circuit. Set here rather than in the constructor because it builds the service provider,
+        // after which derived test classes could no longer register services of their own.
+        Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         await connection.OpenAsync();
         await using var db = NewDbContext();
         await db.Database.MigrateAsync();
