@@ -25,8 +25,8 @@ public sealed class AuditLogPageTests : AdminComponentTestBase
         Assert.Equal("key.updated", updated["Event"]);
         Assert.Equal(["b", key.Key.DisplayKey], updated.Cell("Key").QuerySelectorAll("span").Select(Text));
         Assert.Equal("renamed a → b; added memory.write", updated["What changed"]);
-        Assert.Equal(Owner.ClientIp, updated["Client IP"]);
-        Assert.Equal(Owner.UserAgent, updated["User agent"]);
+        Assert.Equal(Owner.ClientIp, Text(updated.Cell("Client").QuerySelector("[data-testid=client-ip]")!));
+        Assert.Equal(Owner.UserAgent, Text(updated.Cell("Client").QuerySelector("[data-testid=user-agent]")!));
 
         var created = LogRows(page)[1];
         Assert.Equal("2026-03-02 09:30 UTC", created["Time"]);
@@ -63,8 +63,8 @@ public sealed class AuditLogPageTests : AdminComponentTestBase
         Assert.Equal("key.revoked", revoked["Event"]);
         Assert.Equal(AdminEmail, revoked["Actor"]);
         Assert.Equal("revoked by an administrator: found in a public repository", revoked["What changed"]);
-        Assert.Equal(Admin.ClientIp, revoked["Client IP"]);
-        Assert.Equal(Admin.UserAgent, revoked["User agent"]);
+        Assert.Equal(Admin.ClientIp, Text(revoked.Cell("Client").QuerySelector("[data-testid=client-ip]")!));
+        Assert.Equal(Admin.UserAgent, Text(revoked.Cell("Client").QuerySelector("[data-testid=user-agent]")!));
     }
 
     [Fact]

@@ -146,14 +146,14 @@ public sealed partial class AdminApiKeyService(
 
     public async Task<ApiKeyResult<ApiKeySummary>> RevokeAsync(AuditActor admin, Guid keyId, string? reason, CancellationToken cancellationToken = default)
     {
+        var now = clock.GetUtcNow();
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await DemandAdminAsync(db, admin, cancellationToken);
         if (ValidateReason(reason) is { } invalid)
         {
             return ApiKeyResult<ApiKeySummary>.Fail(invalid);
         }
 
-        var now = clock.GetUtcNow();
-        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        await DemandAdminAsync(db, admin, cancellationToken);
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId, cancellationToken);
         if (key is null)
         {
@@ -182,14 +182,14 @@ public sealed partial class AdminApiKeyService(
     // For a compromised account: every key that still works stops, in one transaction.
     public async Task<ApiKeyResult<BulkRevocation>> RevokeAllAsync(AuditActor admin, string ownerId, string? reason, CancellationToken cancellationToken = default)
     {
+        var now = clock.GetUtcNow();
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await DemandAdminAsync(db, admin, cancellationToken);
         if (ValidateReason(reason) is { } invalid)
         {
             return ApiKeyResult<BulkRevocation>.Fail(invalid);
         }
 
-        var now = clock.GetUtcNow();
-        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        await DemandAdminAsync(db, admin, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (!await db.Users.AnyAsync(u => u.Id == ownerId, cancellationToken))
         {

@@ -29,7 +29,8 @@ public sealed record AuditRow(
 public sealed record AuditPage(IReadOnlyList<AuditRow> Rows, int Total);
 
 // Reading the audit log: owners see their own keys' events, administrators everyone's. Newest
-// first, server-side paged; the date range is whole UTC days, both ends included.
+// first by when it happened (a key.expired is written after the fact, dated at the expiry),
+// server-side paged; the date range is whole UTC days, both ends included.
 public sealed class AuditLogService(IDbContextFactory<ApplicationDbContext> contextFactory)
 {
     public const int MaxPageSize = 100;
@@ -76,7 +77,7 @@ public sealed class AuditLogService(IDbContextFactory<ApplicationDbContext> cont
         var rows = await (from e in events
                           join u in db.Users on e.OwnerId equals u.Id into owners
                           from u in owners.DefaultIfEmpty()
-                          orderby e.Id descending
+                          orderby e.OccurredAt descending, e.Id descending
                           select new AuditRow(e.Id, e.OccurredAt, e.EventType, e.ActorName, e.OwnerId, u != null ? u.Email : null,
                               e.KeyId, e.KeyName, e.KeyDisplay, e.Details, e.ClientIp, e.UserAgent))
             .Skip(Math.Max(0, query.Page) * size).Take(size)

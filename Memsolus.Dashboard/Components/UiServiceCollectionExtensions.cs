@@ -10,6 +10,7 @@ internal static partial class UiServiceCollectionExtensions
     {
         builder.Services.AddRazorComponents()
             .AddInteractiveServerComponents();
+        builder.Services.PostConfigure<LoggerFilterOptions>(KeepCircuitArgumentsOutOfLogs);
         builder.Services.AddMudServices(options =>
         {
             // Fully opaque and without fades: a half-transparent snackbar fails text contrast (WCAG AA).
@@ -19,6 +20,26 @@ internal static partial class UiServiceCollectionExtensions
             options.SnackbarConfiguration.VisibleStateDuration = 5000;
         });
         return builder;
+    }
+
+    // Everything typed into an interactive page reaches the server as a SignalR hub invocation,
+    // and SignalR logs each invocation's arguments at Debug: a key pasted into the admin search
+    // would land in the log of anyone who turns SignalR logging up. That category never logs
+    // below Information, whatever the configuration, for every provider.
+    private const string HubDispatcherCategory = "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher";
+
+    private static void KeepCircuitArgumentsOutOfLogs(LoggerFilterOptions options)
+    {
+        var providers = options.Rules.Select(r => r.ProviderName).Distinct().ToList();
+        if (!providers.Contains(null))
+        {
+            providers.Add(null);
+        }
+
+        foreach (var provider in providers)
+        {
+            options.Rules.Add(new LoggerFilterRule(provider, HubDispatcherCategory, LogLevel.Information, filter: null));
+        }
     }
 
     public static WebApplication UseDashboardPipeline(this WebApplication app)
