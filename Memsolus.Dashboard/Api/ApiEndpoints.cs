@@ -3,6 +3,9 @@ using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.ApiKeys.Authentication;
 using Memsolus.Dashboard.Knowledge;
 using Memsolus.Dashboard.Memories;
+using Memsolus.Dashboard.Outbound;
+using Memsolus.Dashboard.Webhooks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -32,6 +35,8 @@ internal static class ApiEndpoints
         // A body that is not JSON is answered 400 problem+json in every environment, never with
         // the developer exception page and its stack trace.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
+        builder.AddOutboundHttp();
+        builder.Services.TryAddSingleton<IWebhookEvents, NoWebhookEvents>();
         builder.Services.AddSingleton<MemoryStore>();
         builder.Services.AddSingleton<KnowledgeStore>();
         builder.AddApiDocs();

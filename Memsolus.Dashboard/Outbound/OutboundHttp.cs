@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+
+namespace Memsolus.Dashboard.Outbound;
+
+public sealed class OutboundAddressRefusedException(string message) : HttpRequestException(message);
+
+// The one HttpClient for customer-controlled URLs. Every connection goes through ConnectCallback,
+// which resolves the host itself and refuses non-public addresses unless configured otherwise;
+// redirects are limited and can only lead to http or https.
+internal static class OutboundHttp
+{
+    public const string ClientName = "outbound";
+
+    public static WebApplicationBuilder AddOutboundHttp(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OutboundOptions>()
+            .BindConfiguration(OutboundOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHttpClient(ClientName, (services, client) =>
+            {
+                client.Timeout = services.GetRequiredService<IOptions<OutboundOptions>>().Value.Timeout;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("Memsolus/1.0 (+https://memsolus.example)");
+            })
+            .ConfigurePrimaryHttpMessageHandler(services =>
+            {
+                var options = services.GetRequiredService<IOptions<OutboundOptions>>().Value;
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = options.MaxRedirects > 0,
+                    MaxAutomaticRedirections = Math.Max(1, options.MaxRedirects),
+                    UseProxy = false,
+                    UseCookies = false,
+                    ConnectCallback = (context, cancellationToken) => ConnectAsync(context, options.AllowPrivateNetworks, cancellationToken),
+                };
+            });
+        return builder;
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, bool allowPrivate, CancellationToken cancellationToken)
+    {
+        var host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host, out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var allowed = allowPrivate ? addresses : addresses.Where(OutboundAddressPolicy.IsPublic).ToArray();
+        if (allowed.Length == 0)
+        {
+            throw new OutboundAddressRefusedException($"Refused to connect to {host}: it resolves only to loopback, private, link-local or metadata addresses.");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
