@@ -10,6 +10,13 @@ namespace Memsolus.Dashboard.Tests.Infrastructure;
 // render into. Disposed asynchronously because some MudBlazor services are IAsyncDisposable only.
 public abstract class BunitTestContext : IAsyncLifetime
 {
+    static BunitTestContext()
+    {
+        // WaitFor* returns as soon as its assertion holds; the generous ceiling only matters on a
+        // loaded machine (two cores running builds beside the tests), where 1 s is not enough.
+        BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(15);
+    }
+
     protected BunitTestContext()
     {
         Context = new BunitContext();
