@@ -36,6 +36,7 @@ internal static class ApiEndpoints
         // the developer exception page and its stack trace.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         builder.AddOutboundHttp();
+        builder.AddWebhooks();
         builder.Services.TryAddSingleton<IWebhookEvents, NoWebhookEvents>();
         builder.Services.AddSingleton<MemoryStore>();
         builder.Services.AddSingleton<KnowledgeStore>();
@@ -127,6 +128,7 @@ internal static class ApiEndpoints
 
         api.MapMemories();
         api.MapKnowledge();
+        api.MapWebhooks();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Memsolus.Dashboard.Knowledge;
@@ -11,7 +12,7 @@ public sealed record CreateKnowledgeRequest(string? Title, string? Content, stri
 public sealed record UpdateKnowledgeRequest(string? Title, string? Content, string? Source);
 
 // Knowledge entries of one (owner, environment); see MemoryStore.
-public sealed class KnowledgeStore(IDbContextFactory<ApplicationDbContext> contextFactory, TimeProvider clock)
+public sealed class KnowledgeStore(IDbContextFactory<ApplicationDbContext> contextFactory, TimeProvider clock, IWebhookEvents events)
 {
     public async Task<Page<KnowledgeDto>> ListAsync(ApiCaller caller, PageRequest page, CancellationToken cancellationToken)
     {
@@ -50,7 +51,9 @@ public sealed class KnowledgeStore(IDbContextFactory<ApplicationDbContext> conte
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         db.KnowledgeEntries.Add(entry);
         await db.SaveChangesAsync(cancellationToken);
-        return ToDto(entry);
+        var created = ToDto(entry);
+        await events.PublishAsync(caller.OwnerId, caller.Environment, WebhookEventTypes.KnowledgeCreated, created, cancellationToken);
+        return created;
     }
 
     public async Task<KnowledgeDto?> UpdateAsync(ApiCaller caller, Guid id, string? title, string? content, string? source, CancellationToken cancellationToken)
@@ -71,13 +74,21 @@ public sealed class KnowledgeStore(IDbContextFactory<ApplicationDbContext> conte
 
         entry.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        return ToDto(entry);
+        var updated = ToDto(entry);
+        await events.PublishAsync(caller.OwnerId, caller.Environment, WebhookEventTypes.KnowledgeUpdated, updated, cancellationToken);
+        return updated;
     }
 
     public async Task<bool> DeleteAsync(ApiCaller caller, Guid id, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        return await Scope(db, caller).Where(k => k.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+        if (await Scope(db, caller).Where(k => k.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+        {
+            return false;
+        }
+
+        await events.PublishAsync(caller.OwnerId, caller.Environment, WebhookEventTypes.KnowledgeDeleted, new { id }, cancellationToken);
+        return true;
     }
 
     private static IQueryable<KnowledgeEntry> Scope(ApplicationDbContext db, ApiCaller caller) =>

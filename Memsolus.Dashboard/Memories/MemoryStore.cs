@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Memsolus.Dashboard.Memories;
@@ -13,7 +14,7 @@ public sealed record UpdateMemoryRequest(string? Content, List<string?>? Tags, J
 
 // Memories of one (owner, environment): every query is filtered by both, so another owner's or
 // another environment's id is simply not found.
-public sealed class MemoryStore(IDbContextFactory<ApplicationDbContext> contextFactory, TimeProvider clock)
+public sealed class MemoryStore(IDbContextFactory<ApplicationDbContext> contextFactory, TimeProvider clock, IWebhookEvents events)
 {
     public async Task<Page<MemoryDto>> ListAsync(ApiCaller caller, PageRequest page, string? query, CancellationToken cancellationToken)
     {
@@ -59,7 +60,9 @@ public sealed class MemoryStore(IDbContextFactory<ApplicationDbContext> contextF
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         db.Memories.Add(memory);
         await db.SaveChangesAsync(cancellationToken);
-        return ToDto(memory);
+        var created = ToDto(memory);
+        await events.PublishAsync(caller.OwnerId, caller.Environment, WebhookEventTypes.MemoryCreated, created, cancellationToken);
+        return created;
     }
 
     public async Task<MemoryDto?> UpdateAsync(ApiCaller caller, Guid id, string? content, List<string>? tags, string? metadata, CancellationToken cancellationToken)
@@ -77,13 +80,21 @@ public sealed class MemoryStore(IDbContextFactory<ApplicationDbContext> contextF
         memory.SearchText = Memory.SearchTextOf(memory.Content, memory.Tags);
         memory.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        return ToDto(memory);
+        var updated = ToDto(memory);
+        await events.PublishAsync(caller.OwnerId, caller.Environment, WebhookEventTypes.MemoryUpdated, updated, cancellationToken);
+        return updated;
     }
 
     public async Task<bool> DeleteAsync(ApiCaller caller, Guid id, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        return await Scope(db, caller).Where(m => m.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+        if (await Scope(db, caller).Where(m => m.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+        {
+            return false;
+        }
+
+        await events.PublishAsync(caller.OwnerId, caller.Environment, WebhookEventTypes.MemoryDeleted, new { id }, cancellationToken);
+        return true;
     }
 
     private static IQueryable<Memory> Scope(ApplicationDbContext db, ApiCaller caller) =>

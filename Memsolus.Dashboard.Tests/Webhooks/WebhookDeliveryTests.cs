@@ -1,0 +1,282 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Tests.Api;
+using Memsolus.Dashboard.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Memsolus.Dashboard.Tests.Webhooks;
+
+// Deliveries end to end: an API change publishes an event, the background dispatcher POSTs it,
+// signed, to a listener on 127.0.0.1, retries on the documented schedule and records every
+// attempt where GET /webhooks/{id}/deliveries shows it. Time moves only when a test moves it.
+public sealed class WebhookDeliveryTests(WebhookAppFactory app) : IClassFixture<WebhookAppFactory>
+{
+    [Fact]
+    public async Task Event_reaches_a_loopback_listener_signed_is_retried_after_a_500_and_both_attempts_are_recorded()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(answers: [500]);
+        var session = await app.NewSessionAsync();
+        var webhook = await session.CreateWebhookAsync(receiver.UrlOf("/hooks/memsolus"), ["memory.created"]);
+        var secret = webhook.GetProperty("secret").GetString()!;
+        var publishedAt = app.Clock.GetUtcNow();
+
+        var memory = await session.CreateMemoryAsync("delivered by webhook", ["crm"]);
+
+        // Nothing in the test sends: the publish wakes the background dispatcher.
+        var first = await receiver.NextAsync();
+        await app.Dispatcher.RunOnceAsync();
+        Assert.Equal("POST", first.Method);
+        Assert.Equal("/hooks/memsolus", first.Path);
+        Assert.Equal("application/json", first.ContentType);
+        Assert.True(WebhookTestApi.SignatureIsValid(first, secret, out var firstTimestamp), $"Bad signature {first.Signature}");
+        Assert.Equal(publishedAt.ToUnixTimeSeconds(), firstTimestamp);
+        var payload = first.Json();
+        Assert.Equal(["id", "type", "createdAt", "environment", "data"], payload.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("memory.created", payload.GetProperty("type").GetString());
+        Assert.Equal("live", payload.GetProperty("environment").GetString());
+        Assert.Equal(publishedAt, payload.GetProperty("createdAt").GetDateTimeOffset());
+        Assert.Equal(memory.GetRawText(), payload.GetProperty("data").GetRawText());
+
+        var afterFirst = Assert.Single(await session.DeliveriesAsync(webhook));
+        Assert.Equal(payload.GetProperty("id").GetGuid(), afterFirst.GetProperty("eventId").GetGuid());
+        Assert.Equal("memory.created", afterFirst.GetProperty("event").GetString());
+        Assert.Equal("pending", afterFirst.GetProperty("status").GetString());
+        Assert.Equal(1, afterFirst.GetProperty("attempt").GetInt32());
+        Assert.Equal(500, afterFirst.GetProperty("statusCode").GetInt32());
+        Assert.Contains("500", afterFirst.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(publishedAt.AddSeconds(10), afterFirst.GetProperty("nextRetryAt").GetDateTimeOffset());
+
+        // The retry falls due; the dispatcher's own timer (on the fake clock) sends it.
+        app.Clock.Advance(TimeSpan.FromSeconds(10));
+        var second = await receiver.NextAsync();
+        await app.Dispatcher.RunOnceAsync();
+
+        Assert.Equal(first.Body, second.Body);
+        Assert.True(WebhookTestApi.SignatureIsValid(second, secret, out var secondTimestamp), $"Bad signature {second.Signature}");
+        Assert.Equal(publishedAt.AddSeconds(10).ToUnixTimeSeconds(), secondTimestamp);
+        var delivered = Assert.Single(await session.DeliveriesAsync(webhook));
+        Assert.Equal(afterFirst.Id(), delivered.Id());
+        Assert.Equal("succeeded", delivered.GetProperty("status").GetString());
+        Assert.Equal(2, delivered.GetProperty("attempt").GetInt32());
+        Assert.Equal(200, delivered.GetProperty("statusCode").GetInt32());
+        Assert.Equal(JsonValueKind.Null, delivered.GetProperty("error").ValueKind);
+        Assert.Equal(JsonValueKind.Null, delivered.GetProperty("nextRetryAt").ValueKind);
+        Assert.True(delivered.GetProperty("durationMs").GetInt64() >= 0);
+        var attempts = delivered.GetProperty("attempts").EnumerateArray().ToList();
+        Assert.Equal([1, 2], attempts.Select(a => a.GetProperty("attempt").GetInt32()));
+        Assert.Equal([500, 200], attempts.Select(a => a.GetProperty("statusCode").GetInt32()));
+        Assert.Equal([publishedAt, publishedAt.AddSeconds(10)], attempts.Select(a => a.GetProperty("attemptedAt").GetDateTimeOffset()));
+        Assert.Equal(publishedAt.AddSeconds(10), attempts[0].GetProperty("nextRetryAt").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, attempts[1].GetProperty("nextRetryAt").ValueKind);
+        Assert.Equal(2, receiver.Requests.Count);
+        Assert.DoesNotContain(app.Logs.Lines, line => line.Contains(secret, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Signature_does_not_verify_with_another_webhooks_secret_or_a_changed_body()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var session = await app.NewSessionAsync();
+        var webhook = await session.CreateWebhookAsync(receiver.UrlOf("/in"), ["knowledge.created"]);
+        var other = await session.CreateWebhookAsync("https://hooks.example.com/never", ["memory.deleted"]);
+
+        await session.CreateKnowledgeAsync("Runbook", "restart the worker");
+        await app.Dispatcher.RunOnceAsync();
+
+        var request = Assert.Single(receiver.Requests);
+        Assert.True(WebhookTestApi.SignatureIsValid(request, webhook.GetProperty("secret").GetString()!, out _));
+        Assert.False(WebhookTestApi.SignatureIsValid(request, other.GetProperty("secret").GetString()!, out _));
+        var tampered = request with { Body = [.. request.Body[..^1], (byte)' '] };
+        Assert.False(WebhookTestApi.SignatureIsValid(tampered, webhook.GetProperty("secret").GetString()!, out _));
+    }
+
+    [Fact]
+    public async Task Failing_endpoint_is_retried_after_10_s_1_min_5_min_and_30_min_and_then_never_again()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(then: 500);
+        var session = await app.NewSessionAsync();
+        var webhook = await session.CreateWebhookAsync(receiver.UrlOf("/down"), ["memory.created"]);
+        var start = app.Clock.GetUtcNow();
+
+        await session.CreateMemoryAsync("nobody is listening");
+        await app.Dispatcher.RunOnceAsync();
+        Assert.Single(receiver.Requests);
+
+        var due = start;
+        TimeSpan[] delays = [TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30)];
+        for (var attempt = 2; attempt <= 5; attempt++)
+        {
+            due += delays[attempt - 2];
+            var pending = Assert.Single(await session.DeliveriesAsync(webhook));
+            Assert.Equal(due, pending.GetProperty("nextRetryAt").GetDateTimeOffset());
+
+            app.Clock.Advance(due - app.Clock.GetUtcNow() - TimeSpan.FromSeconds(1));
+            await app.Dispatcher.RunOnceAsync();
+            Assert.Equal(attempt - 1, receiver.Requests.Count);
+
+            app.Clock.Advance(TimeSpan.FromSeconds(1));
+            await app.Dispatcher.RunOnceAsync();
+            Assert.Equal(attempt, receiver.Requests.Count);
+        }
+
+        var failed = Assert.Single(await session.DeliveriesAsync(webhook));
+        Assert.Equal("failed", failed.GetProperty("status").GetString());
+        Assert.Equal(5, failed.GetProperty("attempt").GetInt32());
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("nextRetryAt").ValueKind);
+        var attempts = failed.GetProperty("attempts").EnumerateArray().ToList();
+        Assert.Equal([1, 2, 3, 4, 5], attempts.Select(a => a.GetProperty("attempt").GetInt32()));
+        Assert.All(attempts, a => Assert.Equal(500, a.GetProperty("statusCode").GetInt32()));
+        Assert.Equal(
+            [start.AddSeconds(10), start.AddSeconds(70), start.AddSeconds(370), start.AddSeconds(2170)],
+            attempts.Take(4).Select(a => a.GetProperty("nextRetryAt").GetDateTimeOffset()));
+        Assert.Equal(JsonValueKind.Null, attempts[4].GetProperty("nextRetryAt").ValueKind);
+
+        // Twice the longest delay; the fake clock fires every periodic timer in the app on the
+        // way, so a much longer jump only makes the test slower.
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        await app.Dispatcher.RunOnceAsync();
+        Assert.Equal(5, receiver.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Disabled_webhook_gets_nothing_and_disabling_cancels_a_pending_retry()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(answers: [503]);
+        var session = await app.NewSessionAsync();
+        var disabled = await session.CreateWebhookAsync(receiver.UrlOf("/disabled"), ["memory.created"], enabled: false);
+        var retrying = await session.CreateWebhookAsync(receiver.UrlOf("/retrying"), ["memory.created"]);
+
+        await session.CreateMemoryAsync("first");
+        await app.Dispatcher.RunOnceAsync();
+        Assert.Empty(await session.DeliveriesAsync(disabled));
+        Assert.Equal("pending", Assert.Single(await session.DeliveriesAsync(retrying)).GetProperty("status").GetString());
+
+        using (var disable = await session.Client.PatchAsJsonAsync($"/api/v1/webhooks/{retrying.Id()}", new { enabled = false }))
+        {
+            await ApiAssert.JsonAsync(disable);
+        }
+
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await session.CreateMemoryAsync("second");
+        await app.Dispatcher.RunOnceAsync();
+
+        Assert.Empty(receiver.RequestsTo("/disabled"));
+        Assert.Single(receiver.RequestsTo("/retrying"));
+        var canceled = Assert.Single(await session.DeliveriesAsync(retrying));
+        Assert.Equal("canceled", canceled.GetProperty("status").GetString());
+        Assert.Equal(1, canceled.GetProperty("attempt").GetInt32());
+        Assert.Equal(JsonValueKind.Null, canceled.GetProperty("nextRetryAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task Events_go_only_to_webhooks_of_the_same_owner_and_environment()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var live = await app.NewSessionAsync();
+        var test = await app.NewSessionAsync(live.Owner, environment: ApiKeyEnvironment.Test);
+        var stranger = await app.NewSessionAsync(environment: ApiKeyEnvironment.Test);
+        var liveHook = await live.CreateWebhookAsync(receiver.UrlOf("/live"), WebhookTestApi.AllEvents);
+        var testHook = await test.CreateWebhookAsync(receiver.UrlOf("/test"), WebhookTestApi.AllEvents);
+        var strangerHook = await stranger.CreateWebhookAsync(receiver.UrlOf("/stranger"), WebhookTestApi.AllEvents);
+
+        var memory = await test.CreateMemoryAsync("only for the test webhook");
+        await app.Dispatcher.RunOnceAsync();
+
+        var request = Assert.Single(receiver.Requests);
+        Assert.Equal("/test", request.Path);
+        Assert.Equal("test", request.Json().GetProperty("environment").GetString());
+        Assert.Equal(memory.Id(), request.Json().GetProperty("data").Id());
+        Assert.Single(await test.DeliveriesAsync(testHook));
+        Assert.Empty(await live.DeliveriesAsync(liveHook));
+        Assert.Empty(await stranger.DeliveriesAsync(strangerHook));
+        using var foreign = await test.Client.GetAsync($"/api/v1/webhooks/{strangerHook.Id()}/deliveries");
+        await ApiAssert.ProblemAsync(foreign, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Memory_and_knowledge_create_update_and_delete_publish_their_events()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var session = await app.NewSessionAsync();
+        var everything = await session.CreateWebhookAsync(receiver.UrlOf("/all"), WebhookTestApi.AllEvents);
+        var deletesOnly = await session.CreateWebhookAsync(receiver.UrlOf("/deletes"), ["memory.deleted", "knowledge.deleted"]);
+
+        var memory = await session.CreateMemoryAsync("v1");
+        using (var patch = await session.Client.PatchAsJsonAsync($"/api/v1/memories/{memory.Id()}", new { content = "v2" }))
+        {
+            await ApiAssert.JsonAsync(patch);
+        }
+
+        var updatedMemory = await session.GetJsonAsync($"/api/v1/memories/{memory.Id()}");
+        using (var delete = await session.Client.DeleteAsync($"/api/v1/memories/{memory.Id()}"))
+        {
+            await ApiAssert.StatusAsync(delete, HttpStatusCode.NoContent);
+        }
+
+        var entry = await session.CreateKnowledgeAsync("Runbook", "v1");
+        using (var patch = await session.Client.PatchAsJsonAsync($"/api/v1/knowledge/{entry.Id()}", new { content = "v2" }))
+        {
+            await ApiAssert.JsonAsync(patch);
+        }
+
+        var updatedEntry = await session.GetJsonAsync($"/api/v1/knowledge/{entry.Id()}");
+        using (var delete = await session.Client.DeleteAsync($"/api/v1/knowledge/{entry.Id()}"))
+        {
+            await ApiAssert.StatusAsync(delete, HttpStatusCode.NoContent);
+        }
+
+        // Nothing changes, so nothing is published.
+        using (var missing = await session.Client.DeleteAsync($"/api/v1/memories/{memory.Id()}"))
+        {
+            await ApiAssert.ProblemAsync(missing, HttpStatusCode.NotFound);
+        }
+
+        await app.Dispatcher.RunOnceAsync();
+
+        Assert.Equal(
+            ["knowledge.deleted", "knowledge.updated", "knowledge.created", "memory.deleted", "memory.updated", "memory.created"],
+            (await session.DeliveriesAsync(everything)).Select(d => d.GetProperty("event").GetString()));
+        Assert.Equal(["knowledge.deleted", "memory.deleted"], (await session.DeliveriesAsync(deletesOnly)).Select(d => d.GetProperty("event").GetString()));
+        var sent = receiver.RequestsTo("/all").Select(r => r.Json()).ToDictionary(p => p.GetProperty("type").GetString()!, p => p.GetProperty("data"));
+        Assert.Equal(memory.GetRawText(), sent["memory.created"].GetRawText());
+        Assert.Equal(updatedMemory.GetRawText(), sent["memory.updated"].GetRawText());
+        Assert.Equal($$"""{"id":"{{memory.Id()}}"}""", sent["memory.deleted"].GetRawText());
+        Assert.Equal(entry.GetRawText(), sent["knowledge.created"].GetRawText());
+        Assert.Equal(updatedEntry.GetRawText(), sent["knowledge.updated"].GetRawText());
+        Assert.Equal($$"""{"id":"{{entry.Id()}}"}""", sent["knowledge.deleted"].GetRawText());
+        Assert.Equal(2, receiver.RequestsTo("/deletes").Count);
+
+        var page = await session.GetJsonAsync($"/api/v1/webhooks/{everything.Id()}/deliveries?limit=4");
+        var cursor = page.GetProperty("nextCursor").GetString()!;
+        var rest = await session.GetJsonAsync($"/api/v1/webhooks/{everything.Id()}/deliveries?limit=4&cursor={Uri.EscapeDataString(cursor)}");
+        Assert.Equal(4, page.GetProperty("data").GetArrayLength());
+        Assert.Equal(["memory.updated", "memory.created"], rest.GetProperty("data").EnumerateArray().Select(d => d.GetProperty("event").GetString()));
+        Assert.Equal(JsonValueKind.Null, rest.GetProperty("nextCursor").ValueKind);
+    }
+
+    [Fact]
+    public async Task Secret_that_can_no_longer_be_decrypted_fails_the_attempt_with_a_recorded_error_and_sends_nothing()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var session = await app.NewSessionAsync();
+        var webhook = await session.CreateWebhookAsync(receiver.UrlOf("/lost-key"), ["memory.created"]);
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
+        {
+            // What a lost data-protection key ring looks like to the dispatcher.
+            await db.Webhooks.Where(w => w.Id == webhook.Id()).ExecuteUpdateAsync(s => s.SetProperty(w => w.ProtectedSecret, "CfDJ8not-a-protected-payload"));
+        }
+
+        await session.CreateMemoryAsync("cannot be signed");
+        await app.Dispatcher.RunOnceAsync();
+
+        Assert.Empty(receiver.Requests);
+        var delivery = Assert.Single(await session.DeliveriesAsync(webhook));
+        Assert.Equal(1, delivery.GetProperty("attempt").GetInt32());
+        Assert.Contains("signing secret", delivery.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("pending", delivery.GetProperty("status").GetString());
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Text;
+using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.Tests.Api;
+using Memsolus.Dashboard.Tests.Infrastructure;
+
+namespace Memsolus.Dashboard.Tests.Webhooks;
+
+// The webhook operations of design §5, each with the permission it requires and what a
+// successful call answers; {id} stands for an existing webhook of the caller's.
+internal static class WebhookEndpointCatalogue
+{
+    public static IReadOnlyList<ApiEndpoint> All { get; } =
+    [
+        new("ListWebhooks", HttpMethod.Get, "/api/v1/webhooks", Permissions.WebhookRead, HttpStatusCode.OK),
+        new("GetWebhook", HttpMethod.Get, "/api/v1/webhooks/{id}", Permissions.WebhookRead, HttpStatusCode.OK),
+        new("ListWebhookDeliveries", HttpMethod.Get, "/api/v1/webhooks/{id}/deliveries", Permissions.WebhookRead, HttpStatusCode.OK),
+        new("CreateWebhook", HttpMethod.Post, "/api/v1/webhooks", Permissions.WebhookWrite, HttpStatusCode.Created, """{"url":"https://hooks.example.com/matrix","events":["memory.created"]}"""),
+        new("UpdateWebhook", HttpMethod.Patch, "/api/v1/webhooks/{id}", Permissions.WebhookWrite, HttpStatusCode.OK, """{"description":"changed by the matrix"}"""),
+        new("DeleteWebhook", HttpMethod.Delete, "/api/v1/webhooks/{id}", Permissions.WebhookDelete, HttpStatusCode.NoContent),
+    ];
+
+    public static TheoryData<string> OperationIds => new(All.Select(e => e.OperationId));
+
+    public static HttpRequestMessage Request(this ApiEndpoint endpoint, Guid webhookId) =>
+        new(endpoint.Method, endpoint.Path.Replace("{id}", webhookId.ToString(), StringComparison.Ordinal))
+        {
+            Content = endpoint.Body is null ? null : new StringContent(endpoint.Body, Encoding.UTF8, "application/json"),
+        };
+}
+
+public sealed class WebhookPermissionTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+{
+    public static TheoryData<string> Endpoints => WebhookEndpointCatalogue.OperationIds;
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Key_holding_only_the_required_permission_is_allowed(string operationId)
+    {
+        var endpoint = WebhookEndpointCatalogue.All.Single(e => e.OperationId == operationId);
+        var (full, webhookId) = await SeedAsync();
+        var only = await app.NewSessionAsync(full.Owner, [endpoint.Permission]);
+
+        using var request = endpoint.Request(webhookId);
+        using var response = await only.Client.SendAsync(request);
+
+        await ApiAssert.StatusAsync(response, endpoint.Success);
+    }
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Key_holding_every_other_permission_is_403_naming_the_required_one_and_nothing_changes(string operationId)
+    {
+        var endpoint = WebhookEndpointCatalogue.All.Single(e => e.OperationId == operationId);
+        var (full, webhookId) = await SeedAsync();
+        var others = await app.NewSessionAsync(full.Owner, Permissions.All.Select(p => p.Name).Where(p => p != endpoint.Permission).ToList());
+        var before = (await full.GetJsonAsync("/api/v1/webhooks?limit=100")).GetRawText();
+
+        using var request = endpoint.Request(webhookId);
+        using var response = await others.Client.SendAsync(request);
+
+        await ApiAssert.ForbiddenAsync(response, endpoint.Permission);
+        Assert.Equal(before, (await full.GetJsonAsync("/api/v1/webhooks?limit=100")).GetRawText());
+    }
+
+    [Fact]
+    public void The_catalogue_covers_every_webhook_permission()
+    {
+        var webhookPermissions = Permissions.All.Where(p => p.Resource == "webhook").Select(p => p.Name).Order();
+
+        Assert.Equal(webhookPermissions, WebhookEndpointCatalogue.All.Select(e => e.Permission).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task Openapi_document_describes_each_webhook_operation_with_its_method_path_and_permission()
+    {
+        using var response = await app.ApiClient(key: null).GetAsync("/openapi/v1.json");
+        var paths = (await ApiAssert.JsonAsync(response)).GetProperty("paths");
+
+        foreach (var endpoint in WebhookEndpointCatalogue.All)
+        {
+            Assert.True(paths.TryGetProperty(endpoint.Path, out var item), $"{endpoint.Path} is not in the document");
+            var operation = item.GetProperty(endpoint.Method.Method.ToLowerInvariant());
+            Assert.Equal(endpoint.OperationId, operation.GetProperty("operationId").GetString());
+            Assert.Equal(endpoint.Permission, operation.GetProperty("x-required-permission").GetString());
+        }
+    }
+
+    private async Task<(ApiSession Full, Guid WebhookId)> SeedAsync()
+    {
+        var full = await app.NewSessionAsync();
+        var webhook = await full.CreateWebhookAsync("https://hooks.example.com/seed", ["memory.created"]);
+        return (full, webhook.Id());
+    }
+}

@@ -1,0 +1,178 @@
+using Memsolus.Dashboard.Api;
+using Memsolus.Dashboard.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Memsolus.Dashboard.Webhooks;
+
+public sealed record WebhookDto(Guid Id, string Url, IReadOnlyList<string> Events, string? Description, bool Enabled, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+// The one answer that carries the signing secret: creation. Nothing serves it again.
+public sealed record CreatedWebhookDto(Guid Id, string Url, IReadOnlyList<string> Events, string? Description, bool Enabled, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string Secret);
+
+public sealed record CreateWebhookRequest(string? Url, List<string?>? Events, string? Description, bool? Enabled);
+
+public sealed record UpdateWebhookRequest(string? Url, List<string?>? Events, string? Description, bool? Enabled);
+
+public sealed record WebhookAttemptDto(int Attempt, DateTimeOffset AttemptedAt, int? StatusCode, long DurationMs, string? Error, DateTimeOffset? NextRetryAt);
+
+// A delivery with the outcome of its latest attempt on top (attempt, statusCode, durationMs,
+// error), when it is tried next, and every attempt in order.
+public sealed record WebhookDeliveryDto(
+    Guid Id,
+    Guid EventId,
+    string Event,
+    string Status,
+    int Attempt,
+    int? StatusCode,
+    long? DurationMs,
+    string? Error,
+    DateTimeOffset? NextRetryAt,
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<WebhookAttemptDto> Attempts);
+
+// Webhooks of one (owner, environment); see MemoryStore. Deliveries are reached only through a
+// webhook in scope, so another owner's deliveries are never found either.
+internal sealed class WebhookStore(IDbContextFactory<ApplicationDbContext> contextFactory, WebhookSecrets secrets, TimeProvider clock)
+{
+    public async Task<Page<WebhookDto>> ListAsync(ApiCaller caller, PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var webhooks = Scope(db, caller);
+        if (page.After is { } after)
+        {
+            webhooks = webhooks.Where(w => w.Sequence < after);
+        }
+
+        var rows = await webhooks.OrderByDescending(w => w.Sequence).Take(page.Limit + 1).ToListAsync(cancellationToken);
+        return page.ToPage(rows, w => w.Sequence, ToDto);
+    }
+
+    public async Task<WebhookDto?> GetAsync(ApiCaller caller, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var webhook = await Scope(db, caller).SingleOrDefaultAsync(w => w.Id == id, cancellationToken);
+        return webhook is null ? null : ToDto(webhook);
+    }
+
+    // Null when the environment already holds WebhookLimits.MaxPerEnvironment webhooks.
+    public async Task<CreatedWebhookDto?> CreateAsync(ApiCaller caller, string url, List<string> events, string? description, bool enabled, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        if (await Scope(db, caller).CountAsync(cancellationToken) >= WebhookLimits.MaxPerEnvironment)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        var secret = WebhookSecrets.Generate();
+        var webhook = new Webhook
+        {
+            Id = Guid.CreateVersion7(now),
+            OwnerId = caller.OwnerId,
+            Environment = caller.Environment,
+            Url = url,
+            Events = events,
+            Description = description,
+            Enabled = enabled,
+            ProtectedSecret = secrets.Protect(secret),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Webhooks.Add(webhook);
+        await db.SaveChangesAsync(cancellationToken);
+        return new CreatedWebhookDto(webhook.Id, webhook.Url, webhook.Events, webhook.Description, webhook.Enabled, webhook.CreatedAt, webhook.UpdatedAt, secret);
+    }
+
+    // description "" clears it; a null argument leaves that field as it is.
+    public async Task<WebhookDto?> UpdateAsync(ApiCaller caller, Guid id, string? url, List<string>? events, string? description, bool? enabled, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var webhook = await Scope(db, caller).AsTracking().SingleOrDefaultAsync(w => w.Id == id, cancellationToken);
+        if (webhook is null)
+        {
+            return null;
+        }
+
+        webhook.Url = url ?? webhook.Url;
+        webhook.Events = events ?? webhook.Events;
+        if (description is not null)
+        {
+            webhook.Description = description.Length == 0 ? null : description;
+        }
+
+        webhook.Enabled = enabled ?? webhook.Enabled;
+        webhook.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return ToDto(webhook);
+    }
+
+    public async Task<bool> DeleteAsync(ApiCaller caller, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await Scope(db, caller).Where(w => w.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+    }
+
+    // Newest first; null when the webhook is not the caller's.
+    public async Task<Page<WebhookDeliveryDto>?> ListDeliveriesAsync(ApiCaller caller, Guid webhookId, PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var webhook = await Scope(db, caller).Where(w => w.Id == webhookId).Select(w => (long?)w.Sequence).SingleOrDefaultAsync(cancellationToken);
+        if (webhook is not { } webhookSequence)
+        {
+            return null;
+        }
+
+        var deliveries = db.WebhookDeliveries.AsNoTracking().Where(d => d.WebhookSequence == webhookSequence);
+        if (page.After is { } after)
+        {
+            deliveries = deliveries.Where(d => d.Sequence < after);
+        }
+
+        // The payload stays behind: it can be large and the list does not show it.
+        var rows = await deliveries
+            .OrderByDescending(d => d.Sequence)
+            .Take(page.Limit + 1)
+            .Select(d => new DeliveryRow(d.Sequence, d.Id, d.EventId, d.EventType, d.Status, d.AttemptCount, d.NextAttemptAt, d.CreatedAt))
+            .ToListAsync(cancellationToken);
+        var sequences = rows.Select(r => r.Sequence).ToList();
+        var attempts = (await db.WebhookDeliveryAttempts.AsNoTracking()
+                .Where(a => sequences.Contains(a.DeliverySequence))
+                .ToListAsync(cancellationToken))
+            .ToLookup(a => a.DeliverySequence);
+
+        return page.ToPage(rows, r => r.Sequence, r => ToDto(r, attempts[r.Sequence].OrderBy(a => a.Attempt).ToList()));
+    }
+
+    private sealed record DeliveryRow(long Sequence, Guid Id, Guid EventId, string EventType, WebhookDeliveryStatus Status, int AttemptCount, DateTimeOffset? NextAttemptAt, DateTimeOffset CreatedAt);
+
+    private static IQueryable<Webhook> Scope(ApplicationDbContext db, ApiCaller caller) =>
+        db.Webhooks.AsNoTracking().Where(w => w.OwnerId == caller.OwnerId && w.Environment == caller.Environment);
+
+    private static WebhookDto ToDto(Webhook w) => new(w.Id, w.Url, w.Events, w.Description, w.Enabled, w.CreatedAt, w.UpdatedAt);
+
+    private static WebhookDeliveryDto ToDto(DeliveryRow d, List<WebhookDeliveryAttempt> attempts)
+    {
+        var last = attempts.Count > 0 ? attempts[^1] : null;
+        return new WebhookDeliveryDto(
+            d.Id,
+            d.EventId,
+            d.EventType,
+            StatusName(d.Status),
+            d.AttemptCount,
+            last?.StatusCode,
+            last?.DurationMs,
+            last?.Error,
+            d.Status == WebhookDeliveryStatus.Pending ? d.NextAttemptAt : null,
+            d.CreatedAt,
+            attempts.Select(a => new WebhookAttemptDto(a.Attempt, a.AttemptedAt, a.StatusCode, a.DurationMs, a.Error, a.NextRetryAt)).ToList());
+    }
+
+    private static string StatusName(WebhookDeliveryStatus status) => status switch
+    {
+        WebhookDeliveryStatus.Pending => "pending",
+        WebhookDeliveryStatus.Succeeded => "succeeded",
+        WebhookDeliveryStatus.Failed => "failed",
+        WebhookDeliveryStatus.Canceled => "canceled",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+}

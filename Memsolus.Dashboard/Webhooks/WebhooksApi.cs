@@ -1,0 +1,185 @@
+using Memsolus.Dashboard.Api;
+using Memsolus.Dashboard.ApiKeys;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Memsolus.Dashboard.Webhooks;
+
+internal static class WebhooksApi
+{
+    // Registered before AddApi's fallback (TryAddSingleton of NoWebhookEvents), so features
+    // publish to the real dispatcher.
+    public static WebApplicationBuilder AddWebhooks(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WebhooksOptions>()
+            .BindConfiguration(WebhooksOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddDataProtection();
+        builder.Services.AddSingleton<WebhookSecrets>();
+        builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddSingleton<WebhookDispatcher>();
+        builder.Services.AddSingleton<IWebhookEvents, WebhookEvents>();
+        builder.Services.AddHostedService<WebhookDispatchLoop>();
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapWebhooks(this RouteGroupBuilder api)
+    {
+        var webhooks = api.MapGroup("/webhooks").WithTags("Webhooks");
+
+        webhooks.MapGet("/", async Task<Results<Ok<Page<WebhookDto>>, ValidationProblem>> (string? limit, string? cursor, HttpContext http, WebhookStore store) =>
+            {
+                if (!PageRequest.TryParse(limit, cursor, out var page, out var errors))
+                {
+                    return TypedResults.ValidationProblem(errors);
+                }
+
+                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http.User), page, http.RequestAborted));
+            })
+            .RequirePermission(Permissions.WebhookRead)
+            .WithName("ListWebhooks").WithSummary("List webhooks, newest first");
+
+        webhooks.MapGet("/{id:guid}", async Task<Results<Ok<WebhookDto>, ProblemHttpResult>> (Guid id, HttpContext http, WebhookStore store) =>
+                await store.GetAsync(ApiCaller.From(http.User), id, http.RequestAborted) is { } webhook
+                    ? TypedResults.Ok(webhook)
+                    : ApiResults.NotFound("webhook"))
+            .RequirePermission(Permissions.WebhookRead)
+            .WithName("GetWebhook").WithSummary("Get a webhook (its signing secret is never shown again)");
+
+        webhooks.MapGet("/{id:guid}/deliveries", async Task<Results<Ok<Page<WebhookDeliveryDto>>, ValidationProblem, ProblemHttpResult>> (Guid id, string? limit, string? cursor, HttpContext http, WebhookStore store) =>
+            {
+                if (!PageRequest.TryParse(limit, cursor, out var page, out var errors))
+                {
+                    return TypedResults.ValidationProblem(errors);
+                }
+
+                return await store.ListDeliveriesAsync(ApiCaller.From(http.User), id, page, http.RequestAborted) is { } deliveries
+                    ? TypedResults.Ok(deliveries)
+                    : ApiResults.NotFound("webhook");
+            })
+            .RequirePermission(Permissions.WebhookRead)
+            .WithName("ListWebhookDeliveries").WithSummary("List a webhook's deliveries, newest first, with every attempt");
+
+        webhooks.MapPost("/", async Task<Results<Created<CreatedWebhookDto>, ValidationProblem, ProblemHttpResult>> (CreateWebhookRequest body, HttpContext http, WebhookStore store) =>
+            {
+                var errors = new ValidationErrors();
+                var url = Url(errors, body.Url, required: true);
+                var events = Events(errors, body.Events, required: true);
+                var description = errors.Text("description", body.Description, 0, WebhookLimits.MaxDescriptionLength, required: false);
+                if (!errors.IsValid)
+                {
+                    return TypedResults.ValidationProblem(errors.ToDictionary());
+                }
+
+                var created = await store.CreateAsync(ApiCaller.From(http.User), url!, events!, string.IsNullOrEmpty(description) ? null : description, body.Enabled ?? true, http.RequestAborted);
+                return created is null
+                    ? TypedResults.Problem(
+                        statusCode: StatusCodes.Status409Conflict,
+                        title: "Too many webhooks",
+                        detail: $"An environment can have at most {WebhookLimits.MaxPerEnvironment} webhooks; delete one first.")
+                    : TypedResults.Created($"/api/v1/webhooks/{created.Id}", created);
+            })
+            .RequirePermission(Permissions.WebhookWrite)
+            .WithName("CreateWebhook").WithSummary("Create a webhook; the answer holds its signing secret, shown only this once");
+
+        webhooks.MapPatch("/{id:guid}", async Task<Results<Ok<WebhookDto>, ValidationProblem, ProblemHttpResult>> (Guid id, UpdateWebhookRequest body, HttpContext http, WebhookStore store) =>
+            {
+                var errors = new ValidationErrors();
+                var url = Url(errors, body.Url, required: false);
+                var events = Events(errors, body.Events, required: false);
+                var description = errors.Text("description", body.Description, 0, WebhookLimits.MaxDescriptionLength, required: false);
+                if (!errors.IsValid)
+                {
+                    return TypedResults.ValidationProblem(errors.ToDictionary());
+                }
+
+                return await store.UpdateAsync(ApiCaller.From(http.User), id, url, events, description, body.Enabled, http.RequestAborted) is { } webhook
+                    ? TypedResults.Ok(webhook)
+                    : ApiResults.NotFound("webhook");
+            })
+            .RequirePermission(Permissions.WebhookWrite)
+            .WithName("UpdateWebhook").WithSummary("Update a webhook's url, events, description or enabled flag");
+
+        webhooks.MapDelete("/{id:guid}", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, HttpContext http, WebhookStore store) =>
+                await store.DeleteAsync(ApiCaller.From(http.User), id, http.RequestAborted)
+                    ? TypedResults.NoContent()
+                    : ApiResults.NotFound("webhook"))
+            .RequirePermission(Permissions.WebhookDelete)
+            .WithName("DeleteWebhook").WithSummary("Delete a webhook and its delivery history");
+
+        return api;
+    }
+
+    // Absolute http or https only. Whether the host may be reached is decided when connecting,
+    // on the address DNS gives then (OutboundHttp), not here.
+    private static string? Url(ValidationErrors errors, string? value, bool required)
+    {
+        if (value is null)
+        {
+            if (required)
+            {
+                errors.Add("url", "url is required.");
+            }
+
+            return null;
+        }
+
+        var url = value.Trim();
+        if (url.Length is 0 || url.Length > WebhookLimits.MaxUrlLength)
+        {
+            errors.Add("url", $"url must be 1 to {WebhookLimits.MaxUrlLength} characters.");
+            return null;
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
+        {
+            errors.Add("url", "url must be an absolute http:// or https:// URL.");
+            return null;
+        }
+
+        // HttpClient would not send them, and the URL is shown back in every listing.
+        if (uri.UserInfo.Length > 0)
+        {
+            errors.Add("url", "url must not contain a user name or password.");
+            return null;
+        }
+
+        return url;
+    }
+
+    private static List<string>? Events(ValidationErrors errors, List<string?>? values, bool required)
+    {
+        if (values is null)
+        {
+            if (required)
+            {
+                errors.Add("events", "events is required: name at least one event.");
+            }
+
+            return null;
+        }
+
+        if (values.Count == 0)
+        {
+            errors.Add("events", "events must name at least one event.");
+            return null;
+        }
+
+        var events = new List<string>();
+        foreach (var value in values)
+        {
+            if (value is null || !WebhookEventTypes.All.Contains(value, StringComparer.Ordinal))
+            {
+                errors.Add("events", $"events may contain only: {string.Join(", ", WebhookEventTypes.All)}.");
+                return null;
+            }
+
+            if (!events.Contains(value, StringComparer.Ordinal))
+            {
+                events.Add(value);
+            }
+        }
+
+        return events;
+    }
+}
