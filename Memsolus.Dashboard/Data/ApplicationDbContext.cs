@@ -1,5 +1,6 @@
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
+using Memsolus.Dashboard.Exports;
 using Memsolus.Dashboard.Knowledge;
 using Memsolus.Dashboard.Memories;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -17,6 +18,8 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
     public DbSet<Memory> Memories => Set<Memory>();
 
     public DbSet<KnowledgeEntry> KnowledgeEntries => Set<KnowledgeEntry>();
+
+    public DbSet<ExportJob> ExportJobs => Set<ExportJob>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
