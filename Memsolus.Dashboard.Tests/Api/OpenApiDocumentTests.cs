@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Memsolus.Dashboard.Tests.Exports;
 using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
@@ -25,7 +26,7 @@ public sealed class OpenApiDocumentTests(MemsolusAppFactory app) : IClassFixture
     public async Task Every_api_operation_requires_the_api_key_scheme_and_names_the_permission_its_endpoint_requires()
     {
         var document = await DocumentAsync();
-        var expected = ApiEndpointCatalogue.All.ToDictionary(e => e.OperationId, e => e.Permission);
+        var expected = ApiEndpointCatalogue.All.Concat(ExportEndpoints.All).ToDictionary(e => e.OperationId, e => e.Permission);
         expected["GetMe"] = "any";
         foreach (var endpoint in Webhooks.WebhookEndpointCatalogue.All)
         {
@@ -52,7 +53,7 @@ public sealed class OpenApiDocumentTests(MemsolusAppFactory app) : IClassFixture
 
         var described = Operations(document).ToDictionary(o => o.Id, o => (o.Method, o.Path));
 
-        foreach (var endpoint in ApiEndpointCatalogue.All)
+        foreach (var endpoint in ApiEndpointCatalogue.All.Concat(ExportEndpoints.All))
         {
             var path = endpoint.Path.Split('?')[0];
             Assert.Equal(endpoint.Method.Method.ToLowerInvariant(), described[endpoint.OperationId].Method);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.Exports;
 using Memsolus.Dashboard.Knowledge;
 using Memsolus.Dashboard.Memories;
 using Memsolus.Dashboard.Outbound;
@@ -40,6 +41,7 @@ internal static class ApiEndpoints
         builder.Services.TryAddSingleton<IWebhookEvents, NoWebhookEvents>();
         builder.Services.AddSingleton<MemoryStore>();
         builder.Services.AddSingleton<KnowledgeStore>();
+        builder.AddExports();
         builder.AddApiDocs();
         return builder;
     }
@@ -129,6 +131,7 @@ internal static class ApiEndpoints
         api.MapMemories();
         api.MapKnowledge();
         api.MapWebhooks();
+        api.MapExports();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
+using Memsolus.Dashboard.Exports;
 using Memsolus.Dashboard.Knowledge;
 using Memsolus.Dashboard.Memories;
 using Memsolus.Dashboard.Webhooks;
@@ -24,6 +25,8 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     public DbSet<WebhookDeliveryAttempt> WebhookDeliveryAttempts => Set<WebhookDeliveryAttempt>();
+
+    public DbSet<ExportJob> ExportJobs => Set<ExportJob>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

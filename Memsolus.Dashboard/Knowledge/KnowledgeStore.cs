@@ -94,5 +94,5 @@ public sealed class KnowledgeStore(IDbContextFactory<ApplicationDbContext> conte
     private static IQueryable<KnowledgeEntry> Scope(ApplicationDbContext db, ApiCaller caller) =>
         db.KnowledgeEntries.AsNoTracking().Where(k => k.OwnerId == caller.OwnerId && k.Environment == caller.Environment);
 
-    private static KnowledgeDto ToDto(KnowledgeEntry k) => new(k.Id, k.Title, k.Content, k.Source, k.CreatedAt, k.UpdatedAt);
+    internal static KnowledgeDto ToDto(KnowledgeEntry k) => new(k.Id, k.Title, k.Content, k.Source, k.CreatedAt, k.UpdatedAt);
 }

@@ -103,7 +103,7 @@ public sealed class MemoryStore(IDbContextFactory<ApplicationDbContext> contextF
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
-    private static MemoryDto ToDto(Memory m)
+    internal static MemoryDto ToDto(Memory m)
     {
         using var metadata = JsonDocument.Parse(m.Metadata);
         return new MemoryDto(m.Id, m.Content, m.Tags, metadata.RootElement.Clone(), m.CreatedAt, m.UpdatedAt);

@@ -1,0 +1,196 @@
+using System.Text.Json;
+using Memsolus.Dashboard.Api;
+using Memsolus.Dashboard.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Memsolus.Dashboard.Exports;
+
+// status: queued, running, succeeded, failed, or expired (succeeded, but past expiresAt). The
+// counts are null until the export has succeeded, and for what it did not include; sizeBytes is
+// null until then too. fileName is the name a download is saved as; downloadUrl is set only while
+// the file can be downloaded.
+public sealed record ExportDto(
+    Guid Id,
+    string Format,
+    IReadOnlyList<string> Include,
+    string Status,
+    int? MemoryCount,
+    int? KnowledgeCount,
+    long? SizeBytes,
+    string FileName,
+    string? DownloadUrl,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt,
+    DateTimeOffset? ExpiresAt,
+    string? Error);
+
+// Both fields are optional: an empty body exports memories and knowledge as one JSON document.
+// They are read as raw JSON so a value of the wrong type is a per-field error, not an unreadable body.
+public sealed record CreateExportRequest(JsonElement? Format, JsonElement? Include);
+
+internal sealed record ExportCreation(ExportDto? Job, int? PendingLimit)
+{
+    public static ExportCreation Created(ExportDto job) => new(job, null);
+
+    public static ExportCreation LimitReached(int limit) => new(null, limit);
+}
+
+internal enum ExportDownloadState
+{
+    NotFound,
+    NotReady,
+    Gone,
+    Ready,
+}
+
+internal sealed record ExportDownload(ExportDownloadState State, ExportDto? Job = null, string? Path = null, string? ContentType = null);
+
+// Export jobs of one (owner, environment): every query is filtered by both, so another owner's or
+// another environment's id is simply not found (see MemoryStore).
+internal sealed class ExportStore(
+    IDbContextFactory<ApplicationDbContext> contextFactory,
+    ExportFiles files,
+    ExportQueue queue,
+    IOptions<ExportsOptions> options,
+    TimeProvider clock)
+{
+    public async Task<ExportCreation> CreateAsync(ApiCaller caller, ExportFormat format, ExportContents include, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        // A soft limit: two requests at the same instant may both pass. It is there to keep one
+        // owner from filling the queue, not to count exactly.
+        var limit = options.Value.MaxPendingPerOwner;
+        var pending = await db.ExportJobs.CountAsync(
+            j => j.OwnerId == caller.OwnerId && (j.Status == ExportStatus.Queued || j.Status == ExportStatus.Running),
+            cancellationToken);
+        if (pending >= limit)
+        {
+            return ExportCreation.LimitReached(limit);
+        }
+
+        var now = clock.GetUtcNow();
+        var job = new ExportJob
+        {
+            Id = Guid.CreateVersion7(now),
+            OwnerId = caller.OwnerId,
+            Environment = caller.Environment,
+            Format = format,
+            Include = include,
+            Status = ExportStatus.Queued,
+            CreatedAt = now,
+        };
+        db.ExportJobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        queue.Signal();
+        return ExportCreation.Created(ToDto(job, now));
+    }
+
+    public async Task<Page<ExportDto>> ListAsync(ApiCaller caller, PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var jobs = Scope(db, caller);
+        if (page.After is { } after)
+        {
+            jobs = jobs.Where(j => j.Sequence < after);
+        }
+
+        var rows = await jobs.OrderByDescending(j => j.Sequence).Take(page.Limit + 1).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        return page.ToPage(rows, j => j.Sequence, j => ToDto(j, now));
+    }
+
+    public async Task<ExportDto?> GetAsync(ApiCaller caller, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var job = await Scope(db, caller).SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
+        return job is null ? null : ToDto(job, clock.GetUtcNow());
+    }
+
+    public async Task<ExportDownload> FindDownloadAsync(ApiCaller caller, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var job = await Scope(db, caller).SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
+        if (job is null)
+        {
+            return new ExportDownload(ExportDownloadState.NotFound);
+        }
+
+        var now = clock.GetUtcNow();
+        var dto = ToDto(job, now);
+        if (job.Status is ExportStatus.Queued or ExportStatus.Running or ExportStatus.Failed)
+        {
+            return new ExportDownload(ExportDownloadState.NotReady, dto);
+        }
+
+        // Past its expiry the file is gone for the caller even if the clean-up has not run yet.
+        if (!IsDownloadable(job, now) || job.FileName is null)
+        {
+            return new ExportDownload(ExportDownloadState.Gone, dto);
+        }
+
+        // The path comes from the job row found for this caller, never from the request.
+        var path = files.PathOf(job.FileName);
+        return File.Exists(path)
+            ? new ExportDownload(ExportDownloadState.Ready, dto, path, ExportFiles.ContentTypeFor(job.Format))
+            : new ExportDownload(ExportDownloadState.Gone, dto);
+    }
+
+    public static ExportDto ToDto(ExportJob job, DateTimeOffset now)
+    {
+        var include = new List<string>(2);
+        if (job.Include.HasFlag(ExportContents.Memories))
+        {
+            include.Add(ExportValues.Memories);
+        }
+
+        if (job.Include.HasFlag(ExportContents.Knowledge))
+        {
+            include.Add(ExportValues.Knowledge);
+        }
+
+        var status = job.Status == ExportStatus.Succeeded && !IsDownloadable(job, now) ? ExportStatus.Expired : job.Status;
+        return new ExportDto(
+            job.Id,
+            ExportValues.Name(job.Format),
+            include,
+            ExportValues.Name(status),
+            job.MemoryCount,
+            job.KnowledgeCount,
+            job.SizeBytes,
+            ExportFiles.DownloadNameFor(job.Environment, job.CreatedAt, job.Format),
+            status == ExportStatus.Succeeded ? $"{ApiEndpoints.BasePath}/exports/{job.Id}/download" : null,
+            job.CreatedAt,
+            job.StartedAt,
+            job.CompletedAt,
+            job.ExpiresAt,
+            job.Error);
+    }
+
+    private static bool IsDownloadable(ExportJob job, DateTimeOffset now) =>
+        job.Status == ExportStatus.Succeeded && job.ExpiresAt > now;
+
+    private static IQueryable<ExportJob> Scope(ApplicationDbContext db, ApiCaller caller) =>
+        db.ExportJobs.AsNoTracking().Where(j => j.OwnerId == caller.OwnerId && j.Environment == caller.Environment);
+}
+
+// The words the API uses for formats, contents and statuses.
+internal static class ExportValues
+{
+    public const string Json = "json";
+    public const string Ndjson = "ndjson";
+    public const string Memories = "memories";
+    public const string Knowledge = "knowledge";
+
+    public static string Name(ExportFormat format) => format == ExportFormat.Json ? Json : Ndjson;
+
+    public static string Name(ExportStatus status) => status switch
+    {
+        ExportStatus.Queued => "queued",
+        ExportStatus.Running => "running",
+        ExportStatus.Succeeded => "succeeded",
+        ExportStatus.Failed => "failed",
+        _ => "expired",
+    };
+}

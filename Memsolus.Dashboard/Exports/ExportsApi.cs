@@ -1,0 +1,168 @@
+using System.Text.Json;
+using Memsolus.Dashboard.Api;
+using Memsolus.Dashboard.ApiKeys;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Memsolus.Dashboard.Exports;
+
+internal static class ExportsApi
+{
+    public static WebApplicationBuilder AddExports(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ExportsOptions>()
+            .BindConfiguration(ExportsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ExportFiles>();
+        builder.Services.AddSingleton<ExportQueue>();
+        builder.Services.AddSingleton<ExportStore>();
+        builder.Services.AddSingleton<ExportContentWriter>();
+        builder.Services.AddSingleton<ExportRunner>();
+        builder.Services.AddHostedService<ExportWorker>();
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapExports(this RouteGroupBuilder api)
+    {
+        var exports = api.MapGroup("/exports").WithTags("Exports");
+
+        exports.MapGet("/", async Task<Results<Ok<Page<ExportDto>>, ValidationProblem>> (string? limit, string? cursor, HttpContext http, ExportStore store) =>
+            {
+                if (!PageRequest.TryParse(limit, cursor, out var page, out var errors))
+                {
+                    return TypedResults.ValidationProblem(errors);
+                }
+
+                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http.User), page, http.RequestAborted));
+            })
+            .RequirePermission(Permissions.ExportRead)
+            .WithName("ListExports").WithSummary("List exports, newest first");
+
+        exports.MapGet("/{id:guid}", async Task<Results<Ok<ExportDto>, ProblemHttpResult>> (Guid id, HttpContext http, ExportStore store) =>
+                await store.GetAsync(ApiCaller.From(http.User), id, http.RequestAborted) is { } export
+                    ? TypedResults.Ok(export)
+                    : ApiResults.NotFound("export"))
+            .RequirePermission(Permissions.ExportRead)
+            .WithName("GetExport").WithSummary("Get an export's status, counts and size");
+
+        exports.MapGet("/{id:guid}/download", async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> (Guid id, HttpContext http, ExportStore store) =>
+            {
+                var download = await store.FindDownloadAsync(ApiCaller.From(http.User), id, http.RequestAborted);
+                return download.State switch
+                {
+                    ExportDownloadState.Ready => TypedResults.PhysicalFile(
+                        download.Path!,
+                        download.ContentType,
+                        download.Job!.FileName,
+                        lastModified: download.Job.CompletedAt,
+                        enableRangeProcessing: true),
+                    ExportDownloadState.NotReady => TypedResults.Problem(
+                        statusCode: StatusCodes.Status409Conflict,
+                        title: "Export not ready",
+                        detail: download.Job!.Status == ExportValues.Name(ExportStatus.Failed)
+                            ? "The export failed and has no file; start a new export."
+                            : $"The export is {download.Job.Status}; download it once its status is succeeded."),
+                    // 410, not 404: the export is the caller's own and it existed; what is gone is its file.
+                    ExportDownloadState.Gone => TypedResults.Problem(
+                        statusCode: StatusCodes.Status410Gone,
+                        title: "Export expired",
+                        detail: "The export's file has expired and been deleted; start a new export."),
+                    _ => ApiResults.NotFound("export"),
+                };
+            })
+            .RequirePermission(Permissions.ExportRead)
+            .Produces(StatusCodes.Status200OK, null, ExportFiles.ContentTypeFor(ExportFormat.Json), ExportFiles.ContentTypeFor(ExportFormat.Ndjson))
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .WithName("DownloadExport").WithSummary("Download a succeeded export's file");
+
+        exports.MapPost("/", async Task<Results<Accepted<ExportDto>, ValidationProblem, ProblemHttpResult>> (CreateExportRequest? body, HttpContext http, ExportStore store) =>
+            {
+                var errors = new ValidationErrors();
+                var format = ReadFormat(errors, body?.Format);
+                var include = ReadInclude(errors, body?.Include);
+                if (!errors.IsValid)
+                {
+                    return TypedResults.ValidationProblem(errors.ToDictionary());
+                }
+
+                var creation = await store.CreateAsync(ApiCaller.From(http.User), format, include, http.RequestAborted);
+                if (creation.Job is not { } job)
+                {
+                    return TypedResults.Problem(
+                        statusCode: StatusCodes.Status429TooManyRequests,
+                        title: "Too many exports",
+                        detail: $"You already have {creation.PendingLimit} exports queued or running; start another when one has finished.");
+                }
+
+                return TypedResults.Accepted($"{ApiEndpoints.BasePath}/exports/{job.Id}", job);
+            })
+            .RequirePermission(Permissions.ExportWrite)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithName("CreateExport")
+            .WithSummary("Start an export of memories and/or knowledge as json or ndjson")
+            .WithDescription("Answers 202 with the queued job; poll GET /exports/{id} until its status is succeeded, then download it. " +
+                "An empty body exports memories and knowledge as one JSON document.");
+
+        return api;
+    }
+
+    private static ExportFormat ReadFormat(ValidationErrors errors, JsonElement? value)
+    {
+        if (value is not { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } format)
+        {
+            return ExportFormat.Json;
+        }
+
+        switch (format.ValueKind == JsonValueKind.String ? format.GetString() : null)
+        {
+            case ExportValues.Json:
+                return ExportFormat.Json;
+            case ExportValues.Ndjson:
+                return ExportFormat.Ndjson;
+            default:
+                errors.Add("format", $"format must be \"{ExportValues.Json}\" or \"{ExportValues.Ndjson}\".");
+                return ExportFormat.Json;
+        }
+    }
+
+    private static ExportContents ReadInclude(ValidationErrors errors, JsonElement? value)
+    {
+        const string Allowed = $"\"{ExportValues.Memories}\" and/or \"{ExportValues.Knowledge}\"";
+        if (value is not { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } include)
+        {
+            return ExportContents.Memories | ExportContents.Knowledge;
+        }
+
+        if (include.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add("include", $"include must be an array of {Allowed}.");
+            return ExportContents.None;
+        }
+
+        var contents = ExportContents.None;
+        foreach (var item in include.EnumerateArray())
+        {
+            switch (item.ValueKind == JsonValueKind.String ? item.GetString() : null)
+            {
+                case ExportValues.Memories:
+                    contents |= ExportContents.Memories;
+                    break;
+                case ExportValues.Knowledge:
+                    contents |= ExportContents.Knowledge;
+                    break;
+                default:
+                    errors.Add("include", $"include may hold only {Allowed}.");
+                    return ExportContents.None;
+            }
+        }
+
+        if (contents == ExportContents.None)
+        {
+            errors.Add("include", $"include must name at least one of {Allowed}.");
+        }
+
+        return contents;
+    }
+}

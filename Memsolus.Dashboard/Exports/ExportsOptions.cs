@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Memsolus.Dashboard.Exports;
+
+// Exports:* — where export files are written and how long they are kept.
+public sealed class ExportsOptions
+{
+    public const string SectionName = "Exports";
+
+    // Relative paths are taken from the app's folder (the content root), like the database file.
+    [Required(AllowEmptyStrings = false)]
+    public string Directory { get; set; } = "Data/exports";
+
+    // A finished export can be downloaded for this long; then its file is deleted.
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    // Exports an owner may have queued or running at once, across both environments.
+    [Range(1, 100)]
+    public int MaxPendingPerOwner { get; set; } = 5;
+}
