@@ -4,6 +4,7 @@ using Memsolus.Dashboard.ApiKeys.Authentication;
 using Memsolus.Dashboard.Knowledge;
 using Memsolus.Dashboard.Memories;
 using Memsolus.Dashboard.Outbound;
+using Memsolus.Dashboard.Usage;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Http.Features;
@@ -40,6 +41,7 @@ internal static class ApiEndpoints
         builder.Services.AddSingleton<MemoryStore>();
         builder.Services.AddSingleton<KnowledgeStore>();
         builder.AddApiDocs();
+        builder.AddUsage();
         return builder;
     }
 
@@ -54,6 +56,8 @@ internal static class ApiEndpoints
     {
         app.UseWhen(context => context.Request.Path.StartsWithSegments(BasePath), api =>
         {
+            api.UseUsageCounting();
+
             // An unexpected failure is a 500 problem+json too: never the dashboard's HTML error
             // page, never the developer page (which would echo the caller's X-Api-Key header).
             api.UseExceptionHandler();
@@ -127,6 +131,7 @@ internal static class ApiEndpoints
 
         api.MapMemories();
         api.MapKnowledge();
+        api.MapUsage();
         return app;
     }
 }
