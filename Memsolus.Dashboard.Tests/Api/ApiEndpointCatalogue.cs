@@ -4,8 +4,8 @@ using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
-// The memory and knowledge operations of design §5, each with the permission it requires and
-// what a successful call answers. {id} stands for an existing resource of the right kind.
+// The memory, knowledge and dashboard operations of design §5, each with the permission it
+// requires and what a successful call answers. {id} stands for an existing resource of the right kind.
 // OpenApiDocumentTests checks this table against the operations the app actually serves.
 internal sealed record ApiEndpoint(string OperationId, HttpMethod Method, string Path, string Permission, HttpStatusCode Success, string? Body = null)
 {
@@ -38,6 +38,8 @@ internal static class ApiEndpointCatalogue
         new("CreateKnowledge", HttpMethod.Post, "/api/v1/knowledge", Permissions.KnowledgeWrite, HttpStatusCode.Created, """{"title":"matrix","content":"made by the matrix"}"""),
         new("UpdateKnowledge", HttpMethod.Patch, "/api/v1/knowledge/{id}", Permissions.KnowledgeWrite, HttpStatusCode.OK, """{"title":"changed by the matrix"}"""),
         new("DeleteKnowledge", HttpMethod.Delete, "/api/v1/knowledge/{id}", Permissions.KnowledgeDelete, HttpStatusCode.NoContent),
+        new("GetUsage", HttpMethod.Get, "/api/v1/dashboard/usage", Permissions.DashboardRead, HttpStatusCode.OK),
+        new("GetAlerts", HttpMethod.Get, "/api/v1/dashboard/alerts", Permissions.DashboardRead, HttpStatusCode.OK),
     ];
 
     public static ApiEndpoint Named(string operationId) => All.Single(e => e.OperationId == operationId);

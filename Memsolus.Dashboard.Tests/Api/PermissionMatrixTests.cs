@@ -4,8 +4,8 @@ using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
-// Design §3 step 5 and §5: every memory and knowledge operation against keys built from the
-// permission catalogue. The required permission alone is enough; every other permission, alone
+// Design §3 step 5 and §5: every memory, knowledge and dashboard operation against keys built
+// from the permission catalogue. The required permission alone is enough; every other permission, alone
 // or all together, is 403 naming the one that is missing, and a refused call changes nothing.
 public sealed class PermissionMatrixTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
 {
@@ -64,9 +64,9 @@ public sealed class PermissionMatrixTests(MemsolusAppFactory app) : IClassFixtur
     }
 
     [Fact]
-    public void The_matrix_covers_every_memory_and_knowledge_permission_in_the_catalogue()
+    public void The_matrix_covers_every_memory_knowledge_and_dashboard_permission_in_the_catalogue()
     {
-        var catalogue = Permissions.All.Where(p => p.Resource is "memory" or "knowledge").Select(p => p.Name).Order();
+        var catalogue = Permissions.All.Where(p => p.Resource is "memory" or "knowledge" or "dashboard").Select(p => p.Name).Order();
 
         Assert.Equal(catalogue, ApiEndpointCatalogue.All.Select(e => e.Permission).Distinct().Order());
     }

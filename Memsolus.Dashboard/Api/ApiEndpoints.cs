@@ -5,6 +5,7 @@ using Memsolus.Dashboard.Exports;
 using Memsolus.Dashboard.Knowledge;
 using Memsolus.Dashboard.Memories;
 using Memsolus.Dashboard.Outbound;
+using Memsolus.Dashboard.Usage;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Http.Features;
@@ -43,6 +44,7 @@ internal static class ApiEndpoints
         builder.Services.AddSingleton<KnowledgeStore>();
         builder.AddExports();
         builder.AddApiDocs();
+        builder.AddUsage();
         return builder;
     }
 
@@ -57,6 +59,8 @@ internal static class ApiEndpoints
     {
         app.UseWhen(context => context.Request.Path.StartsWithSegments(BasePath), api =>
         {
+            api.UseUsageCounting();
+
             // An unexpected failure is a 500 problem+json too: never the dashboard's HTML error
             // page, never the developer page (which would echo the caller's X-Api-Key header).
             api.UseExceptionHandler();
@@ -132,6 +136,7 @@ internal static class ApiEndpoints
         api.MapKnowledge();
         api.MapWebhooks();
         api.MapExports();
+        api.MapUsage();
         return app;
     }
 }

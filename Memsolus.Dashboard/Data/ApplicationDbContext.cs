@@ -3,6 +3,7 @@ using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Exports;
 using Memsolus.Dashboard.Knowledge;
 using Memsolus.Dashboard.Memories;
+using Memsolus.Dashboard.Usage;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +28,8 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
     public DbSet<WebhookDeliveryAttempt> WebhookDeliveryAttempts => Set<WebhookDeliveryAttempt>();
 
     public DbSet<ExportJob> ExportJobs => Set<ExportJob>();
+
+    public DbSet<UsageCounter> UsageCounters => Set<UsageCounter>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

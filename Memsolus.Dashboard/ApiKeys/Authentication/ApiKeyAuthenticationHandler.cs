@@ -43,7 +43,13 @@ public sealed partial class ApiKeyAuthenticationHandler(
             return Reject(address, ApiKeyRejection.Malformed);
         }
 
-        var (key, rejection) = await verifier.VerifyAsync(values[0] ?? "", Context.RequestAborted);
+        var (key, rejection, identified) = await verifier.VerifyAsync(values[0] ?? "", Context.RequestAborted);
+        if (identified is not null)
+        {
+            // For request counting (Usage/), which also counts a known key's 401s against it.
+            Context.Features.Set(identified);
+        }
+
         if (key is null)
         {
             return Reject(address, rejection);

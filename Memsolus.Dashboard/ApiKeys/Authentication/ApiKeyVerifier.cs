@@ -12,6 +12,10 @@ public sealed record VerifiedApiKey(
     IReadOnlyList<string> Permissions,
     DateTimeOffset? ExpiresAt);
 
+// The key a request presented, once its hash matched a stored key, whether or not the key was
+// accepted: request counting attributes a revoked or expired key's 401s to it.
+public sealed record IdentifiedApiKey(Guid KeyId, string OwnerId);
+
 public enum ApiKeyRejection
 {
     None,
@@ -44,11 +48,11 @@ public sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> conte
                 .Select(k => new Row(k.Id, k.OwnerId, k.Name, k.Environment, k.Permissions, k.SecretHash, k.ExpiresAt, k.RevokedAt, k.Owner!.LockoutEnd))
                 .SingleOrDefault());
 
-    public async Task<(VerifiedApiKey? Key, ApiKeyRejection Rejection)> VerifyAsync(string presented, CancellationToken cancellationToken)
+    public async Task<(VerifiedApiKey? Key, ApiKeyRejection Rejection, IdentifiedApiKey? Identified)> VerifyAsync(string presented, CancellationToken cancellationToken)
     {
         if (!ApiKeyFormat.TryParse(presented, out _))
         {
-            return (null, ApiKeyRejection.Malformed);
+            return (null, ApiKeyRejection.Malformed, null);
         }
 
         var hash = ApiKeyFormat.Hash(presented);
@@ -59,25 +63,26 @@ public sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> conte
         // itself free of timing differences whatever the database's comparison does.
         if (row is null || !CryptographicOperations.FixedTimeEquals(row.SecretHash, hash))
         {
-            return (null, ApiKeyRejection.Unknown);
+            return (null, ApiKeyRejection.Unknown, null);
         }
 
+        var identified = new IdentifiedApiKey(row.Id, row.OwnerId);
         var now = clock.GetUtcNow();
         if (row.RevokedAt is not null)
         {
-            return (null, ApiKeyRejection.Revoked);
+            return (null, ApiKeyRejection.Revoked, identified);
         }
 
         if (row.ExpiresAt is { } expires && expires <= now)
         {
-            return (null, ApiKeyRejection.Expired);
+            return (null, ApiKeyRejection.Expired, identified);
         }
 
         if (row.OwnerLockoutEnd is { } lockoutEnd && lockoutEnd > now)
         {
-            return (null, ApiKeyRejection.OwnerLockedOut);
+            return (null, ApiKeyRejection.OwnerLockedOut, identified);
         }
 
-        return (new VerifiedApiKey(row.Id, row.OwnerId, row.Name, row.Environment, row.Permissions, row.ExpiresAt), ApiKeyRejection.None);
+        return (new VerifiedApiKey(row.Id, row.OwnerId, row.Name, row.Environment, row.Permissions, row.ExpiresAt), ApiKeyRejection.None, identified);
     }
 }

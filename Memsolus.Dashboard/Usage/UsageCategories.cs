@@ -1,0 +1,57 @@
+namespace Memsolus.Dashboard.Usage;
+
+// The endpoint group of a request: the first path segment after /api/v1. Only the groups the
+// API has are kept; any other path counts as "other", so a caller sending made-up paths cannot
+// grow the counters beyond a fixed set.
+public static class UsageGroups
+{
+    public const int MaxLength = 16;
+    public const string Other = "other";
+
+    public static IReadOnlyList<string> All { get; } =
+        ["me", "memories", "knowledge", "exports", "ingest", "webhooks", "dashboard", Other];
+
+    public static string Of(PathString remainder)
+    {
+        var path = remainder.Value.AsSpan().TrimStart('/');
+        var end = path.IndexOf('/');
+        var segment = end < 0 ? path : path[..end];
+        foreach (var group in All)
+        {
+            if (segment.Equals(group, StringComparison.OrdinalIgnoreCase))
+            {
+                return group;
+            }
+        }
+
+        return Other;
+    }
+}
+
+// What became of a request: success, the refusals an owner acts on (401, 403, 429) one by
+// one, any other client error, or a server error.
+public static class UsageOutcomes
+{
+    public const int MaxLength = 8;
+
+    public const string Success = "2xx";
+    public const string Unauthorized = "401";
+    public const string Forbidden = "403";
+    public const string TooManyRequests = "429";
+    public const string OtherClientError = "4xx";
+    public const string ServerError = "5xx";
+
+    public static IReadOnlyList<string> All { get; } =
+        [Success, Unauthorized, Forbidden, TooManyRequests, OtherClientError, ServerError];
+
+    // The API answers no redirects, so anything below 400 is a success.
+    public static string Of(int status) => status switch
+    {
+        < 400 => Success,
+        401 => Unauthorized,
+        403 => Forbidden,
+        429 => TooManyRequests,
+        < 500 => OtherClientError,
+        _ => ServerError,
+    };
+}

@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using Memsolus.Dashboard.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Memsolus.Dashboard.Usage;
+
+// Request counts without a database write per request: each API request adds one to an
+// in-memory tally for (key, UTC hour, endpoint group, outcome), and a flush adds every tally to
+// its UsageCounters row in one transaction, every Usage:FlushInterval and at shutdown.
+// Memory stays bounded: tallies exist only for keys that matched a stored key, for the fixed
+// groups and outcomes, and only until the next flush.
+public sealed partial class UsageRecorder(
+    IDbContextFactory<ApplicationDbContext> contextFactory,
+    TimeProvider clock,
+    IOptions<UsageOptions> options,
+    ILogger<UsageRecorder> logger)
+{
+    private readonly record struct Bucket(Guid KeyId, string OwnerId, DateTimeOffset HourStart, string Group, string Outcome);
+
+    private sealed class Tally
+    {
+        public long Count;
+    }
+
+    // A tally the flush has emptied and taken out of the table. A request that still holds it
+    // sees this value, leaves it alone and counts in a fresh tally, so no count is lost between
+    // the flush reading a tally and removing it.
+    private const long Retired = long.MinValue;
+
+    private readonly ConcurrentDictionary<Bucket, Tally> pending = new();
+    private readonly SemaphoreSlim flushing = new(1, 1);
+
+    // Tallies waiting for the next flush.
+    public int PendingCount => pending.Count;
+
+    // What the next flush would write, for tests and diagnostics.
+    internal IReadOnlyList<(Guid KeyId, DateTimeOffset HourStart, string Group, string Outcome, long Count)> Pending() =>
+        pending.Select(p => (p.Key, Count: Volatile.Read(ref p.Value.Count)))
+            .Where(p => p.Count > 0)
+            .Select(p => (p.Key.KeyId, p.Key.HourStart, p.Key.Group, p.Key.Outcome, p.Count))
+            .ToList();
+
+    public void Count(Guid keyId, string ownerId, string group, int status) =>
+        Record(keyId, ownerId, clock.GetUtcNow(), group, UsageOutcomes.Of(status));
+
+    public void Record(Guid keyId, string ownerId, DateTimeOffset at, string group, string outcome, long count = 1) =>
+        Add(new Bucket(keyId, ownerId, HourOf(at), group, outcome), count);
+
+    public static DateTimeOffset HourOf(DateTimeOffset at) =>
+        new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+
+    // Returns how many counters were written.
+    public async Task<int> FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await flushing.WaitAsync(cancellationToken);
+        try
+        {
+            var batch = Drain();
+            if (batch.Count == 0)
+            {
+                return 0;
+            }
+
+            try
+            {
+                return await WriteAsync(batch, cancellationToken);
+            }
+            catch (Exception exception)
+            {
+                // Nothing was committed: put the counts back for the next flush.
+                foreach (var (bucket, count) in batch)
+                {
+                    Add(bucket, count);
+                }
+
+                if (exception is OperationCanceledException)
+                {
+                    throw;
+                }
+
+                LogFlushFailed(logger, exception, batch.Count);
+                return 0;
+            }
+        }
+        finally
+        {
+            flushing.Release();
+        }
+    }
+
+    // Deletes the counters of hours that began more than Usage:Retention ago; returns how many.
+    public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        var cutoff = clock.GetUtcNow() - options.Value.Retention;
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.UsageCounters.Where(c => c.HourStart < cutoff).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    private void Add(Bucket bucket, long count)
+    {
+        while (true)
+        {
+            var tally = pending.GetOrAdd(bucket, static _ => new Tally());
+            var current = Volatile.Read(ref tally.Count);
+            while (current != Retired)
+            {
+                var seen = Interlocked.CompareExchange(ref tally.Count, current + count, current);
+                if (seen == current)
+                {
+                    return;
+                }
+
+                current = seen;
+            }
+
+            pending.TryRemove(KeyValuePair.Create(bucket, tally));
+        }
+    }
+
+    private List<(Bucket Bucket, long Count)> Drain()
+    {
+        var batch = new List<(Bucket, long)>();
+        foreach (var (bucket, tally) in pending)
+        {
+            var count = Interlocked.Exchange(ref tally.Count, Retired);
+            pending.TryRemove(KeyValuePair.Create(bucket, tally));
+            if (count > 0)
+            {
+                batch.Add((bucket, count));
+            }
+        }
+
+        return batch;
+    }
+
+    private async Task<int> WriteAsync(List<(Bucket Bucket, long Count)> batch, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // A key deleted since its requests (with its account) takes its counts with it.
+        var keyIds = batch.Select(b => b.Bucket.KeyId).Distinct().ToList();
+        var stored = (await db.ApiKeys.Where(k => keyIds.Contains(k.Id)).Select(k => k.Id).ToListAsync(cancellationToken)).ToHashSet();
+
+        var written = 0;
+        foreach (var (bucket, count) in batch.Where(b => stored.Contains(b.Bucket.KeyId)))
+        {
+            // Add to the hour's row if it exists; the transaction holds SQLite's write lock
+            // from the first update, so no other flush inserts the same row meanwhile.
+            var updated = await db.UsageCounters
+                .Where(c => c.KeyId == bucket.KeyId && c.HourStart == bucket.HourStart && c.Group == bucket.Group && c.Outcome == bucket.Outcome)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Count, c => c.Count + count), cancellationToken);
+            if (updated == 0)
+            {
+                db.UsageCounters.Add(new UsageCounter
+                {
+                    KeyId = bucket.KeyId,
+                    OwnerId = bucket.OwnerId,
+                    HourStart = bucket.HourStart,
+                    Group = bucket.Group,
+                    Outcome = bucket.Outcome,
+                    Count = count,
+                });
+            }
+
+            written++;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write {Count} request counter(s); will retry")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception, int count);
+}
+
+internal sealed partial class UsageFlusher(
+    UsageRecorder recorder,
+    IOptions<UsageOptions> options,
+    TimeProvider clock,
+    ILogger<UsageFlusher> logger) : BackgroundService
+{
+    private static readonly TimeSpan DeleteEvery = TimeSpan.FromDays(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.FlushInterval, clock);
+        var nextDelete = clock.GetUtcNow();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await recorder.FlushAsync(stoppingToken);
+                if (clock.GetUtcNow() >= nextDelete)
+                {
+                    nextDelete = clock.GetUtcNow() + DeleteEvery;
+                    await DeleteExpiredAsync(stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await recorder.FlushAsync(CancellationToken.None);
+    }
+
+    private async Task DeleteExpiredAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await recorder.DeleteExpiredAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Old counters cost space, not correctness: try again tomorrow.
+            LogDeleteFailed(logger, exception);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete expired request counters")]
+    private static partial void LogDeleteFailed(ILogger logger, Exception exception);
+}
