@@ -27,6 +27,10 @@ public sealed class OpenApiDocumentTests(MemsolusAppFactory app) : IClassFixture
         var document = await DocumentAsync();
         var expected = ApiEndpointCatalogue.All.ToDictionary(e => e.OperationId, e => e.Permission);
         expected["GetMe"] = "any";
+        foreach (var ingest in Ingestion.IngestEndpoints.All)
+        {
+            expected[ingest.OperationId] = ingest.Permission;
+        }
 
         var operations = Operations(document).ToList();
 

@@ -1,5 +1,6 @@
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
+using Memsolus.Dashboard.Ingestion;
 using Memsolus.Dashboard.Knowledge;
 using Memsolus.Dashboard.Memories;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -17,6 +18,12 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
     public DbSet<Memory> Memories => Set<Memory>();
 
     public DbSet<KnowledgeEntry> KnowledgeEntries => Set<KnowledgeEntry>();
+
+    public DbSet<IngestJob> IngestJobs => Set<IngestJob>();
+
+    public DbSet<IngestItem> IngestItems => Set<IngestItem>();
+
+    public DbSet<IngestItemError> IngestItemErrors => Set<IngestItemError>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
