@@ -33,6 +33,11 @@ public sealed class OpenApiDocumentTests(MemsolusAppFactory app) : IClassFixture
             expected[endpoint.OperationId] = endpoint.Permission;
         }
 
+        foreach (var ingest in Ingestion.IngestEndpoints.All)
+        {
+            expected[ingest.OperationId] = ingest.Permission;
+        }
+
         var operations = Operations(document).ToList();
 
         Assert.Equal(expected.Keys.Order(), operations.Select(o => o.Id).Order());

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.ApiKeys.Authentication;
 using Memsolus.Dashboard.Exports;
+using Memsolus.Dashboard.Ingestion;
 using Memsolus.Dashboard.Knowledge;
 using Memsolus.Dashboard.Memories;
 using Memsolus.Dashboard.Outbound;
@@ -10,6 +11,7 @@ using Memsolus.Dashboard.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Memsolus.Dashboard.Api;
@@ -43,6 +45,7 @@ internal static class ApiEndpoints
         builder.Services.AddSingleton<MemoryStore>();
         builder.Services.AddSingleton<KnowledgeStore>();
         builder.AddExports();
+        builder.AddIngestion();
         builder.AddApiDocs();
         builder.AddUsage();
         return builder;
@@ -66,7 +69,8 @@ internal static class ApiEndpoints
             api.UseExceptionHandler();
             api.Use(async (context, next) =>
             {
-                if (context.Request.ContentLength > MaxRequestBodyBytes)
+                var maxBytes = MaxRequestBodyBytesFor(context);
+                if (context.Request.ContentLength > maxBytes)
                 {
                     context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
                     await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
@@ -75,7 +79,7 @@ internal static class ApiEndpoints
                         ProblemDetails = new ProblemDetails
                         {
                             Status = StatusCodes.Status413PayloadTooLarge,
-                            Detail = $"Request bodies may be at most {MaxRequestBodyBytes / 1024} KB.",
+                            Detail = TooLargeDetail(maxBytes),
                         },
                     });
                     return;
@@ -84,10 +88,10 @@ internal static class ApiEndpoints
                 // Bodies sent without a length (chunked) are cut off at the same size while read.
                 if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 {
-                    limit.MaxRequestBodySize = MaxRequestBodyBytes;
+                    limit.MaxRequestBodySize = maxBytes;
                 }
 
-                context.Request.Body = new LimitedRequestBody(context.Request.Body, MaxRequestBodyBytes);
+                context.Request.Body = new LimitedRequestBody(context.Request.Body, maxBytes);
 
                 await next(context);
             });
@@ -104,7 +108,7 @@ internal static class ApiEndpoints
                         Detail = status switch
                         {
                             StatusCodes.Status400BadRequest => "The request could not be read: check that the body is valid JSON of the documented shape.",
-                            StatusCodes.Status413PayloadTooLarge => $"Request bodies may be at most {MaxRequestBodyBytes / 1024} KB.",
+                            StatusCodes.Status413PayloadTooLarge => TooLargeDetail(MaxRequestBodyBytesFor(context)),
                             StatusCodes.Status404NotFound => "There is no such API endpoint.",
                             _ => null,
                         },
@@ -114,6 +118,13 @@ internal static class ApiEndpoints
         });
         return app;
     }
+
+    // An endpoint that takes larger bodies (file uploads) says so with IRequestSizeLimitMetadata;
+    // routing has already chosen the endpoint when the API middleware runs.
+    private static long MaxRequestBodyBytesFor(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? MaxRequestBodyBytes;
+
+    private static string TooLargeDetail(long maxBytes) => $"Request bodies may be at most {maxBytes / 1024} KB.";
 
     public static WebApplication MapApi(this WebApplication app)
     {
@@ -137,6 +148,7 @@ internal static class ApiEndpoints
         api.MapWebhooks();
         api.MapExports();
         api.MapUsage();
+        api.MapIngestion();
         return app;
     }
 }

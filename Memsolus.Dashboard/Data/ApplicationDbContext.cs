@@ -1,6 +1,7 @@
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Exports;
+using Memsolus.Dashboard.Ingestion;
 using Memsolus.Dashboard.Knowledge;
 using Memsolus.Dashboard.Memories;
 using Memsolus.Dashboard.Usage;
@@ -30,6 +31,12 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
     public DbSet<ExportJob> ExportJobs => Set<ExportJob>();
 
     public DbSet<UsageCounter> UsageCounters => Set<UsageCounter>();
+
+    public DbSet<IngestJob> IngestJobs => Set<IngestJob>();
+
+    public DbSet<IngestItem> IngestItems => Set<IngestItem>();
+
+    public DbSet<IngestItemError> IngestItemErrors => Set<IngestItemError>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,0 +1,196 @@
+using System.Text.Json;
+using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Ingestion;
+using Memsolus.Dashboard.Tests.Api;
+using Memsolus.Dashboard.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Memsolus.Dashboard.Tests.Ingestion;
+
+// A job's life as GET /ingest/jobs/{id} shows it: queued until the worker takes it, running while
+// it imports, then succeeded, partial or failed, with the times of each step. The worker is off
+// here; each test runs jobs itself, on a clock it moves.
+public sealed class IngestJobStatusTests(ManualIngestAppFactory app) : IClassFixture<ManualIngestAppFactory>
+{
+    [Fact]
+    public async Task Job_is_queued_until_the_worker_runs_it_and_then_succeeded_with_its_times()
+    {
+        var session = await app.NewSessionAsync();
+        var queuedAt = app.Clock.GetUtcNow();
+        using var response = await session.UploadAsync(("a.md", "# A\nbody"));
+        var id = await IngestClient.AcceptedJobIdAsync(response);
+        var path = $"/api/v1/ingest/jobs/{id}";
+
+        var queued = await session.GetJsonAsync(path);
+        Assert.Equal("queued", queued.GetProperty("status").GetString());
+        Assert.Equal(queuedAt, queued.GetProperty("createdAt").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, queued.GetProperty("startedAt").ValueKind);
+        Assert.Equal(JsonValueKind.Null, queued.GetProperty("completedAt").ValueKind);
+        Assert.Equal(0, IngestClient.Count(queued, "items"));
+
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        await DrainAsync();
+
+        var done = await session.GetJsonAsync(path);
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.Equal(queuedAt.AddMinutes(2), done.GetProperty("startedAt").GetDateTimeOffset());
+        Assert.Equal(queuedAt.AddMinutes(2), done.GetProperty("completedAt").GetDateTimeOffset());
+        Assert.Equal((1, 1, 1), (IngestClient.Count(done, "items"), IngestClient.Count(done, "succeeded"), IngestClient.Count(done, "knowledgeCreated")));
+    }
+
+    [Fact]
+    public async Task Job_is_running_while_its_url_is_fetched()
+    {
+        var requested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await LoopbackServer.StartAsync(web => web.MapGet("/slow", async () =>
+        {
+            requested.SetResult();
+            await release.Task;
+            return Results.Text("finally", "text/plain");
+        }));
+        var session = await app.NewSessionAsync();
+        using var response = await session.SubmitUrlAsync(server.Url("/slow").AbsoluteUri);
+        var path = $"/api/v1/ingest/jobs/{await IngestClient.AcceptedJobIdAsync(response)}";
+        app.Clock.Advance(TimeSpan.FromSeconds(5));
+
+        var run = DrainAsync();
+        await requested.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var running = await session.GetJsonAsync(path);
+        release.SetResult();
+        await run;
+
+        Assert.Equal("running", running.GetProperty("status").GetString());
+        Assert.Equal(app.Clock.GetUtcNow(), running.GetProperty("startedAt").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, running.GetProperty("completedAt").ValueKind);
+        var done = await session.GetJsonAsync(path);
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.Equal("finally", Assert.Single(await session.ListAsync("/api/v1/knowledge")).GetProperty("content").GetString());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Url_that_stalls_before_or_during_its_body_fails_when_the_outbound_timeout_passes(bool sendPartOfTheBody)
+    {
+        var requested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await LoopbackServer.StartAsync(web => web.MapGet("/stall", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/plain";
+            if (sendPartOfTheBody)
+            {
+                await context.Response.WriteAsync("the start of");
+                await context.Response.Body.FlushAsync();
+            }
+
+            requested.SetResult();
+            await release.Task;
+        }));
+        var session = await app.NewSessionAsync();
+        using var response = await session.SubmitUrlAsync(server.Url("/stall").AbsoluteUri);
+        var path = $"/api/v1/ingest/jobs/{await IngestClient.AcceptedJobIdAsync(response)}";
+
+        var run = DrainAsync();
+        await requested.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        app.Clock.Advance(TimeSpan.FromSeconds(10));
+        await run;
+        release.SetResult();
+
+        var job = await session.GetJsonAsync(path);
+        Assert.Equal("failed", job.GetProperty("status").GetString());
+        Assert.Equal("The URL did not answer within 10 seconds.", Assert.Single(IngestClient.Errors(job)).Message);
+    }
+
+    [Fact]
+    public async Task Jobs_run_oldest_first_and_run_once_answers_false_when_none_is_left()
+    {
+        var session = await app.NewSessionAsync();
+        using var first = await session.UploadAsync(("first.md", "one"));
+        using var second = await session.UploadAsync(("second.md", "two"));
+        var firstId = await IngestClient.AcceptedJobIdAsync(first);
+        var secondId = await IngestClient.AcceptedJobIdAsync(second);
+        await DrainAsync(exceptFor: 1);
+
+        Assert.Equal("succeeded", (await session.GetJsonAsync($"/api/v1/ingest/jobs/{firstId}")).GetProperty("status").GetString());
+        Assert.Equal("queued", (await session.GetJsonAsync($"/api/v1/ingest/jobs/{secondId}")).GetProperty("status").GetString());
+        Assert.True(await app.Processor.RunOnceAsync());
+        Assert.False(await app.Processor.RunOnceAsync());
+        Assert.Equal("succeeded", (await session.GetJsonAsync($"/api/v1/ingest/jobs/{secondId}")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Job_list_is_newest_first_and_pages_with_a_cursor()
+    {
+        var session = await app.NewSessionAsync();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await session.UploadAsync(($"{i}.md", $"{i}"));
+            ids.Add(await IngestClient.AcceptedJobIdAsync(response));
+        }
+
+        var page = await session.GetJsonAsync("/api/v1/ingest/jobs?limit=2");
+        var next = await session.GetJsonAsync($"/api/v1/ingest/jobs?limit=2&cursor={Uri.EscapeDataString(page.GetProperty("nextCursor").GetString()!)}");
+
+        Assert.Equal([ids[2], ids[1]], page.GetProperty("data").EnumerateArray().Select(j => j.GetProperty("id").GetGuid()));
+        Assert.Equal([ids[0]], next.GetProperty("data").EnumerateArray().Select(j => j.GetProperty("id").GetGuid()));
+        Assert.Equal(JsonValueKind.Null, next.GetProperty("nextCursor").ValueKind);
+        await DrainAsync();
+    }
+
+    [Fact]
+    public async Task Job_a_stopped_server_left_running_is_failed_when_the_worker_starts_and_its_files_are_dropped()
+    {
+        var session = await app.NewSessionAsync();
+        using var response = await session.UploadAsync(("a.md", "text"));
+        var id = await IngestClient.AcceptedJobIdAsync(response);
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
+        {
+            await db.IngestJobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, IngestJobStatus.Running));
+        }
+
+        await app.Processor.FailInterruptedAsync();
+
+        var job = await session.GetJsonAsync($"/api/v1/ingest/jobs/{id}");
+        Assert.Equal("failed", job.GetProperty("status").GetString());
+        Assert.Equal(IngestProcessor.InterruptedMessage, Assert.Single(IngestClient.Errors(job)).Message);
+        Assert.Equal(app.Clock.GetUtcNow(), job.GetProperty("completedAt").GetDateTimeOffset());
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
+        {
+            Assert.False(await db.IngestItems.AnyAsync(i => db.IngestJobs.Any(j => j.Id == id && j.Sequence == i.JobSequence)));
+        }
+
+        Assert.False(await app.Processor.RunOnceAsync());
+    }
+
+    [Fact]
+    public async Task Finished_job_keeps_no_copy_of_the_uploaded_files()
+    {
+        var session = await app.NewSessionAsync();
+        using var response = await session.UploadAsync(("a.md", "text"), ("b.jsonl", "{\"content\":\"m\"}"));
+        var id = await IngestClient.AcceptedJobIdAsync(response);
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();
+        var sequence = await db.IngestJobs.Where(j => j.Id == id).Select(j => j.Sequence).SingleAsync();
+        Assert.Equal(2, await db.IngestItems.CountAsync(i => i.JobSequence == sequence));
+
+        await DrainAsync();
+
+        Assert.Equal(0, await db.IngestItems.CountAsync(i => i.JobSequence == sequence));
+        Assert.Equal("succeeded", (await session.GetJsonAsync($"/api/v1/ingest/jobs/{id}")).GetProperty("status").GetString());
+    }
+
+    // Runs every queued job (from this and other tests in the class), leaving `exceptFor` queued.
+    private async Task DrainAsync(int exceptFor = 0)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();
+        var queued = await db.IngestJobs.CountAsync(j => j.Status == IngestJobStatus.Queued);
+        for (var i = 0; i < queued - exceptFor; i++)
+        {
+            Assert.True(await app.Processor.RunOnceAsync());
+        }
+    }
+}
