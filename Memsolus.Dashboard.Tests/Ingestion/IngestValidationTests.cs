@@ -69,6 +69,19 @@ public sealed class IngestValidationTests(IngestAppFactory app) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_truncated_multipart_body_is_400_on_files_and_queues_nothing()
+    {
+        var session = await app.NewSessionAsync();
+        var body = new StringContent("--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.md\"\r\n\r\n# Title\r\n");
+        body.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b");
+
+        using var response = await session.Client.PostAsync("/api/v1/ingest/files", body);
+
+        await ApiAssert.InvalidFieldAsync(response, "files");
+        Assert.Empty(await session.ListAsync("/api/v1/ingest/jobs"));
+    }
+
+    [Fact]
     public async Task More_files_than_allowed_is_400_naming_the_limit()
     {
         var session = await app.NewSessionAsync();

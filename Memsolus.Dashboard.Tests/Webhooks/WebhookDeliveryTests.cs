@@ -5,6 +5,7 @@ using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.Api;
 using Memsolus.Dashboard.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -74,6 +75,26 @@ public sealed class WebhookDeliveryTests(WebhookAppFactory app) : IClassFixture<
         Assert.Equal(JsonValueKind.Null, attempts[1].GetProperty("nextRetryAt").ValueKind);
         Assert.Equal(2, receiver.Requests.Count);
         Assert.DoesNotContain(app.Logs.Lines, line => line.Contains(secret, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_redirect_is_recorded_as_a_failed_attempt_and_not_followed_and_the_url_is_not_logged()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(answers: [StatusCodes.Status302Found]);
+        var session = await app.NewSessionAsync();
+        var webhook = await session.CreateWebhookAsync(receiver.UrlOf("/hooks/url-token-4e1c/moved"), ["memory.created"]);
+
+        await session.CreateMemoryAsync("sent to a moved endpoint", []);
+
+        var first = await receiver.NextAsync();
+        await app.Dispatcher.RunOnceAsync();
+        Assert.Equal("POST", first.Method);
+        Assert.Empty(receiver.RequestsTo(WebhookReceiver.RedirectTarget));
+        var delivery = Assert.Single(await session.DeliveriesAsync(webhook));
+        Assert.Equal("pending", delivery.GetProperty("status").GetString());
+        Assert.Equal(302, delivery.GetProperty("statusCode").GetInt32());
+        Assert.Contains("redirects are not followed", delivery.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(app.Logs.Lines, line => line.Contains("url-token-4e1c", StringComparison.Ordinal));
     }
 
     [Fact]

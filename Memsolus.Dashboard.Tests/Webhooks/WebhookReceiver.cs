@@ -36,6 +36,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         this.then = then;
     }
 
+    // Where a 3xx answer points: on this same listener, so a followed redirect would be seen here.
+    public const string RedirectTarget = "/redirected";
+
     public Uri BaseUrl { get; private set; } = null!;
 
     public IReadOnlyCollection<ReceivedWebhook> Requests => requests;
@@ -74,6 +77,10 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         requests.Enqueue(request);
         arrivals.Writer.TryWrite(request);
         context.Response.StatusCode = answers.TryDequeue(out var status) ? status : then;
+        if (context.Response.StatusCode is >= 300 and < 400)
+        {
+            context.Response.Headers.Location = RedirectTarget;
+        }
     }
 
     public async ValueTask DisposeAsync()

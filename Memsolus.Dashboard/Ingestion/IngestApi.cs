@@ -3,6 +3,7 @@ using Memsolus.Dashboard.ApiKeys;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace Memsolus.Dashboard.Ingestion;
 
@@ -49,8 +50,28 @@ internal static class IngestApi
             .RequirePermission(Permissions.IngestRead)
             .WithName("GetIngestJob").WithSummary("Get an ingestion job: status, counts and per-item errors");
 
-        ingest.MapPost("/files", async Task<Results<Accepted<IngestJobDto>, ValidationProblem, ProblemHttpResult>> (IFormFileCollection files, HttpContext http, IngestJobStore store, IOptions<IngestOptions> options) =>
+        // The form is read here rather than bound as an IFormFileCollection parameter: binding adds
+        // accepts-metadata, and routing would then answer 415 before authentication ran, so a caller
+        // without a key or without ingest.write would learn the content type instead of 401/403.
+        ingest.MapPost("/files", async Task<Results<Accepted<IngestJobDto>, ValidationProblem, ProblemHttpResult>> (HttpContext http, IngestJobStore store, IOptions<IngestOptions> options) =>
             {
+                if (!http.Request.HasFormContentType)
+                {
+                    return TypedResults.Problem(
+                        statusCode: StatusCodes.Status415UnsupportedMediaType,
+                        detail: "Send the files as multipart/form-data.");
+                }
+
+                IFormFileCollection files;
+                try
+                {
+                    files = (await http.Request.ReadFormAsync(http.RequestAborted)).Files;
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException && e is not BadHttpRequestException && !http.RequestAborted.IsCancellationRequested)
+                {
+                    return FieldError("files", $"The multipart body could not be read: {e.Message}");
+                }
+
                 var limits = options.Value;
                 if (files.Count == 0)
                 {
@@ -88,6 +109,12 @@ internal static class IngestApi
             .RequirePermission(Permissions.IngestWrite)
             .WithMetadata(new RequestSizeLimit(configured.MaxUploadRequestBytes))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = MultipartFilesBody();
+                return Task.CompletedTask;
+            })
             .WithName("IngestFiles")
             .WithSummary("Upload files to import: .txt and .md become knowledge entries, each line of .jsonl a memory")
             .WithDescription(
@@ -140,6 +167,30 @@ internal static class IngestApi
 
     private static ProblemHttpResult TooLarge(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Upload too large", detail: detail);
+
+    private static OpenApiRequestBody MultipartFilesBody() => new()
+    {
+        Required = true,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["multipart/form-data"] = new()
+            {
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Required = new HashSet<string> { "files" },
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["files"] = new OpenApiSchema
+                        {
+                            Type = JsonSchemaType.Array,
+                            Items = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                        },
+                    },
+                },
+            },
+        },
+    };
 
     private static async Task<byte[]> ReadAllAsync(IFormFile file, CancellationToken cancellationToken)
     {

@@ -13,31 +13,42 @@ internal static class OutboundHttp
 {
     public const string ClientName = "outbound";
 
+    // For webhook deliveries: a redirect would turn the signed POST into a GET to another URL, so
+    // a 3xx is an answer to record, not a hop to follow.
+    public const string WebhookClientName = "outbound-webhooks";
+
     public static WebApplicationBuilder AddOutboundHttp(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<OutboundOptions>()
             .BindConfiguration(OutboundOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddHttpClient(ClientName, (services, client) =>
+        AddClient(builder.Services, ClientName, followRedirects: true);
+        AddClient(builder.Services, WebhookClientName, followRedirects: false);
+        return builder;
+    }
+
+    // Neither client logs: the default HttpClient logging writes each request's URL at Information,
+    // and customers' webhook and import URLs can carry tokens in their paths or query strings.
+    private static void AddClient(IServiceCollection services, string name, bool followRedirects) =>
+        services.AddHttpClient(name, (services, client) =>
             {
                 client.Timeout = services.GetRequiredService<IOptions<OutboundOptions>>().Value.Timeout;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Memsolus/1.0 (+https://memsolus.example)");
             })
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(services =>
             {
                 var options = services.GetRequiredService<IOptions<OutboundOptions>>().Value;
                 return new SocketsHttpHandler
                 {
-                    AllowAutoRedirect = options.MaxRedirects > 0,
+                    AllowAutoRedirect = followRedirects && options.MaxRedirects > 0,
                     MaxAutomaticRedirections = Math.Max(1, options.MaxRedirects),
                     UseProxy = false,
                     UseCookies = false,
                     ConnectCallback = (context, cancellationToken) => ConnectAsync(context, options.AllowPrivateNetworks, cancellationToken),
                 };
             });
-        return builder;
-    }
 
     private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, bool allowPrivate, CancellationToken cancellationToken)
     {

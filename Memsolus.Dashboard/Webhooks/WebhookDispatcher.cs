@@ -121,10 +121,12 @@ internal sealed partial class WebhookDispatcher(
             using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             request.Headers.TryAddWithoutValidation(WebhookSignature.HeaderName, WebhookSignature.HeaderValue(secret, attemptedAt.ToUnixTimeSeconds(), body));
-            using var client = httpClientFactory.CreateClient(OutboundHttp.ClientName);
+            using var client = httpClientFactory.CreateClient(OutboundHttp.WebhookClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             statusCode = (int)response.StatusCode;
-            error = response.IsSuccessStatusCode ? null : $"The endpoint answered {statusCode} {response.ReasonPhrase}.";
+            error = response.IsSuccessStatusCode ? null
+                : statusCode is >= 300 and < 400 ? $"The endpoint answered {statusCode} {response.ReasonPhrase}; redirects are not followed, so set the webhook's URL to where it points."
+                : $"The endpoint answered {statusCode} {response.ReasonPhrase}.";
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
