@@ -79,7 +79,7 @@ public sealed class IngestEndToEndTests(IngestAppFactory app) : IClassFixture<In
     }
 
     [Fact]
-    public async Task Url_query_which_may_hold_a_token_never_reaches_the_logs()
+    public async Task Url_which_may_hold_a_token_in_its_path_or_query_never_reaches_the_logs()
     {
         await using var server = await LoopbackServer.StartAsync(web => web.MapGet("/private", () => Results.Text("shared doc", "text/plain")));
         var session = await app.NewSessionAsync();
@@ -88,9 +88,9 @@ public sealed class IngestEndToEndTests(IngestAppFactory app) : IClassFixture<In
         var job = await session.FinishedJobAsync(app, response);
 
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
+        // Not even the path: the outbound clients do not log requests at all.
         Assert.DoesNotContain(app.Logs.Lines, line => line.Contains("s3cr3t-t0ken", StringComparison.Ordinal));
-        // The fetch is logged, with its query redacted.
-        Assert.Contains(app.Logs.Lines, line => line.Contains("/private?*", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Lines, line => line.Contains("/private", StringComparison.Ordinal));
     }
 
     [Fact]
