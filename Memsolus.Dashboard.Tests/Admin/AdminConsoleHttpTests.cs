@@ -138,6 +138,12 @@ public sealed class AdminConsoleHttpTests(AdminAppFactory app) : IClassFixture<A
         var test = await app.NewKeyAsync(compromised, [Permissions.MemoryRead], ApiKeyEnvironment.Test);
         var bystander = await app.NewOwnerAsync("bystander");
         var unrelated = await app.NewKeyAsync(bystander, [Permissions.MemoryRead]);
+        foreach (var used in new[] { live, test, unrelated })
+        {
+            // Each key in use, so each is in the verification cache when the revocation comes.
+            using var before = await app.ApiClient(used.Secret).GetAsync("/api/v1/me");
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
 
         var result = await app.Services.GetRequiredService<AdminApiKeyService>()
             .RevokeAllAsync(await app.AdminActorAsync(), compromised.UserId, "account compromised");

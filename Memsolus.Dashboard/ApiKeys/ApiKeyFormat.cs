@@ -67,6 +67,8 @@ public static class ApiKeyFormat
         return expected.SequenceEqual(key[(PrefixLength + RandomLength)..]);
     }
 
+    public const int HashLength = 32;
+
     public static byte[] Hash(string key)
     {
         // Keys are 51 ASCII characters; anything longer (a stray paste) takes the slow path.
@@ -75,9 +77,18 @@ public static class ApiKeyFormat
             return SHA256.HashData(Encoding.UTF8.GetBytes(key));
         }
 
+        var hash = new byte[HashLength];
+        Hash(key, hash);
+        return hash;
+    }
+
+    // The SHA-256 of a key of at most Length characters, written into destination without allocating.
+    public static void Hash(ReadOnlySpan<char> key, Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(key.Length, Length);
         Span<byte> utf8 = stackalloc byte[Length * 3];
         var written = Encoding.UTF8.GetBytes(key, utf8);
-        return SHA256.HashData(utf8[..written]);
+        SHA256.HashData(utf8[..written], destination);
     }
 
     // msk_live_AbCd…wXyZ: the first and last four random characters, enough to recognise a key

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Memsolus.Dashboard.Data;
 
@@ -18,6 +19,8 @@ internal static class DataServiceCollectionExtensions
             var connectionString = configuration.GetConnectionString("DefaultConnection")
                 ?? throw new InvalidOperationException("Connection string 'DefaultConnection' not found.");
             options.UseSqlite(ResolveSqliteConnectionString(connectionString, environment.ContentRootPath));
+            // Features that must see every save register one (the API key cache's invalidation).
+            options.AddInterceptors(services.GetServices<IInterceptor>());
         });
         builder.Services.AddDatabaseDeveloperPageExceptionFilter();
         builder.Services.AddHostedService<DatabaseMigrator>();

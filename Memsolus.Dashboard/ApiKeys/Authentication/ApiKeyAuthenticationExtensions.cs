@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Memsolus.Dashboard.ApiKeys.Authentication;
@@ -15,7 +16,10 @@ internal static class ApiKeyAuthenticationExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<ApiKeyVerifier>();
+        // Every context the factory creates saves through it (AddData adds each IInterceptor).
+        services.AddSingleton<IInterceptor, ApiKeyCacheInvalidator>();
         services.AddSingleton<FailedAttemptLimiter>();
         services.AddSingleton<ApiKeyUsageRecorder>();
         services.AddHostedService<ApiKeyUsageFlusher>();

@@ -25,4 +25,14 @@ public sealed class ApiKeyVerificationOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan LastUsedFlushInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    // How long a verified key may be answered from memory. Every change made through this app
+    // removes the key at once; the lifetime bounds how long a change made elsewhere (another
+    // node, a hand-written SQL update) can go unseen. Zero turns the cache off.
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan CacheLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    // Keys held in memory at once (a few hundred bytes each).
+    [Range(1, 10_000_000)]
+    public int MaxCachedKeys { get; set; } = 100_000;
 }

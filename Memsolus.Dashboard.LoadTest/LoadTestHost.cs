@@ -1,0 +1,76 @@
+using System.Net;
+using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.Audit;
+using Memsolus.Dashboard.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Memsolus.Dashboard.LoadTest;
+
+// The dashboard's own Program, built in Release, in Production, on a new SQLite file, served by
+// Kestrel on 127.0.0.1. It runs in this process so that the checks can revoke, rotate and edit
+// keys through the app's own services, exactly as the dashboard's buttons do.
+internal sealed class LoadTestHost : WebApplicationFactory<Program>
+{
+    private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"memsolus-load-{Guid.NewGuid():N}.db");
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public AuditActor Owner { get; private set; } = null!;
+
+    public ApiKeyService Keys => Services.GetRequiredService<ApiKeyService>();
+
+    public async Task StartAsync()
+    {
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        BaseUrl = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = new ApplicationUser { UserName = "load@memsolus.test", Email = "load@memsolus.test" };
+        var created = await users.CreateAsync(user, "Load-Test-Password-2026!");
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join(" ", created.Errors.Select(e => e.Description)));
+        }
+
+        Owner = new AuditActor(user.Id, user.Email, "127.0.0.1", "load test");
+    }
+
+    public async Task<CreatedApiKey> NewKeyAsync(string name, params string[] permissions)
+    {
+        var result = await Keys.CreateAsync(Owner, new CreateApiKeyRequest(name, ApiKeyEnvironment.Live, permissions, ApiKeyExpiration.Never));
+        return result.Value ?? throw new InvalidOperationException(result.Error?.Message);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:DefaultConnection"] = $"Data Source={databasePath}",
+            // The junk-key flood must reach the verifier: by default the failed-attempt limiter
+            // answers 429 after 100 failures a minute from one address, without verifying at all.
+            ["ApiKeys:Verification:FailedAttemptLimit"] = "1000000",
+            // One Information line per rejected key would be 100,000 lines on the console.
+            ["Logging:LogLevel:Memsolus.Dashboard.ApiKeys.Authentication"] = "Warning",
+        }));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using Memsolus.Dashboard.ApiKeys;
+
+// The load check of issue 7. Run it with perf/load-test.sh (which installs wrk when missing), or:
+//   dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- [--rounds 3] [--seconds 5]
+//       [--connections 32] [--threads 1] [--flood 100000]
+// Exit code 0 only when every goal is met.
+namespace Memsolus.Dashboard.LoadTest;
+
+internal static class LoadTestProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var settings = Settings.Parse(args);
+        var wrk = new WrkOptions(settings.Threads, settings.Connections, settings.Seconds);
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+
+        await using var host = new LoadTestHost();
+        await host.StartAsync();
+        var health = new Uri(host.BaseUrl, "/health/live");
+        var me = new Uri(host.BaseUrl, "/api/v1/me");
+        var memories = new Uri(host.BaseUrl, "/api/v1/memories");
+        var key = await host.NewKeyAsync("load", Permissions.MemoryRead);
+        Console.WriteLine($"App (Release, Production, fresh SQLite) on {host.BaseUrl}; {Environment.ProcessorCount} cores; wrk -t{wrk.Threads} -c{wrk.Connections} -d{wrk.Seconds}s");
+
+        // Warm-up: JIT tiers, connection pools, the key in the cache.
+        await Wrk.RunAsync(health, wrk with { Seconds = 3 });
+        await Wrk.RunAsync(me, wrk with { Seconds = 3 }, key.Secret);
+
+        var ratios = new List<double>();
+        for (var round = 1; round <= settings.Rounds; round++)
+        {
+            var anonymous = await Wrk.RunAsync(health, wrk);
+            var keyed = await Wrk.RunAsync(me, wrk, key.Secret);
+            if (anonymous.NonSuccess > 0 || keyed.NonSuccess > 0)
+            {
+                throw new InvalidOperationException($"Round {round} had failed requests: {anonymous.NonSuccess} anonymous, {keyed.NonSuccess} with the key.");
+            }
+
+            var ratio = keyed.RequestsPerSecond / anonymous.RequestsPerSecond;
+            ratios.Add(ratio);
+            Console.WriteLine($"Round {round}: GET /health/live {anonymous.RequestsPerSecond,9:N0} req/s   GET /api/v1/me {keyed.RequestsPerSecond,9:N0} req/s   ratio {ratio:0.000}");
+        }
+
+        var medianRatio = ratios.Order().ElementAt(ratios.Count / 2);
+        Console.WriteLine($"Median ratio /api/v1/me to /health/live: {medianRatio:0.000} (goal >= 0.95)");
+
+        var changes = new List<ChangeUnderLoadResult>();
+        var revoked = await host.NewKeyAsync("revoked under load", Permissions.MemoryRead);
+        changes.Add(await ChangeUnderLoad.RunAsync("revoke", me, revoked.Secret, async () =>
+            Check(await host.Keys.RevokeAsync(host.Owner, revoked.Key.Id, "load test")), settings.Clients, settings.Before, settings.After));
+        var rotated = await host.NewKeyAsync("rotated under load", Permissions.MemoryRead);
+        changes.Add(await ChangeUnderLoad.RunAsync("rotate (immediately)", me, rotated.Secret, async () =>
+            Check(await host.Keys.RotateAsync(host.Owner, rotated.Key.Id, RotationGrace.Immediately)), settings.Clients, settings.Before, settings.After));
+        var edited = await host.NewKeyAsync("edited under load", Permissions.MemoryRead, Permissions.KnowledgeRead);
+        changes.Add(await ChangeUnderLoad.RunAsync("edit (memory.read removed)", memories, edited.Secret, async () =>
+            Check(await host.Keys.UpdateAsync(host.Owner, edited.Key.Id, new UpdateApiKeyRequest("edited under load", [Permissions.KnowledgeRead]))), settings.Clients, settings.Before, settings.After));
+        foreach (var change in changes)
+        {
+            Console.WriteLine($"{change.Change,-28} {change.Requests,7:N0} requests, {change.SentAfterChange,6:N0} sent after the change returned ({change.ChangeTook.TotalMilliseconds:0.0} ms), accepted after: {change.AcceptedAfterChange}");
+        }
+
+        var acceptedAfter = changes.Sum(c => c.AcceptedAfterChange);
+        Console.WriteLine($"Requests accepted after revoke, rotate or edit returned: {acceptedAfter} (goal 0)");
+
+        var beforeFlood = await Wrk.RunAsync(me, wrk, key.Secret);
+        var flood = await JunkFlood.RunAsync(me, settings.Flood, settings.Clients);
+        var afterFlood = await Wrk.RunAsync(me, wrk, key.Secret);
+        var floodRatio = afterFlood.RequestsPerSecond / beforeFlood.RequestsPerSecond;
+        const double MiB = 1024 * 1024;
+        Console.WriteLine($"Junk flood: {flood.Keys:N0} distinct well-formed unknown keys in {flood.Took.TotalSeconds:0.0} s ({flood.Unauthorized:N0} answered 401, {flood.Other:N0} otherwise)");
+        Console.WriteLine($"  memory kept: managed heap {flood.ManagedGrowthBytes / MiB:+0.0;-0.0} MiB, working set {flood.WorkingSetGrowthBytes / MiB:+0.0;-0.0} MiB (goal <= 50 MiB)");
+        Console.WriteLine($"  valid key before {beforeFlood.RequestsPerSecond:N0} req/s, after {afterFlood.RequestsPerSecond:N0} req/s: ratio {floodRatio:0.000} (goal >= 0.90)");
+
+        var met = medianRatio >= 0.95 && acceptedAfter == 0 && flood.Other == 0
+            && Math.Max(flood.ManagedGrowthBytes, flood.WorkingSetGrowthBytes) <= 50 * MiB && floodRatio >= 0.90;
+        Console.WriteLine(met ? "All goals met." : "Some goals were NOT met.");
+        return met ? 0 : 1;
+    }
+
+    private static void Check<T>(ApiKeyResult<T> result)
+        where T : class
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(result.Error?.Message);
+        }
+    }
+}
+
+internal sealed record Settings(int Rounds, int Seconds, int Connections, int Threads, int Flood, int Clients, TimeSpan Before, TimeSpan After)
+{
+    public static Settings Parse(string[] args)
+    {
+        var values = new Dictionary<string, int>
+        {
+            ["--rounds"] = 3,
+            ["--seconds"] = 5,
+            ["--connections"] = 32,
+            ["--threads"] = 1,
+            ["--flood"] = 100_000,
+            ["--clients"] = 32,
+        };
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (!values.ContainsKey(args[i]) || i + 1 >= args.Length || !int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) || value < 1)
+            {
+                throw new ArgumentException($"Unknown or invalid option {args[i]}; options: {string.Join(", ", values.Keys)} followed by a positive number.");
+            }
+
+            values[args[i]] = value;
+        }
+
+        return new Settings(values["--rounds"], values["--seconds"], values["--connections"], values["--threads"], values["--flood"], values["--clients"],
+            TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(1.5));
+    }
+}
