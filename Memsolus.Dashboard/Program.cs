@@ -20,7 +20,7 @@ var app = builder.Build();
 
 app.UseDashboardPipeline();
 app.UseApiProblems();
-app.UseAuthentication();
+app.UseAuthenticationOutsideApi();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.MapHealth();

@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys.Authentication;
 using Memsolus.Dashboard.Usage;
 using Microsoft.AspNetCore.Builder;
@@ -141,20 +142,23 @@ public sealed class UsageRecorderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_request_that_fails_inside_the_api_counts_as_a_server_error()
+    public async Task A_request_that_fails_inside_the_api_is_answered_and_counted_as_a_server_error()
     {
-        var services = new ServiceCollection().AddSingleton(db.Recorder).BuildServiceProvider();
+        var services = new ServiceCollection().AddSingleton(db.Recorder).AddLogging().AddProblemDetails().BuildServiceProvider();
         var api = new ApplicationBuilder(services);
-        api.UseUsageCounting();
+        api.UseMiddleware<ApiMiddleware>();
         api.Run(_ => throw new InvalidOperationException("The endpoint failed."));
         var pipeline = api.Build();
         var keyId = Guid.NewGuid();
-        var context = new DefaultHttpContext();
+        var context = new DefaultHttpContext { RequestServices = services };
         context.Request.Path = "/api/v1/memories/search";
+        context.Response.Body = new MemoryStream();
         context.Features.Set(new IdentifiedApiKey(keyId, "owner-id"));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline(context));
+        await pipeline(context);
 
+        Assert.Equal(StatusCodes.Status500InternalServerError, context.Response.StatusCode);
+        Assert.StartsWith("application/problem+json", context.Response.ContentType, StringComparison.Ordinal);
         var counted = Assert.Single(db.Recorder.Pending());
         Assert.Equal((keyId, "memories", UsageOutcomes.ServerError, 1L), (counted.KeyId, counted.Group, counted.Outcome, counted.Count));
     }

@@ -60,71 +60,16 @@ internal static class ApiEndpoints
     // Every error from the API is problem+json: no HTML error page, no redirect to sign-in.
     public static WebApplication UseApiProblems(this WebApplication app)
     {
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(BasePath), api =>
-        {
-            api.UseUsageCounting();
-
-            // An unexpected failure is a 500 problem+json too: never the dashboard's HTML error
-            // page, never the developer page (which would echo the caller's X-Api-Key header).
-            api.UseExceptionHandler();
-            api.Use(async (context, next) =>
-            {
-                var maxBytes = MaxRequestBodyBytesFor(context);
-                if (context.Request.ContentLength > maxBytes)
-                {
-                    context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                    await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                    {
-                        HttpContext = context,
-                        ProblemDetails = new ProblemDetails
-                        {
-                            Status = StatusCodes.Status413PayloadTooLarge,
-                            Detail = TooLargeDetail(maxBytes),
-                        },
-                    });
-                    return;
-                }
-
-                // Bodies sent without a length (chunked) are cut off at the same size while read.
-                if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-                {
-                    limit.MaxRequestBodySize = maxBytes;
-                }
-
-                context.Request.Body = new LimitedRequestBody(context.Request.Body, maxBytes);
-
-                await next(context);
-            });
-            api.UseStatusCodePages(async statusContext =>
-            {
-                var context = statusContext.HttpContext;
-                var status = context.Response.StatusCode;
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = status,
-                        Detail = status switch
-                        {
-                            StatusCodes.Status400BadRequest => "The request could not be read: check that the body is valid JSON of the documented shape.",
-                            StatusCodes.Status413PayloadTooLarge => TooLargeDetail(MaxRequestBodyBytesFor(context)),
-                            StatusCodes.Status404NotFound => "There is no such API endpoint.",
-                            _ => null,
-                        },
-                    },
-                });
-            });
-        });
+        app.UseMiddleware<ApiMiddleware>();
         return app;
     }
 
     // An endpoint that takes larger bodies (file uploads) says so with IRequestSizeLimitMetadata;
     // routing has already chosen the endpoint when the API middleware runs.
-    private static long MaxRequestBodyBytesFor(HttpContext context) =>
+    internal static long MaxRequestBodyBytesFor(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? MaxRequestBodyBytes;
 
-    private static string TooLargeDetail(long maxBytes) => $"Request bodies may be at most {maxBytes / 1024} KB.";
+    internal static string TooLargeDetail(long maxBytes) => $"Request bodies may be at most {maxBytes / 1024} KB.";
 
     public static WebApplication MapApi(this WebApplication app)
     {

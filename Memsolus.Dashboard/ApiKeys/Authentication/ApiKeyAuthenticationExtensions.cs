@@ -24,6 +24,10 @@ internal static class ApiKeyAuthenticationExtensions
         services.AddSingleton<ApiKeyUsageRecorder>();
         services.AddHostedService<ApiKeyUsageFlusher>();
 
+        // Registered, the handler is built by the container's compiled factory on each request
+        // rather than by ActivatorUtilities' reflection (AuthenticationHandlerProvider asks the
+        // container first).
+        services.AddTransient<ApiKeyAuthenticationHandler>();
         services.AddAuthentication()
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationDefaults.AuthenticationScheme, null);
         services.AddAuthorizationBuilder();

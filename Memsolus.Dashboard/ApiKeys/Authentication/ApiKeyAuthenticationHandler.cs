@@ -57,22 +57,8 @@ public sealed partial class ApiKeyAuthenticationHandler(
 
         usage.Record(key.Id, clock.GetUtcNow());
 
-        var claims = new List<Claim>(6 + key.Permissions.Count)
-        {
-            new(ClaimTypes.NameIdentifier, key.OwnerId),
-            new(ApiKeyClaimTypes.KeyId, key.Id.ToString()),
-            new(ApiKeyClaimTypes.KeyName, key.Name),
-            new(ApiKeyClaimTypes.OwnerId, key.OwnerId),
-            new(ApiKeyClaimTypes.Environment, key.Environment == ApiKeyEnvironment.Live ? "live" : "test"),
-        };
-        if (key.ExpiresAt is { } expires)
-        {
-            claims.Add(new Claim(ApiKeyClaimTypes.ExpiresAt, expires.ToString("O", CultureInfo.InvariantCulture)));
-        }
-
-        claims.AddRange(key.Permissions.Select(p => new Claim(ApiKeyClaimTypes.Permission, p)));
-        var identity = new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.NameIdentifier, ClaimTypes.Role);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+        var principal = new ClaimsPrincipal(key.Identity);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -16,8 +16,9 @@ public sealed partial class ApiKeyUsageRecorder(
 
     public int PendingCount => pending.Count;
 
+    // Static callbacks with their argument passed in: a request allocates nothing here.
     public void Record(Guid keyId, DateTimeOffset usedAt) =>
-        pending.AddOrUpdate(keyId, usedAt, (_, current) => usedAt > current ? usedAt : current);
+        pending.AddOrUpdate(keyId, static (_, at) => at, static (_, current, at) => at > current ? at : current, usedAt);
 
     public async Task<int> FlushAsync(CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Memsolus.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +12,33 @@ public sealed record VerifiedApiKey(
     string Name,
     ApiKeyEnvironment Environment,
     IReadOnlyList<string> Permissions,
-    DateTimeOffset? ExpiresAt);
+    DateTimeOffset? ExpiresAt)
+{
+    private ClaimsIdentity? identity;
+
+    // Design §3 step 4, built once per verified key (ApiKeyCache keeps the key, so the identity
+    // too) and shared by every request that presents it: nothing may add claims to it.
+    public ClaimsIdentity Identity => identity ??= BuildIdentity();
+
+    private ClaimsIdentity BuildIdentity()
+    {
+        var claims = new List<Claim>(6 + Permissions.Count)
+        {
+            new(ClaimTypes.NameIdentifier, OwnerId),
+            new(ApiKeyClaimTypes.KeyId, Id.ToString()),
+            new(ApiKeyClaimTypes.KeyName, Name),
+            new(ApiKeyClaimTypes.OwnerId, OwnerId),
+            new(ApiKeyClaimTypes.Environment, Environment == ApiKeyEnvironment.Live ? "live" : "test"),
+        };
+        if (ExpiresAt is { } expires)
+        {
+            claims.Add(new Claim(ApiKeyClaimTypes.ExpiresAt, expires.ToString("O", CultureInfo.InvariantCulture)));
+        }
+
+        claims.AddRange(Permissions.Select(p => new Claim(ApiKeyClaimTypes.Permission, p)));
+        return new ClaimsIdentity(claims, ApiKeyAuthenticationDefaults.AuthenticationScheme, ClaimTypes.NameIdentifier, ClaimTypes.Role);
+    }
+}
 
 // The key a request presented, once its hash matched a stored key, whether or not the key was
 // accepted: request counting attributes a revoked or expired key's 401s to it.
