@@ -2,7 +2,7 @@ using System.Globalization;
 using Memsolus.Dashboard.ApiKeys;
 
 // The load check of issue 7. Run it with perf/load-test.sh (which installs wrk when missing), or:
-//   dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- [--rounds 3] [--seconds 5]
+//   dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- [--rounds 3] [--seconds 10]
 //       [--connections 32] [--threads 1] [--flood 100000]
 // Exit code 0 only when every goal is met.
 namespace Memsolus.Dashboard.LoadTest;
@@ -95,7 +95,7 @@ internal sealed record Settings(int Rounds, int Seconds, int Connections, int Th
         var values = new Dictionary<string, int>
         {
             ["--rounds"] = 3,
-            ["--seconds"] = 5,
+            ["--seconds"] = 10,
             ["--connections"] = 32,
             ["--threads"] = 1,
             ["--flood"] = 100_000,

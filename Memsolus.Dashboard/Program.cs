@@ -19,7 +19,7 @@ builder.AddDashboardUi();
 var app = builder.Build();
 
 app.UseDashboardPipeline();
-app.UseApiProblems();
+app.UseApi();
 app.UseAuthenticationOutsideApi();
 app.UseAuthorization();
 app.UseAntiforgery();

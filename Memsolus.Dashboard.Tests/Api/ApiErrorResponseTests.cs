@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.Infrastructure;
+using Memsolus.Dashboard.Usage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,6 +71,24 @@ public sealed class ApiErrorResponseTests(MemsolusAppFactory app) : IClassFixtur
             var problem = await ApiAssert.ProblemAsync(response!, HttpStatusCode.InternalServerError);
             Assert.DoesNotContain(session.Key.Secret, problem.GetRawText(), StringComparison.Ordinal);
         }
+    }
+
+    // The failure is counted for the key that met it (Usage/), as a server error of its endpoint group.
+    [Fact]
+    public async Task Unexpected_failure_inside_an_endpoint_is_counted_as_a_server_error_for_the_key()
+    {
+        await using var production = new ProductionAppFactory(databasePath: null);
+        var session = await production.NewSessionAsync();
+        await using (var db = await production.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync("DROP TABLE KnowledgeEntries");
+        }
+
+        using var response = await session.Client.GetAsync("/api/v1/knowledge");
+
+        await ApiAssert.ProblemAsync(response, HttpStatusCode.InternalServerError);
+        var counted = Assert.Single(production.Services.GetRequiredService<UsageRecorder>().Pending(), c => c.KeyId == session.Key.Key.Id);
+        Assert.Equal(("knowledge", UsageOutcomes.ServerError, 1L), (counted.Group, counted.Outcome, counted.Count));
     }
 
     // The same when the failure happens while the key is checked: the database file is replaced by

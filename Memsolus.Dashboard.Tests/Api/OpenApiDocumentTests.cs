@@ -78,6 +78,18 @@ public sealed class OpenApiDocumentTests(MemsolusAppFactory app) : IClassFixture
         Assert.Contains("<html", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Me_is_described_with_its_answer_schema()
+    {
+        var document = await DocumentAsync();
+
+        var answer = document.GetProperty("paths").GetProperty("/api/v1/me").GetProperty("get").GetProperty("responses").GetProperty("200");
+        var schema = answer.GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        var reference = schema.GetProperty("$ref").GetString()!;
+        var properties = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.Split('/')[^1]).GetProperty("properties");
+        Assert.Equal(["id", "name", "environment", "permissions", "expiresAt"], properties.EnumerateObject().Select(p => p.Name));
+    }
+
     private async Task<JsonElement> DocumentAsync()
     {
         using var response = await app.ApiClient(key: null).GetAsync("/openapi/v1.json");

@@ -39,6 +39,7 @@ internal static class ApiEndpoints
         // A body that is not JSON is answered 400 problem+json in every environment, never with
         // the developer exception page and its stack trace.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.AddOutboundHttp();
         builder.AddWebhooks();
         builder.Services.TryAddSingleton<IWebhookEvents, NoWebhookEvents>();
@@ -51,14 +52,15 @@ internal static class ApiEndpoints
         return builder;
     }
 
+    // ApiMiddleware refuses a key without this permission (403) before the endpoint runs.
     public static RouteHandlerBuilder RequirePermission(this RouteHandlerBuilder endpoint, string permission) =>
-        endpoint.RequireAuthorization(ApiKeyPolicies.For(permission))
-            .WithMetadata(new RequiredPermission(permission))
+        endpoint.WithMetadata(new RequiredPermission(permission))
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-    // Every error from the API is problem+json: no HTML error page, no redirect to sign-in.
-    public static WebApplication UseApiProblems(this WebApplication app)
+    // Every API request is authenticated by its key and authorised by its endpoint's permission;
+    // every error from the API is problem+json: no HTML error page, no redirect to sign-in.
+    public static WebApplication UseApi(this WebApplication app)
     {
         app.UseMiddleware<ApiMiddleware>();
         return app;
@@ -73,17 +75,17 @@ internal static class ApiEndpoints
 
     public static WebApplication MapApi(this WebApplication app)
     {
-        // Authorised by the API-key scheme alone: a dashboard cookie never opens an API call.
+        // Authorised by API keys alone, in ApiMiddleware: a dashboard cookie never opens an API call.
         var api = app.MapGroup(BasePath)
-            .RequireAuthorization(ApiKeyPolicies.AnyKey)
             .DisableAntiforgery();
 
-        api.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(new MeDto(
+        api.MapGet("/me", (ClaimsPrincipal user) => new JsonAnswer<MeDto>(new MeDto(
                 Guid.Parse(user.FindFirstValue(ApiKeyClaimTypes.KeyId)!),
                 user.FindFirstValue(ApiKeyClaimTypes.KeyName)!,
                 user.FindFirstValue(ApiKeyClaimTypes.Environment)!,
                 user.FindAll(ApiKeyClaimTypes.Permission).Select(c => c.Value).ToList(),
-                user.FindFirstValue(ApiKeyClaimTypes.ExpiresAt) is { } expires ? DateTimeOffset.Parse(expires, System.Globalization.CultureInfo.InvariantCulture) : null)))
+                user.FindFirstValue(ApiKeyClaimTypes.ExpiresAt) is { } expires ? DateTimeOffset.Parse(expires, System.Globalization.CultureInfo.InvariantCulture) : null),
+                ApiJsonContext.Default.MeDto))
             .WithTags("Keys")
             .WithName("GetMe").WithSummary("The calling API key: id, name, environment, permissions and expiry")
             .ProducesProblem(StatusCodes.Status401Unauthorized);

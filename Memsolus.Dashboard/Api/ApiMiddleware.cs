@@ -1,3 +1,4 @@
+using System.Globalization;
 using Memsolus.Dashboard.ApiKeys.Authentication;
 using Memsolus.Dashboard.Usage;
 using Microsoft.AspNetCore.Http.Features;
@@ -7,15 +8,25 @@ using Microsoft.AspNetCore.Mvc;
 namespace Memsolus.Dashboard.Api;
 
 // Everything the API adds around its endpoints, in one step so that a request pays for one
-// middleware, not a branch of five (issue 7: a key-checked request should cost what an anonymous
-// one does). For requests under /api/v1:
+// middleware, not a branch of five plus ASP.NET's authentication and authorization machinery
+// (issue 7: a key-checked request should cost what an anonymous one does). For requests under
+// /api/v1:
 // - bodies over the endpoint's limit are refused with 413 before they are read, and bodies sent
 //   without a length are cut off at the same size;
+// - the key is checked (ApiKeyAuthenticator, design §3 steps 1 to 4): 401 with WWW-Authenticate
+//   and one body whatever the reason, or 429 with Retry-After when the client's address has
+//   failed too often; then the endpoint's RequiredPermission (step 5): 403 naming it. Requests
+//   for no endpoint (404, 405) need a valid key too, so the API's shape is not shown to anyone;
 // - an unexpected exception becomes a 500 problem+json, never the dashboard's HTML error page
 //   nor the developer page (which would echo the caller's X-Api-Key header);
 // - an error status an endpoint or routing set without a body (404, 405, 415…) gets a problem body;
 // - the request is counted for the key that made it (Usage/).
-internal sealed partial class ApiMiddleware(RequestDelegate next, UsageRecorder usage, IProblemDetailsService problems, ILogger<ApiMiddleware> logger)
+internal sealed partial class ApiMiddleware(
+    RequestDelegate next,
+    ApiKeyAuthenticator authenticator,
+    UsageRecorder usage,
+    IProblemDetailsService problems,
+    ILogger<ApiMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context) =>
         context.Request.Path.StartsWithSegments(ApiEndpoints.BasePath, out var remainder)
@@ -45,6 +56,12 @@ internal sealed partial class ApiMiddleware(RequestDelegate next, UsageRecorder 
 
         try
         {
+            if (!await AuthoriseAsync(context))
+            {
+                Count(context, remainder);
+                return;
+            }
+
             await next(context);
         }
         catch (Exception exception) when (!context.Response.HasStarted)
@@ -92,6 +109,46 @@ internal sealed partial class ApiMiddleware(RequestDelegate next, UsageRecorder 
         Count(context, remainder);
     }
 
+    // True when the request may go on to its endpoint; otherwise the answer has been written.
+    private async ValueTask<bool> AuthoriseAsync(HttpContext context)
+    {
+        var authentication = await authenticator.AuthenticateAsync(context);
+        if (authentication.Principal is not { } principal)
+        {
+            if (authentication.Failure == ApiKeyFailure.Blocked)
+            {
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(authentication.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await WriteProblemAsync(context, StatusCodes.Status429TooManyRequests, "Too many failed API key checks from this address. Try again later.", "Too many requests");
+                return false;
+            }
+
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = ApiKeyAuthenticationDefaults.WwwAuthenticate;
+            await WriteProblemAsync(context, StatusCodes.Status401Unauthorized, $"Send a valid, active API key in the {ApiKeyAuthenticationDefaults.HeaderName} header.", "Unauthorized");
+            return false;
+        }
+
+        // Only the key's principal: whatever else authenticated the request (a dashboard cookie) does not count.
+        context.User = principal;
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiredPermission>() is { } required
+            && !principal.HasClaim(ApiKeyClaimTypes.Permission, required.Name))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            var problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Forbidden",
+                Detail = $"This API key lacks the {required.Name} permission.",
+            };
+            problem.Extensions["requiredPermission"] = required.Name;
+            await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+            return false;
+        }
+
+        return true;
+    }
+
     private void Count(HttpContext context, PathString remainder, int? status = null)
     {
         if (context.Features.Get<IdentifiedApiKey>() is { } key)
@@ -101,11 +158,11 @@ internal sealed partial class ApiMiddleware(RequestDelegate next, UsageRecorder 
     }
 
     // A client that accepts no JSON at all gets the status code alone.
-    private ValueTask<bool> WriteProblemAsync(HttpContext context, int status, string? detail) =>
+    private ValueTask<bool> WriteProblemAsync(HttpContext context, int status, string? detail, string? title = null) =>
         problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = status, Detail = detail },
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An unhandled exception has occurred while executing an API request.")]

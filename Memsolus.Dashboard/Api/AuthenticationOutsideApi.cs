@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Authentication;
 namespace Memsolus.Dashboard.Api;
 
 // UseAuthentication for everything but /api/v1. The default scheme is the dashboard's sign-in
-// cookie, which the API never accepts (design §3 step 6: its endpoints authenticate with the
-// ApiKey scheme through their policies). Reading and decrypting a cookie the API would ignore
-// cost every API request about a microsecond (perf, issue 7), so API requests skip it.
+// cookie, which the API never accepts (design §3 step 6: ApiMiddleware authenticates API
+// requests by their key alone). Reading a cookie the API would ignore cost every API request
+// about a microsecond (perf, issue 7), so API requests skip it.
 internal static class AuthenticationOutsideApi
 {
     // The key UseAuthentication sets; WebApplication adds its own UseAuthentication at the front

@@ -7,7 +7,7 @@ using Microsoft.OpenApi;
 
 namespace Memsolus.Dashboard.Ingestion;
 
-// Lets one endpoint take a larger body than the API's 1 MiB default; UseApiProblems reads it.
+// Lets one endpoint take a larger body than the API's 1 MiB default; ApiMiddleware reads it.
 internal sealed record RequestSizeLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
 
 internal static class IngestApi

@@ -72,6 +72,20 @@ public sealed class FailedAttemptLimiterTests
     }
 
     [Fact]
+    public void Neighbouring_ipv4_addresses_and_an_ipv6_prefix_holding_the_same_bits_are_different_clients()
+    {
+        var limiter = NewLimiter(maxTrackedClients: 100, limit: 1);
+
+        limiter.RecordFailure(IPAddress.Parse("203.0.113.9"));
+
+        Assert.True(limiter.IsBlocked(IPAddress.Parse("203.0.113.9"), out _));
+        Assert.False(limiter.IsBlocked(IPAddress.Parse("203.0.113.10"), out _));
+        Assert.False(limiter.IsBlocked(IPAddress.Parse("::cb00:7109"), out _));
+        Assert.False(limiter.IsBlocked(IPAddress.Parse("cb00:7109::"), out _));
+        Assert.False(limiter.IsBlocked(IPAddress.Parse("::ffff:0:cb00:7109"), out _));
+    }
+
+    [Fact]
     public void Blocked_client_is_told_how_long_is_left_of_its_window_and_is_free_when_it_ends()
     {
         var limiter = NewLimiter(maxTrackedClients: 100, limit: 3);

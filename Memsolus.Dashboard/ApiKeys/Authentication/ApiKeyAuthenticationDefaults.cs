@@ -2,6 +2,7 @@ namespace Memsolus.Dashboard.ApiKeys.Authentication;
 
 public static class ApiKeyAuthenticationDefaults
 {
+    // The scheme's name in WWW-Authenticate and in the OpenAPI document.
     public const string AuthenticationScheme = "ApiKey";
     public const string HeaderName = "X-Api-Key";
     public const string WwwAuthenticate = $"{AuthenticationScheme} header=\"{HeaderName}\"";

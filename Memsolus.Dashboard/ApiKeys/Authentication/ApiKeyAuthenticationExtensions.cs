@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -24,16 +22,12 @@ internal static class ApiKeyAuthenticationExtensions
         services.AddSingleton<ApiKeyUsageRecorder>();
         services.AddHostedService<ApiKeyUsageFlusher>();
 
-        // Registered, the handler is built by the container's compiled factory on each request
-        // rather than by ActivatorUtilities' reflection (AuthenticationHandlerProvider asks the
-        // container first).
-        services.AddTransient<ApiKeyAuthenticationHandler>();
-        services.AddAuthentication()
-            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationDefaults.AuthenticationScheme, null);
-        services.AddAuthorizationBuilder();
-        services.Configure<AuthorizationOptions>(options => options.AddApiKeyPolicies());
-        services.AddSingleton<IAuthorizationHandler, PermissionAuthorizationHandler>();
-        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();
+        // The API authenticates and authorises in ApiMiddleware (Api/), with this, not through
+        // an ASP.NET authentication scheme and authorization policies: their per-request
+        // machinery (handler activation, policy evaluation, principal merging) cost more than the
+        // verification itself, and issue 7 asks a key-checked request to cost what an anonymous
+        // one does. The checks are the same: design §3, step by step.
+        services.AddSingleton<ApiKeyAuthenticator>();
         services.AddProblemDetails();
         return builder;
     }

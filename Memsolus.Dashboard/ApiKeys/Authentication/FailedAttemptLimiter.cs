@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -16,7 +17,7 @@ public sealed class FailedAttemptLimiter(IOptions<ApiKeyVerificationOptions> opt
         public int Failures;
     }
 
-    private readonly ConcurrentDictionary<string, Window> windows = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<UInt128, Window> windows = new();
     private readonly Lock sweepLock = new();
 
     public int TrackedClients => windows.Count;
@@ -25,7 +26,7 @@ public sealed class FailedAttemptLimiter(IOptions<ApiKeyVerificationOptions> opt
     public bool IsBlocked(IPAddress? address, out TimeSpan retryAfter)
     {
         retryAfter = TimeSpan.Zero;
-        if (address is null || !windows.TryGetValue(ClientKey(address), out var window))
+        if (address is null || windows.IsEmpty || !windows.TryGetValue(ClientKey(address), out var window))
         {
             return false;
         }
@@ -106,21 +107,22 @@ public sealed class FailedAttemptLimiter(IOptions<ApiKeyVerificationOptions> opt
         }
     }
 
-    private static string ClientKey(IPAddress address)
+    // The client as a number, without allocating: an IPv4 address (plain or mapped into IPv6) as
+    // its IPv4-mapped IPv6 form, any other IPv6 address as its /64 prefix. The two never meet:
+    // a /64 prefix has its low 64 bits zero, a mapped address has 0xffff in them.
+    private static UInt128 ClientKey(IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (address.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return address.ToString();
-        }
-
+        const ulong Ipv4Mapped = 0xffffUL << 32;
         Span<byte> bytes = stackalloc byte[16];
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            address.TryWriteBytes(bytes, out _);
+            return Ipv4Mapped | BinaryPrimitives.ReadUInt32BigEndian(bytes);
+        }
+
         address.TryWriteBytes(bytes, out _);
-        bytes[8..].Clear();
-        return new IPAddress(bytes).ToString() + "/64";
+        return address.IsIPv4MappedToIPv6
+            ? Ipv4Mapped | BinaryPrimitives.ReadUInt32BigEndian(bytes[12..])
+            : new UInt128(BinaryPrimitives.ReadUInt64BigEndian(bytes), 0);
     }
 }

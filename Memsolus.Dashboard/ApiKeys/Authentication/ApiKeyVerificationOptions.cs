@@ -1,11 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.AspNetCore.Authentication;
 
 namespace Memsolus.Dashboard.ApiKeys.Authentication;
-
-public sealed class ApiKeyAuthenticationOptions : AuthenticationSchemeOptions
-{
-}
 
 // ApiKeys:Verification:* — limits on failed key checks and how "last used" is written.
 public sealed class ApiKeyVerificationOptions
