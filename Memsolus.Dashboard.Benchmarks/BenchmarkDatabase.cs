@@ -29,6 +29,8 @@ internal sealed class BenchmarkDatabase : IDbContextFactory<ApplicationDbContext
 
     public string Path { get; }
 
+    public DbContextOptions<ApplicationDbContext> Options => options;
+
     public ApplicationDbContext CreateDbContext() => new(options);
 
     public void Dispose()

@@ -1,4 +1,7 @@
+using Memsolus.Dashboard.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Memsolus.Dashboard.ApiKeys.Authentication;
@@ -15,7 +18,13 @@ internal static class ApiKeyAuthenticationExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ApiKeyCache>();
-        services.AddSingleton<ApiKeyVerifier>();
+        // A cache miss takes a context from a pool of its own rather than building one: building
+        // a context is most of a miss's cost and nearly all of its allocation. Same options (and
+        // so the same database and interceptors) as every other context of the app.
+        services.AddSingleton(provider => new ApiKeyVerifier(
+            new PooledDbContextFactory<ApplicationDbContext>(provider.GetRequiredService<DbContextOptions<ApplicationDbContext>>(), poolSize: 64),
+            provider.GetRequiredService<ApiKeyCache>(),
+            provider.GetRequiredService<TimeProvider>()));
         // Every context the factory creates saves through it (AddData adds each IInterceptor).
         services.AddSingleton<IInterceptor, ApiKeyCacheInvalidator>();
         services.AddSingleton<FailedAttemptLimiter>();
