@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -48,6 +49,18 @@ internal sealed class LoadTestHost : WebApplicationFactory<Program>
     {
         var result = await Keys.CreateAsync(Owner, new CreateApiKeyRequest(name, ApiKeyEnvironment.Live, permissions, ApiKeyExpiration.Never));
         return result.Value ?? throw new InvalidOperationException(result.Error?.Message);
+    }
+
+    // Sets the key's expiry a moment from now, saved through the app's own context (so the cache
+    // drops the key and the next request reads the new expiry). Returns when it expires.
+    public async Task<DateTimeOffset> ExpireSoonAsync(Guid keyId, TimeSpan from)
+    {
+        var expiresAt = DateTimeOffset.UtcNow + from;
+        await using var db = await Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();
+        var key = await db.ApiKeys.AsTracking().SingleAsync(k => k.Id == keyId);
+        key.ExpiresAt = expiresAt;
+        await db.SaveChangesAsync();
+        return expiresAt;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -79,13 +79,13 @@ internal static class ApiEndpoints
         var api = app.MapGroup(BasePath)
             .DisableAntiforgery();
 
-        api.MapGet("/me", (ClaimsPrincipal user) => new JsonAnswer<MeDto>(new MeDto(
-                Guid.Parse(user.FindFirstValue(ApiKeyClaimTypes.KeyId)!),
-                user.FindFirstValue(ApiKeyClaimTypes.KeyName)!,
-                user.FindFirstValue(ApiKeyClaimTypes.Environment)!,
-                user.FindAll(ApiKeyClaimTypes.Permission).Select(c => c.Value).ToList(),
-                user.FindFirstValue(ApiKeyClaimTypes.ExpiresAt) is { } expires ? DateTimeOffset.Parse(expires, System.Globalization.CultureInfo.InvariantCulture) : null),
-                ApiJsonContext.Default.MeDto))
+        // The verified key itself (set by ApiKeyAuthenticator), not its claims: nothing to parse.
+        api.MapGet("/me", (HttpContext http) =>
+            {
+                var key = http.Features.GetRequiredFeature<VerifiedApiKey>();
+                var environment = key.Environment == ApiKeyEnvironment.Live ? "live" : "test";
+                return new JsonAnswer<MeDto>(new MeDto(key.Id, key.Name, environment, key.Permissions, key.ExpiresAt), ApiJsonContext.Default.MeDto);
+            })
             .WithTags("Keys")
             .WithName("GetMe").WithSummary("The calling API key: id, name, environment, permissions and expiry")
             .ProducesProblem(StatusCodes.Status401Unauthorized);

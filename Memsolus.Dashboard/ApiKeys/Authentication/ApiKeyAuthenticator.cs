@@ -70,6 +70,8 @@ public sealed partial class ApiKeyAuthenticator(
             return Reject(address, verification.Rejection);
         }
 
+        // The key as verified, for endpoints that describe it (GET /me) without parsing claims back.
+        context.Features.Set(key);
         lastUsed.Record(key.Id, clock.GetUtcNow());
         return new ApiKeyAuthentication(new ClaimsPrincipal(key.Identity), ApiKeyFailure.None, default);
     }
