@@ -1,16 +1,15 @@
-using System.Security.Claims;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.ApiKeys.Authentication;
 
 namespace Memsolus.Dashboard.Api;
 
-// The owner and environment an API request acts in, from the verified key's claims. Every
+// The owner and environment an API request acts in, from the key ApiMiddleware verified. Every
 // resource query filters by both, so a test key never sees live data and nobody sees another
 // owner's data (design §4).
 public sealed record ApiCaller(string OwnerId, ApiKeyEnvironment Environment, Guid KeyId)
 {
-    public static ApiCaller From(ClaimsPrincipal user) => new(
-        user.FindFirstValue(ApiKeyClaimTypes.OwnerId) ?? throw new InvalidOperationException("Not an API key principal."),
-        user.FindFirstValue(ApiKeyClaimTypes.Environment) == "live" ? ApiKeyEnvironment.Live : ApiKeyEnvironment.Test,
-        Guid.Parse(user.FindFirstValue(ApiKeyClaimTypes.KeyId)!));
+    public static ApiCaller From(HttpContext http) =>
+        http.Features.Get<VerifiedApiKey>() is { } key
+            ? new(key.OwnerId, key.Environment, key.Id)
+            : throw new InvalidOperationException("Not an API request with a verified key.");
 }

@@ -83,8 +83,7 @@ internal static class ApiEndpoints
         api.MapGet("/me", (HttpContext http) =>
             {
                 var key = http.Features.GetRequiredFeature<VerifiedApiKey>();
-                var environment = key.Environment == ApiKeyEnvironment.Live ? "live" : "test";
-                return new JsonAnswer<MeDto>(new MeDto(key.Id, key.Name, environment, key.Permissions, key.ExpiresAt), ApiJsonContext.Default.MeDto);
+                return new JsonAnswer<MeDto>(new MeDto(key.Id, key.Name, key.Environment.Name(), key.Permissions, key.ExpiresAt), ApiJsonContext.Default.MeDto);
             })
             .WithTags("Keys")
             .WithName("GetMe").WithSummary("The calling API key: id, name, environment, permissions and expiry")

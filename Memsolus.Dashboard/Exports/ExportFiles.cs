@@ -22,7 +22,7 @@ internal sealed partial class ExportFiles(IOptions<ExportsOptions> options, IHos
 
     // What a browser saves the file as, e.g. memsolus-export-live-20260310-0930.json (UTC).
     public static string DownloadNameFor(ApiKeyEnvironment environment, DateTimeOffset createdAt, ExportFormat format) =>
-        $"memsolus-export-{(environment == ApiKeyEnvironment.Live ? "live" : "test")}-{createdAt.UtcDateTime.ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture)}{Extension(format)}";
+        $"memsolus-export-{environment.Name()}-{createdAt.UtcDateTime.ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture)}{Extension(format)}";
 
     public static string ContentTypeFor(ExportFormat format) =>
         format == ExportFormat.Json ? "application/json" : "application/x-ndjson";

@@ -33,13 +33,13 @@ internal static class ExportsApi
                     return TypedResults.ValidationProblem(errors);
                 }
 
-                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http.User), page, http.RequestAborted));
+                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http), page, http.RequestAborted));
             })
             .RequirePermission(Permissions.ExportRead)
             .WithName("ListExports").WithSummary("List exports, newest first");
 
         exports.MapGet("/{id:guid}", async Task<Results<Ok<ExportDto>, ProblemHttpResult>> (Guid id, HttpContext http, ExportStore store) =>
-                await store.GetAsync(ApiCaller.From(http.User), id, http.RequestAborted) is { } export
+                await store.GetAsync(ApiCaller.From(http), id, http.RequestAborted) is { } export
                     ? TypedResults.Ok(export)
                     : ApiResults.NotFound("export"))
             .RequirePermission(Permissions.ExportRead)
@@ -47,7 +47,7 @@ internal static class ExportsApi
 
         exports.MapGet("/{id:guid}/download", async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> (Guid id, HttpContext http, ExportStore store) =>
             {
-                var download = await store.FindDownloadAsync(ApiCaller.From(http.User), id, http.RequestAborted);
+                var download = await store.FindDownloadAsync(ApiCaller.From(http), id, http.RequestAborted);
                 return download.State switch
                 {
                     ExportDownloadState.Ready => TypedResults.PhysicalFile(
@@ -87,7 +87,7 @@ internal static class ExportsApi
                     return TypedResults.ValidationProblem(errors.ToDictionary());
                 }
 
-                var creation = await store.CreateAsync(ApiCaller.From(http.User), format, include, http.RequestAborted);
+                var creation = await store.CreateAsync(ApiCaller.From(http), format, include, http.RequestAborted);
                 if (creation.Job is not { } job)
                 {
                     return TypedResults.Problem(

@@ -38,13 +38,13 @@ internal static class IngestApi
                     return TypedResults.ValidationProblem(errors);
                 }
 
-                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http.User), page, http.RequestAborted));
+                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http), page, http.RequestAborted));
             })
             .RequirePermission(Permissions.IngestRead)
             .WithName("ListIngestJobs").WithSummary("List ingestion jobs, newest first");
 
         ingest.MapGet("/jobs/{id:guid}", async Task<Results<Ok<IngestJobDto>, ProblemHttpResult>> (Guid id, HttpContext http, IngestJobStore store) =>
-                await store.GetAsync(ApiCaller.From(http.User), id, http.RequestAborted) is { } job
+                await store.GetAsync(ApiCaller.From(http), id, http.RequestAborted) is { } job
                     ? TypedResults.Ok(job)
                     : ApiResults.NotFound("ingestion job"))
             .RequirePermission(Permissions.IngestRead)
@@ -103,7 +103,7 @@ internal static class IngestApi
                     uploaded.Add(new UploadedFile(names[i], IngestFormats.IsSupported(names[i]) ? await ReadAllAsync(files[i], http.RequestAborted) : null));
                 }
 
-                var job = await store.CreateFilesJobAsync(ApiCaller.From(http.User), uploaded, http.RequestAborted);
+                var job = await store.CreateFilesJobAsync(ApiCaller.From(http), uploaded, http.RequestAborted);
                 return TypedResults.Accepted($"{ApiEndpoints.BasePath}/ingest/jobs/{job.Id}", job);
             })
             .RequirePermission(Permissions.IngestWrite)
@@ -148,7 +148,7 @@ internal static class IngestApi
                     return TypedResults.ValidationProblem(errors.ToDictionary());
                 }
 
-                var job = await store.CreateUrlJobAsync(ApiCaller.From(http.User), url!.AbsoluteUri, http.RequestAborted);
+                var job = await store.CreateUrlJobAsync(ApiCaller.From(http), url!.AbsoluteUri, http.RequestAborted);
                 return TypedResults.Accepted($"{ApiEndpoints.BasePath}/ingest/jobs/{job.Id}", job);
             })
             .RequirePermission(Permissions.IngestWrite)

@@ -17,13 +17,13 @@ internal static class KnowledgeApi
                     return TypedResults.ValidationProblem(errors);
                 }
 
-                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http.User), page, http.RequestAborted));
+                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http), page, http.RequestAborted));
             })
             .RequirePermission(Permissions.KnowledgeRead)
             .WithName("ListKnowledge").WithSummary("List knowledge entries, newest first");
 
         knowledge.MapGet("/{id:guid}", async Task<Results<Ok<KnowledgeDto>, ProblemHttpResult>> (Guid id, HttpContext http, KnowledgeStore store) =>
-                await store.GetAsync(ApiCaller.From(http.User), id, http.RequestAborted) is { } entry
+                await store.GetAsync(ApiCaller.From(http), id, http.RequestAborted) is { } entry
                     ? TypedResults.Ok(entry)
                     : ApiResults.NotFound("knowledge entry"))
             .RequirePermission(Permissions.KnowledgeRead)
@@ -40,7 +40,7 @@ internal static class KnowledgeApi
                     return TypedResults.ValidationProblem(errors.ToDictionary());
                 }
 
-                var entry = await store.CreateAsync(ApiCaller.From(http.User), title!, content!, source, http.RequestAborted);
+                var entry = await store.CreateAsync(ApiCaller.From(http), title!, content!, source, http.RequestAborted);
                 return TypedResults.Created($"/api/v1/knowledge/{entry.Id}", entry);
             })
             .RequirePermission(Permissions.KnowledgeWrite)
@@ -57,7 +57,7 @@ internal static class KnowledgeApi
                     return TypedResults.ValidationProblem(errors.ToDictionary());
                 }
 
-                return await store.UpdateAsync(ApiCaller.From(http.User), id, title, content, source, http.RequestAborted) is { } entry
+                return await store.UpdateAsync(ApiCaller.From(http), id, title, content, source, http.RequestAborted) is { } entry
                     ? TypedResults.Ok(entry)
                     : ApiResults.NotFound("knowledge entry");
             })
@@ -65,7 +65,7 @@ internal static class KnowledgeApi
             .WithName("UpdateKnowledge").WithSummary("Update a knowledge entry");
 
         knowledge.MapDelete("/{id:guid}", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, HttpContext http, KnowledgeStore store) =>
-                await store.DeleteAsync(ApiCaller.From(http.User), id, http.RequestAborted)
+                await store.DeleteAsync(ApiCaller.From(http), id, http.RequestAborted)
                     ? TypedResults.NoContent()
                     : ApiResults.NotFound("knowledge entry"))
             .RequirePermission(Permissions.KnowledgeDelete)

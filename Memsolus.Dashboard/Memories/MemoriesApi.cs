@@ -17,7 +17,7 @@ internal static class MemoriesApi
                     return TypedResults.ValidationProblem(errors);
                 }
 
-                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http.User), page, null, http.RequestAborted));
+                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http), page, null, http.RequestAborted));
             })
             .RequirePermission(Permissions.MemoryRead)
             .WithName("ListMemories").WithSummary("List memories, newest first");
@@ -36,13 +36,13 @@ internal static class MemoriesApi
                     return TypedResults.ValidationProblem(errors);
                 }
 
-                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http.User), page, query, http.RequestAborted));
+                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http), page, query, http.RequestAborted));
             })
             .RequirePermission(Permissions.MemoryRead)
             .WithName("SearchMemories").WithSummary("Search memories by content and tags (case-insensitive)");
 
         memories.MapGet("/{id:guid}", async Task<Results<Ok<MemoryDto>, ProblemHttpResult>> (Guid id, HttpContext http, MemoryStore store) =>
-                await store.GetAsync(ApiCaller.From(http.User), id, http.RequestAborted) is { } memory
+                await store.GetAsync(ApiCaller.From(http), id, http.RequestAborted) is { } memory
                     ? TypedResults.Ok(memory)
                     : ApiResults.NotFound("memory"))
             .RequirePermission(Permissions.MemoryRead)
@@ -59,7 +59,7 @@ internal static class MemoriesApi
                     return TypedResults.ValidationProblem(errors.ToDictionary());
                 }
 
-                var memory = await store.CreateAsync(ApiCaller.From(http.User), content!, tags ?? [], metadata, http.RequestAborted);
+                var memory = await store.CreateAsync(ApiCaller.From(http), content!, tags ?? [], metadata, http.RequestAborted);
                 return TypedResults.Created($"/api/v1/memories/{memory.Id}", memory);
             })
             .RequirePermission(Permissions.MemoryWrite)
@@ -76,7 +76,7 @@ internal static class MemoriesApi
                     return TypedResults.ValidationProblem(errors.ToDictionary());
                 }
 
-                return await store.UpdateAsync(ApiCaller.From(http.User), id, content, tags, metadata, http.RequestAborted) is { } memory
+                return await store.UpdateAsync(ApiCaller.From(http), id, content, tags, metadata, http.RequestAborted) is { } memory
                     ? TypedResults.Ok(memory)
                     : ApiResults.NotFound("memory");
             })
@@ -84,7 +84,7 @@ internal static class MemoriesApi
             .WithName("UpdateMemory").WithSummary("Update a memory's content, tags or metadata");
 
         memories.MapDelete("/{id:guid}", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, HttpContext http, MemoryStore store) =>
-                await store.DeleteAsync(ApiCaller.From(http.User), id, http.RequestAborted)
+                await store.DeleteAsync(ApiCaller.From(http), id, http.RequestAborted)
                     ? TypedResults.NoContent()
                     : ApiResults.NotFound("memory"))
             .RequirePermission(Permissions.MemoryDelete)

@@ -153,7 +153,7 @@ public sealed class KeyHygieneService(
     }
 
     private static KeyAlert Alert(string type, string severity, ApiKeySummary key, string? action, string message) =>
-        new(type, severity, key.Id, key.Name, UsageService.EnvironmentName(key.Environment), message, action);
+        new(type, severity, key.Id, key.Name, key.Environment.Name(), message, action);
 
     private static int SeverityRank(string severity) => severity switch
     {

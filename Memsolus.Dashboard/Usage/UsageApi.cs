@@ -29,7 +29,7 @@ internal static class UsageApi
 
         dashboard.MapGet("/usage", async (HttpContext http, UsageService usage) =>
             {
-                var caller = ApiCaller.From(http.User);
+                var caller = ApiCaller.From(http);
                 return TypedResults.Ok(await usage.GetAsync(caller.OwnerId, caller.Environment, http.RequestAborted));
             })
             .RequirePermission(Permissions.DashboardRead)
@@ -38,7 +38,7 @@ internal static class UsageApi
 
         dashboard.MapGet("/alerts", async (HttpContext http, KeyHygieneService hygiene) =>
             {
-                var caller = ApiCaller.From(http.User);
+                var caller = ApiCaller.From(http);
                 return TypedResults.Ok(new KeyAlertList(await hygiene.GetAlertsAsync(caller.OwnerId, caller.Environment, http.RequestAborted)));
             })
             .RequirePermission(Permissions.DashboardRead)

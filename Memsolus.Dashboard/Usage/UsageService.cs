@@ -71,7 +71,6 @@ public sealed class UsageService(
     // The key services take the acting account; reading keys needs only its id.
     internal static AuditActor OwnerOnly(string ownerId) => new(ownerId, null, null, null);
 
-    internal static string EnvironmentName(ApiKeyEnvironment environment) => environment == ApiKeyEnvironment.Live ? "live" : "test";
 
     private static int IndexOf(string outcome)
     {
@@ -100,6 +99,6 @@ public sealed class UsageService(
             days.Add(new DayUsage(from.AddDays(day), outcomes.Values.Sum(), outcomes));
         }
 
-        return new KeyUsage(key.Id, key.Name, key.DisplayKey, EnvironmentName(key.Environment), days.Sum(d => d.Total), days);
+        return new KeyUsage(key.Id, key.Name, key.DisplayKey, key.Environment.Name(), days.Sum(d => d.Total), days);
     }
 }

@@ -50,7 +50,7 @@ internal sealed partial class WebhookEvents(
             // The API's own JSON settings, so "data" reads exactly like the API's answer for it.
             var json = jsonOptions.Value.SerializerOptions;
             var payload = JsonSerializer.Serialize(
-                new WebhookEventPayload(eventId, eventType, now, EnvironmentName(environment), JsonSerializer.SerializeToElement(data, data.GetType(), json)),
+                new WebhookEventPayload(eventId, eventType, now, environment.Name(), JsonSerializer.SerializeToElement(data, data.GetType(), json)),
                 json);
             foreach (var webhook in subscribed)
             {
@@ -75,9 +75,6 @@ internal sealed partial class WebhookEvents(
             LogPublishFailed(logger, exception, eventType, ownerId);
         }
     }
-
-    private static string EnvironmentName(ApiKeyEnvironment environment) =>
-        environment == ApiKeyEnvironment.Live ? "live" : "test";
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhook event {EventType} is not one of the published event types; nothing was delivered")]
     private static partial void LogUnknownEvent(ILogger logger, string eventType);

@@ -34,13 +34,13 @@ internal static class WebhooksApi
                     return TypedResults.ValidationProblem(errors);
                 }
 
-                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http.User), page, http.RequestAborted));
+                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http), page, http.RequestAborted));
             })
             .RequirePermission(Permissions.WebhookRead)
             .WithName("ListWebhooks").WithSummary("List webhooks, newest first");
 
         webhooks.MapGet("/{id:guid}", async Task<Results<Ok<WebhookDto>, ProblemHttpResult>> (Guid id, HttpContext http, WebhookStore store) =>
-                await store.GetAsync(ApiCaller.From(http.User), id, http.RequestAborted) is { } webhook
+                await store.GetAsync(ApiCaller.From(http), id, http.RequestAborted) is { } webhook
                     ? TypedResults.Ok(webhook)
                     : ApiResults.NotFound("webhook"))
             .RequirePermission(Permissions.WebhookRead)
@@ -53,7 +53,7 @@ internal static class WebhooksApi
                     return TypedResults.ValidationProblem(errors);
                 }
 
-                return await store.ListDeliveriesAsync(ApiCaller.From(http.User), id, page, http.RequestAborted) is { } deliveries
+                return await store.ListDeliveriesAsync(ApiCaller.From(http), id, page, http.RequestAborted) is { } deliveries
                     ? TypedResults.Ok(deliveries)
                     : ApiResults.NotFound("webhook");
             })
@@ -71,7 +71,7 @@ internal static class WebhooksApi
                     return TypedResults.ValidationProblem(errors.ToDictionary());
                 }
 
-                var created = await store.CreateAsync(ApiCaller.From(http.User), url!, events!, string.IsNullOrEmpty(description) ? null : description, body.Enabled ?? true, http.RequestAborted);
+                var created = await store.CreateAsync(ApiCaller.From(http), url!, events!, string.IsNullOrEmpty(description) ? null : description, body.Enabled ?? true, http.RequestAborted);
                 return created is null
                     ? TypedResults.Problem(
                         statusCode: StatusCodes.Status409Conflict,
@@ -93,7 +93,7 @@ internal static class WebhooksApi
                     return TypedResults.ValidationProblem(errors.ToDictionary());
                 }
 
-                return await store.UpdateAsync(ApiCaller.From(http.User), id, url, events, description, body.Enabled, http.RequestAborted) is { } webhook
+                return await store.UpdateAsync(ApiCaller.From(http), id, url, events, description, body.Enabled, http.RequestAborted) is { } webhook
                     ? TypedResults.Ok(webhook)
                     : ApiResults.NotFound("webhook");
             })
@@ -101,7 +101,7 @@ internal static class WebhooksApi
             .WithName("UpdateWebhook").WithSummary("Update a webhook's url, events, description or enabled flag");
 
         webhooks.MapDelete("/{id:guid}", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, HttpContext http, WebhookStore store) =>
-                await store.DeleteAsync(ApiCaller.From(http.User), id, http.RequestAborted)
+                await store.DeleteAsync(ApiCaller.From(http), id, http.RequestAborted)
                     ? TypedResults.NoContent()
                     : ApiResults.NotFound("webhook"))
             .RequirePermission(Permissions.WebhookDelete)

@@ -28,7 +28,7 @@ public sealed record VerifiedApiKey(
             new(ApiKeyClaimTypes.KeyId, Id.ToString()),
             new(ApiKeyClaimTypes.KeyName, Name),
             new(ApiKeyClaimTypes.OwnerId, OwnerId),
-            new(ApiKeyClaimTypes.Environment, Environment == ApiKeyEnvironment.Live ? "live" : "test"),
+            new(ApiKeyClaimTypes.Environment, Environment.Name()),
         };
         if (ExpiresAt is { } expires)
         {
