@@ -6,14 +6,18 @@ using Memsolus.Dashboard.Knowledge;
 using Memsolus.Dashboard.Memories;
 using Memsolus.Dashboard.Usage;
 using Memsolus.Dashboard.Webhooks;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Memsolus.Dashboard.Data;
 
-public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
+    // The Data Protection key ring, shared by every node (DataServiceCollectionExtensions).
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
@@ -48,6 +52,16 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
         // SQLite has no date type, and EF cannot compare or sort a DateTimeOffset stored as text
         // there; as UTC ticks in a 64-bit number it can, exactly (timestamps are UTC here). Identity's own
         // tables keep the template's schema.
+        // Prefix searches and sorts on these columns (admin search) compare strings as bytes on
+        // both providers: SQLite does by default, PostgreSQL's default collation is linguistic
+        // (it skips punctuation at first), under which a prefix is not a contiguous range.
+        if (Database.IsNpgsql())
+        {
+            builder.Entity<ApplicationUser>().Property(u => u.NormalizedEmail).UseCollation("C");
+            builder.Entity<ApiKey>().Property(k => k.NormalizedName).UseCollation("C");
+            builder.Entity<ApiKey>().Property(k => k.DisplayKey).UseCollation("C");
+        }
+
         if (Database.IsSqlite())
         {
             var converter = new ValueConverter<DateTimeOffset, long>(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));

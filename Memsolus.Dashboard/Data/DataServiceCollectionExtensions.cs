@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Data;
 
@@ -8,6 +10,10 @@ internal static class DataServiceCollectionExtensions
 {
     public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.SectionName)
+            .ValidateOnStart();
+
         // Blazor Server components and services take one short-lived context per operation from
         // the factory; Identity's stores take the scoped context that AddDbContextFactory also registers.
         // The connection string is read when the container is built, so every configuration source
@@ -16,17 +22,41 @@ internal static class DataServiceCollectionExtensions
         {
             var configuration = services.GetRequiredService<IConfiguration>();
             var environment = services.GetRequiredService<IHostEnvironment>();
+            var provider = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider;
             var connectionString = configuration.GetConnectionString("DefaultConnection")
                 ?? throw new InvalidOperationException("Connection string 'DefaultConnection' not found.");
-            options.UseSqlite(ResolveSqliteConnectionString(connectionString, environment.ContentRootPath));
+            if (provider == DatabaseProvider.Sqlite)
+            {
+                connectionString = ResolveSqliteConnectionString(connectionString, environment.ContentRootPath);
+            }
+
+            Configure(options, provider, connectionString);
             // Features that must see every save register one (the API key cache's invalidation).
             options.AddInterceptors(services.GetServices<IInterceptor>());
         });
         builder.Services.AddDatabaseDeveloperPageExceptionFilter();
         builder.Services.AddHostedService<DatabaseMigrator>();
 
+        // Keys that protect sign-in cookies, antiforgery tokens and webhook secrets live in the
+        // database, under one application name, so every node reads and writes the same key
+        // ring: a cookie one node issues, another accepts, and a restart or a new container
+        // does not make stored webhook secrets unreadable.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Memsolus.Dashboard")
+            .PersistKeysToDbContext<ApplicationDbContext>();
+
         return builder;
     }
+
+    // The one place a provider is chosen: the app, the migrator, design-time tools and tests all
+    // build their options here.
+    internal static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString) =>
+        provider switch
+        {
+            DatabaseProvider.Sqlite => options.UseSqlite(connectionString),
+            DatabaseProvider.Postgres => options.UseNpgsql(connectionString),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Database:Provider is Sqlite or Postgres."),
+        };
 
     // A relative file name is taken from the app's folder, not from wherever `dotnet run` was
     // started, so the database always lands in the app's Data/ folder; the folder is created here.

@@ -14,7 +14,6 @@ internal static class WebhooksApi
             .BindConfiguration(WebhooksOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddDataProtection();
         builder.Services.AddSingleton<WebhookSecrets>();
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddSingleton<WebhookDispatcher>();
