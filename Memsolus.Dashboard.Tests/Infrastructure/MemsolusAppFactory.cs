@@ -1,4 +1,5 @@
 using System.Net;
+using Memsolus.Dashboard.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -10,8 +11,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Memsolus.Dashboard.Tests.Infrastructure;
 
-// The whole app, on a SQLite database file of its own in the temp folder: never the shared
-// Data/ file, never another test class's database. Settings given here override appsettings.
+// The whole app, on a database of its own: by default a SQLite file in the temp folder (never
+// the shared Data/ file, never another test class's database); with DatabaseProvider.Postgres a
+// fresh copy of the migrated template on the test PostgreSQL server (PostgresTestServer).
+// Settings given here override appsettings.
 public class MemsolusAppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
@@ -22,18 +25,31 @@ public class MemsolusAppFactory : WebApplicationFactory<Program>
     {
     }
 
+    // For the PostgreSQL twins of the class fixtures (PostgresAppFactory and the like).
+    protected MemsolusAppFactory(DatabaseProvider provider)
+        : this(databasePath: null, settings: null, provider: provider)
+    {
+    }
+
     // xunit needs one public constructor on a class fixture; tests that want another database or
-    // settings call this one directly.
+    // settings call this one directly. databasePath is a SQLite file, or for PostgreSQL a
+    // connection string (another node's database, say); null makes a new database that this
+    // factory deletes when disposed.
     internal MemsolusAppFactory(
         string? databasePath,
         IReadOnlyDictionary<string, string?>? settings = null,
-        bool developmentAdmin = false)
+        bool developmentAdmin = false,
+        DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
+        Provider = provider;
         ownsDatabase = databasePath is null;
-        DatabasePath = databasePath ?? NewDatabasePath();
+        DatabasePath = databasePath ?? (provider == DatabaseProvider.Postgres
+            ? PostgresTestServer.CreateDatabaseAsync().GetAwaiter().GetResult()
+            : NewDatabasePath());
         this.settings = new Dictionary<string, string?>
         {
-            ["ConnectionStrings:DefaultConnection"] = $"Data Source={DatabasePath}",
+            ["Database:Provider"] = provider.ToString(),
+            ["ConnectionStrings:DefaultConnection"] = provider == DatabaseProvider.Postgres ? DatabasePath : $"Data Source={DatabasePath}",
         };
         if (!developmentAdmin)
         {
@@ -48,6 +64,9 @@ public class MemsolusAppFactory : WebApplicationFactory<Program>
         }
     }
 
+    public DatabaseProvider Provider { get; }
+
+    // The SQLite file, or the PostgreSQL connection string.
     public string DatabasePath { get; }
 
     public LogSink Logs { get; } = new();
@@ -79,7 +98,16 @@ public class MemsolusAppFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
-        if (ownsDatabase)
+        if (!ownsDatabase)
+        {
+            return;
+        }
+
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            await PostgresTestServer.DropDatabaseAsync(DatabasePath);
+        }
+        else
         {
             DeleteDatabase(DatabasePath);
         }
@@ -94,3 +122,6 @@ public class MemsolusAppFactory : WebApplicationFactory<Program>
         }
     }
 }
+
+// The same app on PostgreSQL, for the PostgreSQL half of a suite that runs on both providers.
+public sealed class PostgresAppFactory() : MemsolusAppFactory(DatabaseProvider.Postgres);

@@ -1,0 +1,92 @@
+using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Data.Postgres;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Memsolus.Dashboard.Tests.Infrastructure;
+
+// The PostgreSQL server the tests that run on both providers use. MEMSOLUS_TEST_POSTGRES names it
+// (host, port, user and password; no database); unset, it is the loopback server .ci/run starts.
+// The role needs CREATEDB. The schema is migrated once per test run, into a template, and every
+// test database is a fresh copy of it: as cheap as SQLite's per-test files, and never shared.
+internal static class PostgresTestServer
+{
+    public const string Variable = "MEMSOLUS_TEST_POSTGRES";
+
+    private const string DefaultServer = "Host=127.0.0.1;Port=5432;Username=memsolus;Password=memsolus";
+
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static string? template;
+
+    public static string Server =>
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured ? configured : DefaultServer;
+
+    public static string ConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder(Server) { Database = database }.ConnectionString;
+
+    // A new database with every migration applied; the caller drops it with DropDatabaseAsync.
+    public static async Task<string> CreateDatabaseAsync()
+    {
+        // CREATE DATABASE … TEMPLATE needs the template to itself: one copy at a time.
+        await Gate.WaitAsync();
+        try
+        {
+            template ??= await CreateTemplateAsync();
+            var name = $"memsolus_test_{Guid.NewGuid():N}";
+            await ExecuteAsync($"""CREATE DATABASE "{name}" TEMPLATE "{template}" """);
+            return ConnectionString(name);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    // An empty database, for tests of migrating one.
+    public static async Task<string> CreateEmptyDatabaseAsync()
+    {
+        var name = $"memsolus_test_{Guid.NewGuid():N}";
+        await ExecuteAsync($"""CREATE DATABASE "{name}" """);
+        return ConnectionString(name);
+    }
+
+    public static async Task DropDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            NpgsqlConnection.ClearPool(connection);
+        }
+
+        await ExecuteAsync($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""");
+    }
+
+    private static async Task<string> CreateTemplateAsync()
+    {
+        var name = $"memsolus_template_{Guid.NewGuid():N}";
+        await ExecuteAsync($"""CREATE DATABASE "{name}" """);
+        var connectionString = ConnectionString(name);
+        await using (var context = new PostgresDbContext(DesignTimeOptions.For(DatabaseProvider.Postgres, connectionString)))
+        {
+            await context.Database.MigrateAsync();
+        }
+
+        // A template cannot be copied while anyone is connected to it, pooled connections included.
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            NpgsqlConnection.ClearPool(connection);
+        }
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            ExecuteAsync($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""").GetAwaiter().GetResult();
+        return name;
+    }
+
+    private static async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
