@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.Account;
 
-public sealed class SignInTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+public abstract class SignInTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : MemsolusAppFactory
 {
     [Fact]
     public async Task Anonymous_visit_to_the_dashboard_is_sent_to_sign_in()
@@ -100,3 +101,7 @@ public sealed class SignInTests(MemsolusAppFactory app) : IClassFixture<Memsolus
         Assert.Equal(HttpStatusCode.Redirect, dashboard.StatusCode);
     }
 }
+
+public sealed class SqliteSignInTests(MemsolusAppFactory app) : SignInTests<MemsolusAppFactory>(app);
+
+public sealed class PostgresSignInTests(PostgresAppFactory app) : SignInTests<PostgresAppFactory>(app);

@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Admin;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
@@ -6,12 +7,14 @@ namespace Memsolus.Dashboard.Tests.Admin;
 
 // The page's [Authorize(Roles = "Admin")] is not the only guard: a forged circuit event or a
 // future caller reaches the services directly, so each one checks the role in the database.
-public sealed class AdminApiKeyServiceAuthorizationTests
+public abstract class AdminApiKeyServiceAuthorizationTests
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     [Fact]
     public async Task Search_by_an_account_without_role_Admin_is_refused()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         await db.Keys.CreateKeyAsync(owner, "production-agent");
 
@@ -21,7 +24,7 @@ public sealed class AdminApiKeyServiceAuthorizationTests
     [Fact]
     public async Task Revoke_by_an_account_without_role_Admin_is_refused_and_the_key_keeps_working()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var victim = await db.Keys.AddOwnerAsync("victim");
         var key = await db.Keys.CreateKeyAsync(victim, "production-agent");
         var attacker = await db.Keys.AddOwnerAsync("attacker");
@@ -39,7 +42,7 @@ public sealed class AdminApiKeyServiceAuthorizationTests
     [Fact]
     public async Task Revoke_all_by_an_account_without_role_Admin_is_refused_and_nothing_changes()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var victim = await db.Keys.AddOwnerAsync("victim");
         var first = await db.Keys.CreateKeyAsync(victim, "production-agent");
         var second = await db.Keys.CreateKeyAsync(victim, "crm-integration", environment: ApiKeyEnvironment.Test);
@@ -57,7 +60,7 @@ public sealed class AdminApiKeyServiceAuthorizationTests
     [Fact]
     public async Task Revoking_ones_own_key_through_the_admin_service_is_refused_to_a_non_admin()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
 
@@ -69,7 +72,7 @@ public sealed class AdminApiKeyServiceAuthorizationTests
     [Fact]
     public async Task Reading_every_accounts_audit_log_without_role_Admin_is_refused()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         await db.Keys.CreateKeyAsync(owner, "production-agent");
 
@@ -79,7 +82,7 @@ public sealed class AdminApiKeyServiceAuthorizationTests
     [Fact]
     public async Task A_role_other_than_Admin_grants_nothing()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var support = await db.AddAccountInRoleAsync("Support", "support");
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
@@ -94,7 +97,7 @@ public sealed class AdminApiKeyServiceAuthorizationTests
     [Fact]
     public async Task An_account_that_does_not_exist_is_refused()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var ghost = new AuditActor(Guid.NewGuid().ToString(), "ghost@example.com", null, null);
 
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.Service.SearchAsync(ghost, new AdminKeyQuery()));
@@ -106,7 +109,7 @@ public sealed class AdminApiKeyServiceAuthorizationTests
     [Fact]
     public async Task An_admin_removed_from_the_role_is_refused_from_the_next_call()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
         Assert.Equal(1, (await db.Service.SearchAsync(db.Admin, new AdminKeyQuery())).Total);
@@ -127,7 +130,7 @@ public sealed class AdminApiKeyServiceAuthorizationTests
     [InlineData("   ")]
     public async Task A_non_admin_is_refused_before_the_reason_is_looked_at(string? reason)
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var victim = await db.Keys.AddOwnerAsync("victim");
         var key = await db.Keys.CreateKeyAsync(victim, "production-agent");
         var attacker = await db.Keys.AddOwnerAsync("attacker");
@@ -135,4 +138,14 @@ public sealed class AdminApiKeyServiceAuthorizationTests
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.Service.RevokeAsync(attacker, key.Key.Id, reason));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.Service.RevokeAllAsync(attacker, victim.UserId, reason));
     }
+}
+
+public sealed class SqliteAdminApiKeyServiceAuthorizationTests : AdminApiKeyServiceAuthorizationTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresAdminApiKeyServiceAuthorizationTests : AdminApiKeyServiceAuthorizationTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

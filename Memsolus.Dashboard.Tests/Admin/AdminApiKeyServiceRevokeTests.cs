@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Data;
 using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
@@ -7,15 +8,17 @@ namespace Memsolus.Dashboard.Tests.Admin;
 
 // An administrator revokes a leaked key, or every key of a compromised account, with a reason the
 // owner is shown: on their API Keys page and in a notice until they dismiss it.
-public sealed class AdminApiKeyServiceRevokeTests
+public abstract class AdminApiKeyServiceRevokeTests
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("   ")]
     public async Task Revoke_without_a_reason_is_refused_on_the_Reason_field_and_the_key_keeps_working(string? reason)
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
         var eventsBefore = (await db.AuditEventsAsync()).Count;
@@ -32,7 +35,7 @@ public sealed class AdminApiKeyServiceRevokeTests
     [Fact]
     public async Task Revoke_with_a_reason_longer_than_500_characters_is_refused_on_the_Reason_field()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
 
@@ -45,7 +48,7 @@ public sealed class AdminApiKeyServiceRevokeTests
     [Fact]
     public async Task The_owner_sees_the_key_revoked_by_an_administrator_with_the_reason_and_the_time()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
         db.Clock.Advance(TimeSpan.FromDays(2));
@@ -65,7 +68,7 @@ public sealed class AdminApiKeyServiceRevokeTests
     [Fact]
     public async Task Revoke_writes_a_key_revoked_event_in_the_owners_log_naming_the_administrator_and_reason()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
 
@@ -89,7 +92,7 @@ public sealed class AdminApiKeyServiceRevokeTests
     [Fact]
     public async Task A_key_in_its_rotation_grace_period_can_be_revoked_and_stops_at_once()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var old = await db.Keys.CreateKeyAsync(owner, "production-agent");
         await db.Keys.Service.RotateAsync(owner, old.Key.Id, RotationGrace.SevenDays);
@@ -104,7 +107,7 @@ public sealed class AdminApiKeyServiceRevokeTests
     [Fact]
     public async Task Revoking_a_key_that_is_already_revoked_fails_and_keeps_the_first_revocation()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
         await db.Keys.Service.RevokeAsync(owner, key.Key.Id, "integration retired");
@@ -122,7 +125,7 @@ public sealed class AdminApiKeyServiceRevokeTests
     [Fact]
     public async Task Revoking_a_key_that_does_not_exist_is_not_found()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
 
         var result = await db.Service.RevokeAsync(db.Admin, Guid.NewGuid(), "found in a public repository");
 
@@ -132,7 +135,7 @@ public sealed class AdminApiKeyServiceRevokeTests
     [Fact]
     public async Task The_owner_is_told_of_admin_revocations_until_they_acknowledge_them()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var leaked = await db.Keys.CreateKeyAsync(owner, "production-agent");
         var retired = await db.Keys.CreateKeyAsync(owner, "staging-agent");
@@ -156,7 +159,7 @@ public sealed class AdminApiKeyServiceRevokeTests
     [Fact]
     public async Task A_later_admin_revocation_is_told_again_after_an_earlier_one_was_acknowledged()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var first = await db.Keys.CreateKeyAsync(owner, "production-agent");
         var second = await db.Keys.CreateKeyAsync(owner, "crm-integration");
@@ -172,7 +175,7 @@ public sealed class AdminApiKeyServiceRevokeTests
     [Fact]
     public async Task An_owner_is_told_only_of_their_own_keys_and_acknowledging_clears_only_their_own()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         var aliceKey = await db.Keys.CreateKeyAsync(alice, "production-agent");
@@ -190,7 +193,7 @@ public sealed class AdminApiKeyServiceRevokeTests
     [Fact]
     public async Task Revoke_all_stops_every_working_key_of_the_account_and_no_other()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         var expired = await db.Keys.CreateKeyAsync(alice, "short-lived", ApiKeyExpiration.Days30);
@@ -231,7 +234,7 @@ public sealed class AdminApiKeyServiceRevokeTests
     [Fact]
     public async Task Revoke_all_writes_one_account_event_and_one_key_revoked_event_per_stopped_key()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         await db.Keys.CreateKeyAsync(alice, "short-lived", ApiKeyExpiration.Days30);
@@ -281,7 +284,7 @@ public sealed class AdminApiKeyServiceRevokeTests
     [InlineData("  ")]
     public async Task Revoke_all_without_a_reason_is_refused_on_the_Reason_field_and_nothing_changes(string? reason)
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         await db.Keys.CreateKeyAsync(owner, "production-agent");
         await db.Keys.CreateKeyAsync(owner, "staging-agent");
@@ -297,7 +300,7 @@ public sealed class AdminApiKeyServiceRevokeTests
     [Fact]
     public async Task Revoke_all_of_an_account_that_does_not_exist_is_not_found_and_writes_nothing()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         await db.Keys.CreateKeyAsync(owner, "production-agent");
         var eventsBefore = (await db.AuditEventsAsync()).Count;
@@ -311,7 +314,7 @@ public sealed class AdminApiKeyServiceRevokeTests
     [Fact]
     public async Task Every_key_stopped_by_revoke_all_is_named_in_the_owners_notice()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var live = await db.Keys.CreateKeyAsync(owner, "production-agent");
         var test = await db.Keys.CreateKeyAsync(owner, "staging-agent", environment: ApiKeyEnvironment.Test);
@@ -323,4 +326,14 @@ public sealed class AdminApiKeyServiceRevokeTests
         Assert.Equal(2, unseen.Count);
         Assert.All(unseen, k => Assert.Equal("account compromised", k.RevocationReason));
     }
+}
+
+public sealed class SqliteAdminApiKeyServiceRevokeTests : AdminApiKeyServiceRevokeTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresAdminApiKeyServiceRevokeTests : AdminApiKeyServiceRevokeTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Admin;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
@@ -8,12 +9,14 @@ namespace Memsolus.Dashboard.Tests.Admin;
 // "Search" takes four kinds of input: an owner's email, a key name, the start of a key's display
 // form (msk_live_AbCd), or a whole pasted key. Each test seeds several accounts so a search that
 // ignored its input, or matched too much, would show it.
-public sealed class AdminApiKeyServiceSearchTests
+public abstract class AdminApiKeyServiceSearchTests
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     [Fact]
     public async Task Every_key_of_every_account_is_listed_with_its_owners_email()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         var agent = await db.Keys.CreateKeyAsync(alice, "production-agent", ApiKeyExpiration.Days30, permissions: [Permissions.MemoryRead]);
@@ -45,7 +48,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task Searching_an_owners_email_finds_their_keys_by_prefix_ignoring_case()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var alicia = await db.Keys.AddOwnerAsync("alicia");
         var bob = await db.Keys.AddOwnerAsync("bob");
@@ -70,7 +73,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task Searching_a_key_name_finds_keys_of_any_account_by_prefix_ignoring_case()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         var aliceAgent = await db.Keys.CreateKeyAsync(alice, "production-agent");
@@ -87,7 +90,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task Searching_the_start_of_a_display_key_finds_the_keys_that_begin_with_it()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         var live = await db.Keys.CreateKeyAsync(alice, "production-agent");
@@ -106,7 +109,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task A_whole_pasted_key_finds_exactly_that_key_and_its_owner()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         await db.Keys.CreateKeyAsync(alice, "production-agent");
@@ -125,7 +128,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task A_pasted_key_with_the_whitespace_around_it_of_a_copied_line_is_still_found()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         await db.Keys.CreateKeyAsync(owner, "staging-agent");
         var leaked = await db.Keys.CreateKeyAsync(owner, "production-agent");
@@ -136,7 +139,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task A_pasted_key_with_one_character_changed_finds_nothing()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
         var typo = key.Secret[..20] + (key.Secret[20] == 'a' ? 'b' : 'a') + key.Secret[21..];
@@ -150,7 +153,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task A_pasted_key_that_was_revoked_is_found_and_shows_as_Revoked()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
         await db.Keys.Service.RevokeAsync(owner, key.Key.Id, "leaked");
@@ -165,7 +168,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task The_status_filter_keeps_only_keys_in_that_status()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         var expired = await db.Keys.CreateKeyAsync(alice, "short-lived", ApiKeyExpiration.Days30);
@@ -193,7 +196,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task The_status_filter_agrees_with_the_status_each_row_shows()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         await db.Keys.CreateKeyAsync(owner, "short-lived", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(25));
@@ -229,7 +232,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task The_environment_filter_keeps_only_live_or_only_test_keys()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         var aliceLive = await db.Keys.CreateKeyAsync(alice, "production-agent");
@@ -244,7 +247,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task Search_status_and_environment_together_keep_only_keys_matching_all_three()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         var wanted = await db.Keys.CreateKeyAsync(alice, "production-agent", environment: ApiKeyEnvironment.Test);
@@ -261,7 +264,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task Results_come_in_pages_with_the_total_of_all_matches()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         var created = new List<CreatedApiKey>();
@@ -288,7 +291,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task A_page_size_above_the_maximum_is_served_as_the_maximum()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owners = new[] { await db.Keys.AddOwnerAsync("a"), await db.Keys.AddOwnerAsync("b"), await db.Keys.AddOwnerAsync("c") };
         for (var i = 0; i < AdminApiKeyService.MaxPageSize + 1; i++)
         {
@@ -304,7 +307,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task Newest_keys_come_first_unless_another_order_is_asked_for()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         var beta = await db.Keys.CreateKeyAsync(alice, "beta");
@@ -320,7 +323,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task Sorting_by_name_is_alphabetical_ignoring_case_either_way()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         var beta = await db.Keys.CreateKeyAsync(alice, "beta");
@@ -336,7 +339,7 @@ public sealed class AdminApiKeyServiceSearchTests
     [Fact]
     public async Task Sorting_by_owner_groups_keys_by_email()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var zed = await db.Keys.AddOwnerAsync("zed");
         var amy = await db.Keys.AddOwnerAsync("amy");
         var zedKey = await db.Keys.CreateKeyAsync(zed, "agent");
@@ -359,4 +362,14 @@ public sealed class AdminApiKeyServiceSearchTests
     private static HashSet<Guid> KeyIds(params CreatedApiKey[] keys) => keys.Select(k => k.Key.Id).ToHashSet();
 
     private static List<Guid> KeyIdsInOrder(params CreatedApiKey[] keys) => keys.Select(k => k.Key.Id).ToList();
+}
+
+public sealed class SqliteAdminApiKeyServiceSearchTests : AdminApiKeyServiceSearchTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresAdminApiKeyServiceSearchTests : AdminApiKeyServiceSearchTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

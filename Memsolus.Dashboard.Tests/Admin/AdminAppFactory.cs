@@ -9,17 +9,28 @@ namespace Memsolus.Dashboard.Tests.Admin;
 
 // The whole app with a configured administrator (created in role Admin at start-up, as in
 // production), for the tests that go through HTTP, the API-key scheme or the app's own logging.
-public sealed class AdminAppFactory : MemsolusAppFactory
+public class AdminAppFactory : MemsolusAppFactory
 {
     public const string AdminEmail = "root@memsolus.test";
 
     public AdminAppFactory()
-        : base(databasePath: null, new Dictionary<string, string?>
+        : this(onPostgres: false)
+    {
+    }
+
+    protected AdminAppFactory(bool onPostgres)
+        : base(databasePath: null, Settings(onPostgres))
+    {
+    }
+
+    private static Dictionary<string, string?> Settings(bool onPostgres)
+    {
+        var settings = new Dictionary<string, string?>
         {
             ["Admin:Email"] = AdminEmail,
             ["Admin:Password"] = TestAccounts.Password,
-        })
-    {
+        };
+        return onPostgres ? WithPostgres(settings) : settings;
     }
 
     internal async Task<AuditActor> AdminActorAsync()
@@ -31,3 +42,5 @@ public sealed class AdminAppFactory : MemsolusAppFactory
         return new AuditActor(admin.Id, admin.Email, "127.0.0.1", "tests");
     }
 }
+
+public sealed class PostgresAdminAppFactory() : AdminAppFactory(onPostgres: true);

@@ -9,7 +9,8 @@ namespace Memsolus.Dashboard.Tests.Admin;
 
 // The admin screens and what an admin's revocation does, through the running app: its cookie
 // sign-in, its endpoint authorization, the API-key scheme and its logs.
-public sealed class AdminConsoleHttpTests(AdminAppFactory app) : IClassFixture<AdminAppFactory>
+public abstract class AdminConsoleHttpTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : AdminAppFactory
 {
     public static TheoryData<string, string> AdminPages => new()
     {
@@ -169,3 +170,7 @@ public sealed class AdminConsoleHttpTests(AdminAppFactory app) : IClassFixture<A
 
     private static Regex Heading(string text) => new($"<h1[^>]*>\\s*{Regex.Escape(text)}\\s*</h1>");
 }
+
+public sealed class SqliteAdminConsoleHttpTests(AdminAppFactory app) : AdminConsoleHttpTests<AdminAppFactory>(app);
+
+public sealed class PostgresAdminConsoleHttpTests(PostgresAdminAppFactory app) : AdminConsoleHttpTests<PostgresAdminAppFactory>(app);

@@ -39,9 +39,9 @@ internal sealed class AdminTestDatabase : IAsyncDisposable
 
     public AuditActor Admin { get; private set; } = default!;
 
-    public static async Task<AdminTestDatabase> CreateAsync()
+    public static async Task<AdminTestDatabase> CreateAsync(DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
-        var database = new AdminTestDatabase(await ApiKeyTestDatabase.CreateAsync());
+        var database = new AdminTestDatabase(await ApiKeyTestDatabase.CreateAsync(provider));
         database.Admin = await database.AddAccountInRoleAsync(AdminOptions.RoleName, "admin");
         return database;
     }

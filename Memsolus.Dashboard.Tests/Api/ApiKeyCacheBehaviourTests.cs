@@ -12,7 +12,8 @@ namespace Memsolus.Dashboard.Tests.Api;
 // The verification cache inside the running app (issue 7): a known key costs no query, and every
 // way a key can stop working still applies to the very next request. ApiKeyLifecycleTests and
 // AdminConsoleHttpTests cover revoke, rotate, edit and the administrator's revocations the same way.
-public sealed class ApiKeyCacheBehaviourTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+public abstract class ApiKeyCacheBehaviourTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : MemsolusAppFactory
 {
     private const string Me = "/api/v1/me";
 
@@ -114,3 +115,7 @@ public sealed class ApiKeyCacheBehaviourTests(MemsolusAppFactory app) : IClassFi
         Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
     }
 }
+
+public sealed class SqliteApiKeyCacheBehaviourTests(MemsolusAppFactory app) : ApiKeyCacheBehaviourTests<MemsolusAppFactory>(app);
+
+public sealed class PostgresApiKeyCacheBehaviourTests(PostgresAppFactory app) : ApiKeyCacheBehaviourTests<PostgresAppFactory>(app);

@@ -10,7 +10,8 @@ namespace Memsolus.Dashboard.Tests.Api;
 // The cache against the app's clock: a cached key still stops at its expiry or the end of a
 // rotation's grace period, and a change the app did not make (a hand-written SQL update, another
 // node) is seen once the cache lifetime has passed.
-public sealed class ApiKeyCacheTimeTests(FakeClockAppFactory app) : IClassFixture<FakeClockAppFactory>
+public abstract class ApiKeyCacheTimeTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FakeClockAppFactory
 {
     private const string Me = "/api/v1/me";
 
@@ -55,3 +56,7 @@ public sealed class ApiKeyCacheTimeTests(FakeClockAppFactory app) : IClassFixtur
         Assert.Equal(expected, response.StatusCode);
     }
 }
+
+public sealed class SqliteApiKeyCacheTimeTests(FakeClockAppFactory app) : ApiKeyCacheTimeTests<FakeClockAppFactory>(app);
+
+public sealed class PostgresApiKeyCacheTimeTests(PostgresFakeClockAppFactory app) : ApiKeyCacheTimeTests<PostgresFakeClockAppFactory>(app);

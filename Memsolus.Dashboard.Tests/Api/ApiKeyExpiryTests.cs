@@ -6,7 +6,8 @@ namespace Memsolus.Dashboard.Tests.Api;
 
 // Design §2/§3: an expired key is rejected like any other bad key. Time is the app's own
 // (FakeTimeProvider), moved forward by the test, never waited for.
-public sealed class ApiKeyExpiryTests(FakeClockAppFactory app) : IClassFixture<FakeClockAppFactory>
+public abstract class ApiKeyExpiryTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FakeClockAppFactory
 {
     private const string Me = "/api/v1/me";
 
@@ -51,3 +52,7 @@ public sealed class ApiKeyExpiryTests(FakeClockAppFactory app) : IClassFixture<F
         Assert.Equal(HttpStatusCode.Unauthorized, memories.StatusCode);
     }
 }
+
+public sealed class SqliteApiKeyExpiryTests(FakeClockAppFactory app) : ApiKeyExpiryTests<FakeClockAppFactory>(app);
+
+public sealed class PostgresApiKeyExpiryTests(PostgresFakeClockAppFactory app) : ApiKeyExpiryTests<PostgresFakeClockAppFactory>(app);

@@ -7,7 +7,8 @@ namespace Memsolus.Dashboard.Tests.Api;
 
 // Design §2 and §3 step 8: what an owner does to a key in the dashboard (revoke, rotate, edit)
 // applies to the very next API request; nothing is cached past it.
-public sealed class ApiKeyLifecycleTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+public abstract class ApiKeyLifecycleTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : MemsolusAppFactory
 {
     private const string Me = "/api/v1/me";
 
@@ -101,3 +102,7 @@ public sealed class ApiKeyLifecycleTests(MemsolusAppFactory app) : IClassFixture
         Assert.Equal("renamed", me.GetProperty("name").GetString());
     }
 }
+
+public sealed class SqliteApiKeyLifecycleTests(MemsolusAppFactory app) : ApiKeyLifecycleTests<MemsolusAppFactory>(app);
+
+public sealed class PostgresApiKeyLifecycleTests(PostgresAppFactory app) : ApiKeyLifecycleTests<PostgresAppFactory>(app);

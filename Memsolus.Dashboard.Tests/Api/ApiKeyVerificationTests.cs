@@ -12,7 +12,8 @@ namespace Memsolus.Dashboard.Tests.Api;
 // Design §3, one test per way a request can fail verification, against the real pipeline. Every
 // rejection is the same 401 (WWW-Authenticate and an RFC 9457 body that does not say which case
 // it was); the expired case, which needs a clock the test moves, is in ApiKeyExpiryTests.
-public sealed class ApiKeyVerificationTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+public abstract class ApiKeyVerificationTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : MemsolusAppFactory
 {
     private const string Me = "/api/v1/me";
 
@@ -285,3 +286,7 @@ public sealed class ApiKeyVerificationTests(MemsolusAppFactory app) : IClassFixt
 
     private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 }
+
+public sealed class SqliteApiKeyVerificationTests(MemsolusAppFactory app) : ApiKeyVerificationTests<MemsolusAppFactory>(app);
+
+public sealed class PostgresApiKeyVerificationTests(PostgresAppFactory app) : ApiKeyVerificationTests<PostgresAppFactory>(app);

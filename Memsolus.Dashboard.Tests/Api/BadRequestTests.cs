@@ -8,7 +8,8 @@ namespace Memsolus.Dashboard.Tests.Api;
 
 // Design §5: bad input is a 400 problem+json with per-field errors, an oversized body a 413,
 // never a 500, and a rejected write leaves nothing behind.
-public sealed class BadRequestTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+public abstract class BadRequestTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : MemsolusAppFactory
 {
     public static TheoryData<string, string, string?> BadMemoryBodies => new()
     {
@@ -213,3 +214,7 @@ public sealed class BadRequestTests(MemsolusAppFactory app) : IClassFixture<Mems
         public override bool CanSeek => false;
     }
 }
+
+public sealed class SqliteBadRequestTests(MemsolusAppFactory app) : BadRequestTests<MemsolusAppFactory>(app);
+
+public sealed class PostgresBadRequestTests(PostgresAppFactory app) : BadRequestTests<PostgresAppFactory>(app);

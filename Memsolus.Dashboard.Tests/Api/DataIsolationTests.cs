@@ -7,7 +7,8 @@ namespace Memsolus.Dashboard.Tests.Api;
 
 // Design §4: every resource belongs to (owner, environment). A test key never sees live data and
 // the other way round; another owner's id is 404, never 403, and its resource stays as it was.
-public sealed class DataIsolationTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+public abstract class DataIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : MemsolusAppFactory
 {
     [Theory]
     [InlineData(ApiKeyEnvironment.Test, ApiKeyEnvironment.Live)]
@@ -101,3 +102,7 @@ public sealed class DataIsolationTests(MemsolusAppFactory app) : IClassFixture<M
         Assert.Empty(await stranger.ListAsync("/api/v1/knowledge"));
     }
 }
+
+public sealed class SqliteDataIsolationTests(MemsolusAppFactory app) : DataIsolationTests<MemsolusAppFactory>(app);
+
+public sealed class PostgresDataIsolationTests(PostgresAppFactory app) : DataIsolationTests<PostgresAppFactory>(app);

@@ -15,7 +15,8 @@ namespace Memsolus.Dashboard.Tests.Api;
 // later is covered without touching this file. Authorisation runs before the body or the id is
 // read, so route values are random GUIDs and bodies an empty JSON object: a key with only the
 // required permission gets past authorisation (to a 2xx, 400 or 404), never to a 401 or 403.
-public sealed class EndpointPermissionMatrixTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+public abstract class EndpointPermissionMatrixTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : MemsolusAppFactory
 {
     public static TheoryData<string> CataloguePermissions => new(Permissions.All.Select(p => p.Name));
 
@@ -138,3 +139,7 @@ public sealed class EndpointPermissionMatrixTests(MemsolusAppFactory app) : ICla
         public override string ToString() => $"{Method} {Pattern.RawText}";
     }
 }
+
+public sealed class SqliteEndpointPermissionMatrixTests(MemsolusAppFactory app) : EndpointPermissionMatrixTests<MemsolusAppFactory>(app);
+
+public sealed class PostgresEndpointPermissionMatrixTests(PostgresAppFactory app) : EndpointPermissionMatrixTests<PostgresAppFactory>(app);

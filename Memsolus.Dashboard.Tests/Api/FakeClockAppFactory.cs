@@ -36,3 +36,5 @@ public class FakeClockAppFactory : MemsolusAppFactory
         });
     }
 }
+
+public sealed class PostgresFakeClockAppFactory() : FakeClockAppFactory(OnPostgres);

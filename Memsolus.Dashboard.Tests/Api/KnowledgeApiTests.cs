@@ -6,7 +6,8 @@ using Memsolus.Dashboard.Tests.Infrastructure;
 namespace Memsolus.Dashboard.Tests.Api;
 
 // /api/v1/knowledge as a client uses it, each test in an account of its own.
-public sealed class KnowledgeApiTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+public abstract class KnowledgeApiTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : MemsolusAppFactory
 {
     [Fact]
     public async Task Create_answers_201_with_a_location_that_serves_the_new_entry()
@@ -122,3 +123,7 @@ public sealed class KnowledgeApiTests(MemsolusAppFactory app) : IClassFixture<Me
         Assert.Equal(Enumerable.Reverse(created), seen);
     }
 }
+
+public sealed class SqliteKnowledgeApiTests(MemsolusAppFactory app) : KnowledgeApiTests<MemsolusAppFactory>(app);
+
+public sealed class PostgresKnowledgeApiTests(PostgresAppFactory app) : KnowledgeApiTests<PostgresAppFactory>(app);

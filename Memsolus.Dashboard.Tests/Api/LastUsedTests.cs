@@ -8,7 +8,8 @@ namespace Memsolus.Dashboard.Tests.Api;
 // Design §3 step 7: requests record "last used" in memory only; a flush writes it, and it never
 // moves backwards. The clock is frozen (FakeClockAppFactory), so the background flusher's timer
 // never fires: only the flushes these tests call happen.
-public sealed class LastUsedTests(FakeClockAppFactory app) : IClassFixture<FakeClockAppFactory>
+public abstract class LastUsedTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FakeClockAppFactory
 {
     private ApiKeyUsageRecorder Recorder => app.Services.GetRequiredService<ApiKeyUsageRecorder>();
 
@@ -87,3 +88,7 @@ public sealed class LastUsedTests(FakeClockAppFactory app) : IClassFixture<FakeC
         Assert.Equal(now.AddMinutes(10), (await Keys.GetAsync(session.Owner, session.Key.Key.Id))!.LastUsedAt);
     }
 }
+
+public sealed class SqliteLastUsedTests(FakeClockAppFactory app) : LastUsedTests<FakeClockAppFactory>(app);
+
+public sealed class PostgresLastUsedTests(PostgresFakeClockAppFactory app) : LastUsedTests<PostgresFakeClockAppFactory>(app);

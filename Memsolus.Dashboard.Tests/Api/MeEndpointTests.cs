@@ -4,7 +4,8 @@ using Memsolus.Dashboard.Tests.Infrastructure;
 namespace Memsolus.Dashboard.Tests.Api;
 
 // GET /api/v1/me needs a valid key and nothing more (design §5).
-public sealed class MeEndpointTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+public abstract class MeEndpointTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : MemsolusAppFactory
 {
     public static TheoryData<string> EveryPermission => new(Permissions.All.Select(p => p.Name));
 
@@ -51,3 +52,7 @@ public sealed class MeEndpointTests(MemsolusAppFactory app) : IClassFixture<Mems
         Assert.Equal(System.Text.Json.JsonValueKind.Null, me.GetProperty("expiresAt").ValueKind);
     }
 }
+
+public sealed class SqliteMeEndpointTests(MemsolusAppFactory app) : MeEndpointTests<MemsolusAppFactory>(app);
+
+public sealed class PostgresMeEndpointTests(PostgresAppFactory app) : MeEndpointTests<PostgresAppFactory>(app);

@@ -7,7 +7,8 @@ namespace Memsolus.Dashboard.Tests.Api;
 
 // /api/v1/memories as a client uses it: create, read, update, delete, page and search. Each test
 // works in an account of its own, so lists hold exactly what the test wrote.
-public sealed class MemoriesApiTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+public abstract class MemoriesApiTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : MemsolusAppFactory
 {
     [Fact]
     public async Task Create_answers_201_with_a_location_that_serves_the_new_memory()
@@ -268,3 +269,7 @@ public sealed class MemoriesApiTests(MemsolusAppFactory app) : IClassFixture<Mem
     private static IEnumerable<string?> Tags(JsonElement memory) =>
         memory.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).ToList();
 }
+
+public sealed class SqliteMemoriesApiTests(MemsolusAppFactory app) : MemoriesApiTests<MemsolusAppFactory>(app);
+
+public sealed class PostgresMemoriesApiTests(PostgresAppFactory app) : MemoriesApiTests<PostgresAppFactory>(app);

@@ -7,7 +7,8 @@ namespace Memsolus.Dashboard.Tests.Api;
 // Design §3 step 5 and §5: every memory, knowledge and dashboard operation against keys built
 // from the permission catalogue. The required permission alone is enough; every other permission, alone
 // or all together, is 403 naming the one that is missing, and a refused call changes nothing.
-public sealed class PermissionMatrixTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+public abstract class PermissionMatrixTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : MemsolusAppFactory
 {
     public static TheoryData<string> Endpoints => ApiEndpointCatalogue.OperationIds;
 
@@ -87,3 +88,7 @@ public sealed class PermissionMatrixTests(MemsolusAppFactory app) : IClassFixtur
         (await seeded.Full.GetJsonAsync("/api/v1/memories?limit=100")).GetRawText() +
         (await seeded.Full.GetJsonAsync("/api/v1/knowledge?limit=100")).GetRawText();
 }
+
+public sealed class SqlitePermissionMatrixTests(MemsolusAppFactory app) : PermissionMatrixTests<MemsolusAppFactory>(app);
+
+public sealed class PostgresPermissionMatrixTests(PostgresAppFactory app) : PermissionMatrixTests<PostgresAppFactory>(app);

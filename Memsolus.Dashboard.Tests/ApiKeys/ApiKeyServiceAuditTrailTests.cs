@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 
@@ -5,12 +6,14 @@ namespace Memsolus.Dashboard.Tests.ApiKeys;
 
 // Every change to a key leaves one event saying what happened, to which key, by whom, when and
 // from where; a refused change leaves none.
-public sealed class ApiKeyServiceAuditTrailTests
+public abstract class ApiKeyServiceAuditTrailTests
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     [Fact]
     public async Task Each_change_writes_one_event_of_its_type_with_actor_time_address_and_key()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var created = await db.CreateKeyAsync(owner, "production-agent");
@@ -45,7 +48,7 @@ public sealed class ApiKeyServiceAuditTrailTests
     [Fact]
     public async Task Event_records_the_actor_who_did_it_and_their_address()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var fromElsewhere = owner with { ClientIp = "2001:db8::1", UserAgent = "curl/8.5.0" };
 
@@ -59,7 +62,7 @@ public sealed class ApiKeyServiceAuditTrailTests
     [Fact]
     public async Task Refused_changes_write_no_events()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(new ApiKeysOptions { MaxActivePerAccount = 1 });
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider, new ApiKeysOptions { MaxActivePerAccount = 1 });
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
         await db.Service.RevokeAsync(owner, key.Key.Id, null);
@@ -72,4 +75,14 @@ public sealed class ApiKeyServiceAuditTrailTests
 
         Assert.Equal(before, (await db.AuditEventsAsync()).Count);
     }
+}
+
+public sealed class SqliteApiKeyServiceAuditTrailTests : ApiKeyServiceAuditTrailTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresApiKeyServiceAuditTrailTests : ApiKeyServiceAuditTrailTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

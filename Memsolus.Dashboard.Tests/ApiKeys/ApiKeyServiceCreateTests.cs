@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Data;
 using System.Security.Cryptography;
 using System.Text;
 using Memsolus.Dashboard.ApiKeys;
@@ -5,14 +6,16 @@ using Memsolus.Dashboard.Audit;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
-public sealed class ApiKeyServiceCreateTests
+public abstract class ApiKeyServiceCreateTests
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     [Theory]
     [InlineData(ApiKeyEnvironment.Live, "msk_live_")]
     [InlineData(ApiKeyEnvironment.Test, "msk_test_")]
     public async Task Created_key_secret_is_a_valid_key_of_the_chosen_environment(ApiKeyEnvironment environment, string prefix)
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var created = await db.CreateKeyAsync(owner, "production-agent", environment: environment);
@@ -29,7 +32,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Created_key_shows_the_display_form_of_its_secret()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var created = await db.CreateKeyAsync(owner, "production-agent");
@@ -50,7 +53,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Only_the_sha256_of_the_secret_is_stored_never_the_secret()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var created = await db.CreateKeyAsync(owner, "production-agent");
@@ -80,7 +83,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Name_is_stored_trimmed()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var created = await db.CreateKeyAsync(owner, "  production-agent \t");
@@ -98,7 +101,7 @@ public sealed class ApiKeyServiceCreateTests
     [InlineData("prod\nagent")]
     public async Task Missing_or_unprintable_name_is_rejected_on_the_name_field_and_nothing_is_saved(string? name)
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var result = await db.Service.CreateAsync(owner, ApiKeyTestDatabase.Request(name!));
@@ -113,7 +116,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Name_of_101_characters_is_rejected_on_the_name_field()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var result = await db.Service.CreateAsync(owner, ApiKeyTestDatabase.Request(new string('n', 101)));
@@ -126,7 +129,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Name_of_100_characters_is_accepted_even_with_spaces_around_it()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var name = new string('n', 100);
 
@@ -138,7 +141,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Name_is_kept_as_text_not_markup()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         const string name = "<script>alert('x')</script> & co";
 
@@ -153,7 +156,7 @@ public sealed class ApiKeyServiceCreateTests
     [InlineData("  Production-Agent  ")]
     public async Task Name_already_used_by_an_active_key_is_rejected_whatever_its_case_and_nothing_is_saved(string second)
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         await db.CreateKeyAsync(owner, "production-agent");
 
@@ -168,7 +171,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Name_of_a_revoked_key_can_be_used_again()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var first = await db.CreateKeyAsync(owner, "production-agent");
         Assert.True((await db.Service.RevokeAsync(owner, first.Key.Id, "leaked")).Succeeded);
@@ -182,7 +185,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Name_of_an_expired_key_can_be_used_again()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(30));
@@ -195,7 +198,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Another_owner_may_use_the_same_name()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var alice = await db.AddOwnerAsync("alice");
         var bob = await db.AddOwnerAsync("bob");
         await db.CreateKeyAsync(alice, "production-agent");
@@ -208,7 +211,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Key_over_the_active_limit_is_refused_and_nothing_is_saved()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(new ApiKeysOptions { MaxActivePerAccount = 2 });
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider, new ApiKeysOptions { MaxActivePerAccount = 2 });
         var owner = await db.AddOwnerAsync();
         await db.CreateKeyAsync(owner, "one");
         await db.CreateKeyAsync(owner, "two");
@@ -223,7 +226,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Revoking_a_key_frees_a_place_under_the_limit()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(new ApiKeysOptions { MaxActivePerAccount = 2 });
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider, new ApiKeysOptions { MaxActivePerAccount = 2 });
         var owner = await db.AddOwnerAsync();
         var one = await db.CreateKeyAsync(owner, "one");
         await db.CreateKeyAsync(owner, "two");
@@ -238,7 +241,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Limit_counts_only_the_owners_own_keys()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(new ApiKeysOptions { MaxActivePerAccount = 1 });
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider, new ApiKeysOptions { MaxActivePerAccount = 1 });
         var alice = await db.AddOwnerAsync("alice");
         var bob = await db.AddOwnerAsync("bob");
         await db.CreateKeyAsync(alice, "one");
@@ -251,7 +254,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Key_without_permissions_is_rejected_on_the_permissions_field()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var result = await db.Service.CreateAsync(owner, ApiKeyTestDatabase.Request("production-agent", permissions: []));
@@ -264,7 +267,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Key_with_an_unknown_permission_is_rejected_on_the_permissions_field()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var result = await db.Service.CreateAsync(owner, ApiKeyTestDatabase.Request("production-agent", permissions: ["memory.read", "memory.admin"]));
@@ -278,7 +281,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Permissions_are_stored_once_each_in_catalogue_order()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var created = await db.CreateKeyAsync(owner, "production-agent", permissions: ["dashboard.read", "memory.read", "dashboard.read"]);
@@ -290,7 +293,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Key_with_every_permission_is_full_access()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var full = await db.CreateKeyAsync(owner, "full", permissions: [.. Permissions.All.Select(p => p.Name)]);
@@ -303,7 +306,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Key_that_never_expires_has_no_expiry()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var created = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Never);
@@ -318,7 +321,7 @@ public sealed class ApiKeyServiceCreateTests
     [InlineData(ApiKeyExpiration.OneYear, 365)]
     public async Task Relative_expiry_counts_from_the_moment_of_creation(ApiKeyExpiration expiration, int days)
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var created = await db.CreateKeyAsync(owner, "production-agent", expiration);
@@ -333,7 +336,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Chosen_date_lasts_through_that_day_and_stops_at_the_next_midnight_utc()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var created = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Date, new DateOnly(2026, 6, 30));
@@ -346,7 +349,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Todays_date_is_accepted_and_the_key_works_until_midnight()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var created = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Date, DateOnly.FromDateTime(ApiKeyTestDatabase.Start.UtcDateTime));
@@ -359,7 +362,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Date_in_the_past_is_rejected_on_the_expiration_field()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var result = await db.Service.CreateAsync(owner, ApiKeyTestDatabase.Request("production-agent", ApiKeyExpiration.Date, new DateOnly(2026, 3, 9)));
@@ -372,7 +375,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Chosen_date_policy_without_a_date_is_rejected_on_the_expiration_field()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var result = await db.Service.CreateAsync(owner, ApiKeyTestDatabase.Request("production-agent", ApiKeyExpiration.Date, expiresOn: null));
@@ -384,7 +387,7 @@ public sealed class ApiKeyServiceCreateTests
     [Fact]
     public async Task Creation_writes_a_key_created_event_with_who_and_from_where()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
 
         var created = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30, environment: ApiKeyEnvironment.Test);
@@ -402,4 +405,14 @@ public sealed class ApiKeyServiceCreateTests
         Assert.Equal(ApiKeyTestDatabase.Start, audit.OccurredAt);
         Assert.Contains("\"test\"", audit.Details, StringComparison.Ordinal);
     }
+}
+
+public sealed class SqliteApiKeyServiceCreateTests : ApiKeyServiceCreateTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresApiKeyServiceCreateTests : ApiKeyServiceCreateTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

@@ -1,14 +1,17 @@
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
 // Another owner's key id is "not found" to every method, changes nothing and leaves no trace.
-public sealed class ApiKeyServiceOwnershipTests
+public abstract class ApiKeyServiceOwnershipTests
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     [Fact]
     public async Task Another_owner_cannot_get_a_key()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var alice = await db.AddOwnerAsync("alice");
         var mallory = await db.AddOwnerAsync("mallory");
         var key = await db.CreateKeyAsync(alice, "production-agent");
@@ -20,7 +23,7 @@ public sealed class ApiKeyServiceOwnershipTests
     [Fact]
     public async Task Another_owner_cannot_edit_a_key()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var alice = await db.AddOwnerAsync("alice");
         var mallory = await db.AddOwnerAsync("mallory");
         var key = await db.CreateKeyAsync(alice, "production-agent");
@@ -39,7 +42,7 @@ public sealed class ApiKeyServiceOwnershipTests
     [Fact]
     public async Task Another_owner_cannot_rotate_a_key()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var alice = await db.AddOwnerAsync("alice");
         var mallory = await db.AddOwnerAsync("mallory");
         var key = await db.CreateKeyAsync(alice, "production-agent");
@@ -59,7 +62,7 @@ public sealed class ApiKeyServiceOwnershipTests
     [Fact]
     public async Task Another_owner_cannot_revoke_a_key()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var alice = await db.AddOwnerAsync("alice");
         var mallory = await db.AddOwnerAsync("mallory");
         var key = await db.CreateKeyAsync(alice, "production-agent");
@@ -77,7 +80,7 @@ public sealed class ApiKeyServiceOwnershipTests
     [Fact]
     public async Task Unknown_key_id_is_not_found()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var alice = await db.AddOwnerAsync("alice");
         var id = Guid.NewGuid();
 
@@ -91,7 +94,7 @@ public sealed class ApiKeyServiceOwnershipTests
     [Fact]
     public async Task List_shows_only_the_callers_keys_newest_first()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var alice = await db.AddOwnerAsync("alice");
         var bob = await db.AddOwnerAsync("bob");
         await db.CreateKeyAsync(alice, "alice-first");
@@ -112,11 +115,21 @@ public sealed class ApiKeyServiceOwnershipTests
     [Fact]
     public async Task List_of_an_owner_without_keys_is_empty()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var alice = await db.AddOwnerAsync("alice");
         var bob = await db.AddOwnerAsync("bob");
         await db.CreateKeyAsync(alice, "production-agent");
 
         Assert.Empty(await db.Service.ListAsync(bob));
     }
+}
+
+public sealed class SqliteApiKeyServiceOwnershipTests : ApiKeyServiceOwnershipTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresApiKeyServiceOwnershipTests : ApiKeyServiceOwnershipTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

@@ -1,15 +1,18 @@
+using Memsolus.Dashboard.Data;
 using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
-public sealed class ApiKeyServiceRevokeTests
+public abstract class ApiKeyServiceRevokeTests
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     [Fact]
     public async Task Revoke_records_when_who_and_why_and_the_key_stops_working()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
         db.Clock.Advance(TimeSpan.FromDays(3));
@@ -29,7 +32,7 @@ public sealed class ApiKeyServiceRevokeTests
     [Fact]
     public async Task Revoke_writes_a_key_revoked_event_with_the_reason()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
 
@@ -46,7 +49,7 @@ public sealed class ApiKeyServiceRevokeTests
     [Fact]
     public async Task Revoke_without_a_reason_is_allowed()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
 
@@ -59,7 +62,7 @@ public sealed class ApiKeyServiceRevokeTests
     [Fact]
     public async Task Reason_longer_than_500_characters_is_rejected_and_the_key_keeps_working()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
 
@@ -72,7 +75,7 @@ public sealed class ApiKeyServiceRevokeTests
     [Fact]
     public async Task Revoked_key_cannot_be_revoked_again()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
         await db.Service.RevokeAsync(owner, key.Key.Id, "first");
@@ -90,7 +93,7 @@ public sealed class ApiKeyServiceRevokeTests
     [Fact]
     public async Task Revoking_a_rotated_key_during_its_grace_period_ends_it_at_once()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
         var successor = (await db.Service.RotateAsync(owner, key.Key.Id, RotationGrace.SevenDays)).Value!;
@@ -108,7 +111,7 @@ public sealed class ApiKeyServiceRevokeTests
     [Fact]
     public async Task Expired_key_cannot_be_revoked()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(31));
@@ -119,4 +122,14 @@ public sealed class ApiKeyServiceRevokeTests
         Assert.Null((await db.KeyRowAsync(key.Key.Id)).RevokedAt);
         Assert.Single(await db.AuditEventsAsync());
     }
+}
+
+public sealed class SqliteApiKeyServiceRevokeTests : ApiKeyServiceRevokeTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresApiKeyServiceRevokeTests : ApiKeyServiceRevokeTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

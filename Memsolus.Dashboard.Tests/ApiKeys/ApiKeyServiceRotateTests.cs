@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Data;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -6,14 +7,16 @@ using Memsolus.Dashboard.Audit;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
-public sealed class ApiKeyServiceRotateTests
+public abstract class ApiKeyServiceRotateTests
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     [Theory]
     [InlineData(ApiKeyEnvironment.Live)]
     [InlineData(ApiKeyEnvironment.Test)]
     public async Task Rotation_makes_a_new_key_with_the_same_name_environment_and_permissions(ApiKeyEnvironment environment)
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent", environment: environment, permissions: [Permissions.ExportRead, Permissions.DashboardRead]);
         db.Clock.Advance(TimeSpan.FromDays(1));
@@ -37,7 +40,7 @@ public sealed class ApiKeyServiceRotateTests
     [Fact]
     public async Task Old_and_new_keys_point_at_each_other()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent");
 
@@ -54,7 +57,7 @@ public sealed class ApiKeyServiceRotateTests
     [Fact]
     public async Task Only_the_hash_of_the_new_secret_is_stored()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent");
 
@@ -73,7 +76,7 @@ public sealed class ApiKeyServiceRotateTests
     [Fact]
     public async Task Rotating_immediately_stops_the_old_key_at_once()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent");
         db.Clock.Advance(TimeSpan.FromDays(2));
@@ -94,7 +97,7 @@ public sealed class ApiKeyServiceRotateTests
     [InlineData(RotationGrace.SevenDays, 7 * 24)]
     public async Task Old_key_keeps_working_through_the_grace_period_and_stops_at_its_end(RotationGrace grace, int hours)
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent");
         db.Clock.Advance(TimeSpan.FromDays(2));
@@ -119,7 +122,7 @@ public sealed class ApiKeyServiceRotateTests
     [Fact]
     public async Task Grace_period_never_outlives_the_old_keys_own_expiry()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(29));
@@ -132,7 +135,7 @@ public sealed class ApiKeyServiceRotateTests
     [Fact]
     public async Task Relative_expiry_starts_again_from_the_rotation()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(10));
@@ -148,7 +151,7 @@ public sealed class ApiKeyServiceRotateTests
     [Fact]
     public async Task Chosen_expiry_date_stays_the_same_after_rotation()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Date, new DateOnly(2026, 6, 30));
         db.Clock.Advance(TimeSpan.FromDays(10));
@@ -164,7 +167,7 @@ public sealed class ApiKeyServiceRotateTests
     [Fact]
     public async Task Key_that_never_expires_is_rotated_into_one_that_never_expires()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent");
 
@@ -177,7 +180,7 @@ public sealed class ApiKeyServiceRotateTests
     [Fact]
     public async Task Revoked_key_cannot_be_rotated()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
         await db.Service.RevokeAsync(owner, key.Key.Id, null);
@@ -193,7 +196,7 @@ public sealed class ApiKeyServiceRotateTests
     [Fact]
     public async Task Rotated_key_cannot_be_rotated_again()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
         var successor = (await db.Service.RotateAsync(owner, key.Key.Id, RotationGrace.SevenDays)).Value!;
@@ -208,7 +211,7 @@ public sealed class ApiKeyServiceRotateTests
     [Fact]
     public async Task Expired_key_cannot_be_rotated()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(30));
@@ -222,7 +225,7 @@ public sealed class ApiKeyServiceRotateTests
     [Fact]
     public async Task New_key_can_itself_be_rotated()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var first = await db.CreateKeyAsync(owner, "production-agent");
         var second = (await db.Service.RotateAsync(owner, first.Key.Id, RotationGrace.Immediately)).Value!;
@@ -237,7 +240,7 @@ public sealed class ApiKeyServiceRotateTests
     [Fact]
     public async Task Rotation_is_allowed_at_the_active_key_limit()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(new ApiKeysOptions { MaxActivePerAccount = 1 });
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider, new ApiKeysOptions { MaxActivePerAccount = 1 });
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
 
@@ -249,7 +252,7 @@ public sealed class ApiKeyServiceRotateTests
     [Fact]
     public async Task New_key_owns_the_name_so_a_new_key_cannot_take_it()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
         await db.Service.RotateAsync(owner, key.Key.Id, RotationGrace.OneHour);
@@ -262,7 +265,7 @@ public sealed class ApiKeyServiceRotateTests
     [Fact]
     public async Task Rotation_writes_a_key_rotated_event_on_the_old_key_naming_the_new_one()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
         db.Clock.Advance(TimeSpan.FromDays(1));
@@ -278,4 +281,14 @@ public sealed class ApiKeyServiceRotateTests
         Assert.Equal(successor.Key.DisplayKey, details.RootElement.GetProperty("newKey").GetString());
         Assert.Equal(nameof(RotationGrace.OneDay), details.RootElement.GetProperty("grace").GetString());
     }
+}
+
+public sealed class SqliteApiKeyServiceRotateTests : ApiKeyServiceRotateTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresApiKeyServiceRotateTests : ApiKeyServiceRotateTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

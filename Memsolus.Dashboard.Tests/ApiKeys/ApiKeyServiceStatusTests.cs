@@ -1,14 +1,17 @@
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
 // What the API Keys page shows for each key as time passes (the default 7-day "expires soon" window).
-public sealed class ApiKeyServiceStatusTests
+public abstract class ApiKeyServiceStatusTests
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     [Fact]
     public async Task List_shows_each_keys_status_as_of_the_service_clock()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var active = await db.CreateKeyAsync(owner, "never-expires");
         db.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -38,7 +41,7 @@ public sealed class ApiKeyServiceStatusTests
     [Fact]
     public async Task Key_expires_soon_from_seven_days_before_its_expiry()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "thirty-days", ApiKeyExpiration.Days30);
 
@@ -53,7 +56,7 @@ public sealed class ApiKeyServiceStatusTests
     [Fact]
     public async Task Key_is_expired_from_the_moment_of_its_expiry()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "thirty-days", ApiKeyExpiration.Days30);
 
@@ -71,7 +74,7 @@ public sealed class ApiKeyServiceStatusTests
     [Fact]
     public async Task Expires_soon_window_follows_the_options()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(new ApiKeysOptions { ExpiresSoonWindow = TimeSpan.FromDays(14) });
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider, new ApiKeysOptions { ExpiresSoonWindow = TimeSpan.FromDays(14) });
         var owner = await db.AddOwnerAsync();
         await db.CreateKeyAsync(owner, "thirty-days", ApiKeyExpiration.Days30);
 
@@ -83,7 +86,7 @@ public sealed class ApiKeyServiceStatusTests
     [Fact]
     public async Task Rotated_key_stays_rotated_rather_than_expired_after_its_grace_period()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
         await db.Service.RotateAsync(owner, key.Key.Id, RotationGrace.OneHour);
@@ -99,7 +102,7 @@ public sealed class ApiKeyServiceStatusTests
     [Fact]
     public async Task Revoked_key_stays_listed_as_revoked()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
         await db.Service.RevokeAsync(owner, key.Key.Id, "leaked");
@@ -111,4 +114,14 @@ public sealed class ApiKeyServiceStatusTests
         Assert.Equal("leaked", listed.RevocationReason);
         Assert.True(listed.IsHiddenByDefault);
     }
+}
+
+public sealed class SqliteApiKeyServiceStatusTests : ApiKeyServiceStatusTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresApiKeyServiceStatusTests : ApiKeyServiceStatusTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

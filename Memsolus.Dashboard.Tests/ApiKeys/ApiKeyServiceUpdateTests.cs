@@ -1,15 +1,18 @@
+using Memsolus.Dashboard.Data;
 using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
-public sealed class ApiKeyServiceUpdateTests
+public abstract class ApiKeyServiceUpdateTests
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     [Fact]
     public async Task Edit_renames_the_key_and_changes_its_permissions()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent", permissions: [Permissions.MemoryRead, Permissions.MemoryWrite]);
 
@@ -26,7 +29,7 @@ public sealed class ApiKeyServiceUpdateTests
     [Fact]
     public async Task Edit_writes_a_key_updated_event_saying_what_changed()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent", permissions: [Permissions.MemoryRead, Permissions.MemoryWrite]);
         db.Clock.Advance(TimeSpan.FromHours(2));
@@ -49,7 +52,7 @@ public sealed class ApiKeyServiceUpdateTests
     [Fact]
     public async Task Permission_only_edit_records_no_rename()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent", permissions: [Permissions.MemoryRead]);
 
@@ -66,7 +69,7 @@ public sealed class ApiKeyServiceUpdateTests
     [Fact]
     public async Task Edit_that_changes_nothing_writes_no_event()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent", permissions: [Permissions.MemoryRead, Permissions.MemoryWrite]);
 
@@ -79,7 +82,7 @@ public sealed class ApiKeyServiceUpdateTests
     [Fact]
     public async Task Edit_may_change_only_the_case_of_the_keys_own_name()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
 
@@ -92,7 +95,7 @@ public sealed class ApiKeyServiceUpdateTests
     [Fact]
     public async Task Edit_to_the_name_of_another_active_key_is_rejected_on_the_name_field()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         await db.CreateKeyAsync(owner, "production-agent");
         var other = await db.CreateKeyAsync(owner, "crm-integration");
@@ -110,7 +113,7 @@ public sealed class ApiKeyServiceUpdateTests
     [InlineData("   ")]
     public async Task Edit_to_an_empty_name_is_rejected_on_the_name_field(string name)
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
 
@@ -123,7 +126,7 @@ public sealed class ApiKeyServiceUpdateTests
     [Fact]
     public async Task Edit_removing_every_permission_is_rejected_on_the_permissions_field()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
 
@@ -136,7 +139,7 @@ public sealed class ApiKeyServiceUpdateTests
     [Fact]
     public async Task Revoked_key_cannot_be_edited()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
         await db.Service.RevokeAsync(owner, key.Key.Id, null);
@@ -151,7 +154,7 @@ public sealed class ApiKeyServiceUpdateTests
     [Fact]
     public async Task Rotated_key_cannot_be_edited_even_during_its_grace_period()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
         await db.Service.RotateAsync(owner, key.Key.Id, RotationGrace.SevenDays);
@@ -166,7 +169,7 @@ public sealed class ApiKeyServiceUpdateTests
     [Fact]
     public async Task Expired_key_cannot_be_edited()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(30));
@@ -180,7 +183,7 @@ public sealed class ApiKeyServiceUpdateTests
     [Fact]
     public async Task Key_that_expires_soon_can_still_be_edited()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(29));
@@ -192,4 +195,14 @@ public sealed class ApiKeyServiceUpdateTests
     }
 
     private static List<string?> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString())];
+}
+
+public sealed class SqliteApiKeyServiceUpdateTests : ApiKeyServiceUpdateTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresApiKeyServiceUpdateTests : ApiKeyServiceUpdateTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

@@ -3,18 +3,21 @@ using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
-// ApiKeyService over a real, migrated SQLite database that lives in memory for as long as this
-// object holds its connection open: the same schema, converters and transactions as the app, but
-// one database per test and a clock the test moves by hand.
+// ApiKeyService over a real, migrated database: on SQLite one that lives in memory for as long as
+// this object holds its connection open, on PostgreSQL a fresh copy of the migrated template
+// (PostgresTestServer), dropped on dispose. The same schema, converters and transactions as the
+// app, but one database per test and a clock the test moves by hand.
 internal sealed class ApiKeyTestDatabase : IAsyncDisposable
 {
     // Mid-morning rather than midnight, so "valid through a chosen day" is told apart from "now".
@@ -32,13 +35,17 @@ internal sealed class ApiKeyTestDatabase : IAsyncDisposable
 
     private readonly DbContextOptions<ApplicationDbContext> contextOptions;
 
-    private ApiKeyTestDatabase(SqliteConnection connection, ApiKeysOptions options)
+    private readonly string connectionString;
+
+    private ApiKeyTestDatabase(DatabaseProvider provider, DbConnection connection, string connectionString, ApiKeysOptions options)
     {
+        Provider = provider;
         Connection = connection;
-        contextOptions = new DbContextOptionsBuilder<ApplicationDbContext>()
-            .UseSqlite(connection)
-            .UseApplicationServiceProvider(IdentityServices)
-            .Options;
+        this.connectionString = connectionString;
+        var builder = new DbContextOptionsBuilder<ApplicationDbContext>().UseApplicationServiceProvider(IdentityServices);
+        contextOptions = (provider == DatabaseProvider.Postgres
+            ? builder.UseNpgsql(connectionString)
+            : builder.UseSqlite(connection)).Options;
         Service = new ApiKeyService(
             new ContextFactory(contextOptions),
             Clock,
@@ -46,19 +53,35 @@ internal sealed class ApiKeyTestDatabase : IAsyncDisposable
             NullLogger<ApiKeyService>.Instance);
     }
 
-    public SqliteConnection Connection { get; }
+    public DatabaseProvider Provider { get; }
+
+    // Open for the object's lifetime: on SQLite it is what keeps the in-memory database alive.
+    public DbConnection Connection { get; }
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
     public ApiKeyService Service { get; }
 
-    public static async Task<ApiKeyTestDatabase> CreateAsync(ApiKeysOptions? options = null)
+    public static Task<ApiKeyTestDatabase> CreateAsync(ApiKeysOptions? options = null) =>
+        CreateAsync(DatabaseProvider.Sqlite, options);
+
+    public static async Task<ApiKeyTestDatabase> CreateAsync(DatabaseProvider provider, ApiKeysOptions? options = null)
     {
-        var connection = new SqliteConnection("Data Source=:memory:");
+        // Npgsql forgets the password once a connection opens: keep the string for the contexts.
+        var connectionString = provider == DatabaseProvider.Postgres
+            ? await PostgresTestServer.CreateDatabaseAsync()
+            : "Data Source=:memory:";
+        DbConnection connection = provider == DatabaseProvider.Postgres
+            ? new NpgsqlConnection(connectionString)
+            : new SqliteConnection(connectionString);
         await connection.OpenAsync();
-        var database = new ApiKeyTestDatabase(connection, options ?? new ApiKeysOptions());
-        await using var db = database.CreateContext();
-        await db.Database.MigrateAsync();
+        var database = new ApiKeyTestDatabase(provider, connection, connectionString, options ?? new ApiKeysOptions());
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            await using var db = database.CreateContext();
+            await db.Database.MigrateAsync();
+        }
+
         return database;
     }
 
@@ -124,14 +147,14 @@ internal sealed class ApiKeyTestDatabase : IAsyncDisposable
         return await db.AuditEvents.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
     }
 
-    // Every column of every row exactly as SQLite holds it, past EF and its converters.
+    // Every column of every row exactly as the database holds it, past EF and its converters.
     public async Task<List<Dictionary<string, object?>>> RawRowsAsync(RawTable table)
     {
         await using var command = Connection.CreateCommand();
         command.CommandText = table switch
         {
-            RawTable.ApiKeys => "SELECT * FROM ApiKeys",
-            RawTable.AuditEvents => "SELECT * FROM AuditEvents",
+            RawTable.ApiKeys => "SELECT * FROM \"ApiKeys\"",
+            RawTable.AuditEvents => "SELECT * FROM \"AuditEvents\"",
             _ => throw new ArgumentOutOfRangeException(nameof(table)),
         };
         await using var reader = await command.ExecuteReaderAsync();
@@ -150,7 +173,14 @@ internal sealed class ApiKeyTestDatabase : IAsyncDisposable
         return rows;
     }
 
-    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Connection.DisposeAsync();
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            await PostgresTestServer.DropDatabaseAsync(connectionString);
+        }
+    }
 
     private sealed class ContextFactory(DbContextOptions<ApplicationDbContext> options) : IDbContextFactory<ApplicationDbContext>
     {

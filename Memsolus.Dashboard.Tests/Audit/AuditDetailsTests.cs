@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Tests.Admin;
@@ -6,12 +7,14 @@ namespace Memsolus.Dashboard.Tests.Audit;
 
 // "What changed", as a reader of the log sees it, for each event type. The details are written by
 // the real services, so these prove the JSON they store and the words it turns into agree.
-public sealed class AuditDetailsTests
+public abstract class AuditDetailsTests
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     [Fact]
     public async Task Key_created_names_the_environment_permissions_and_expiry()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         await db.Keys.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
         await db.Keys.CreateKeyAsync(owner, "staging-agent", environment: ApiKeyEnvironment.Test, permissions: [Permissions.KnowledgeRead]);
@@ -29,7 +32,7 @@ public sealed class AuditDetailsTests
     [Fact]
     public async Task Key_updated_says_what_was_renamed_added_and_removed()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "a", permissions: [Permissions.MemoryRead]);
 
@@ -51,7 +54,7 @@ public sealed class AuditDetailsTests
     [Fact]
     public async Task Key_rotated_names_the_new_key_and_when_the_old_one_stops()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
 
@@ -63,7 +66,7 @@ public sealed class AuditDetailsTests
     [Fact]
     public async Task Key_revoked_says_by_whom_and_why()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var withReason = await db.Keys.CreateKeyAsync(owner, "production-agent");
         var withoutReason = await db.Keys.CreateKeyAsync(owner, "staging-agent");
@@ -85,7 +88,7 @@ public sealed class AuditDetailsTests
     [Fact]
     public async Task Key_expired_says_when()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         await db.Keys.CreateKeyAsync(owner, "short-lived", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(31));
@@ -98,7 +101,7 @@ public sealed class AuditDetailsTests
     [Fact]
     public async Task Account_keys_revoked_says_how_many_keys_stopped_and_why()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         await db.Keys.CreateKeyAsync(owner, "production-agent");
         await db.Keys.CreateKeyAsync(owner, "staging-agent");
@@ -129,4 +132,14 @@ public sealed class AuditDetailsTests
     // Every event written so far, oldest first, in words.
     private static async Task<List<string>> DescribedAsync(AdminTestDatabase db) =>
         (await db.AuditEventsAsync()).Select(e => AuditDetails.Describe(e.EventType, e.Details)).ToList();
+}
+
+public sealed class SqliteAuditDetailsTests : AuditDetailsTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresAuditDetailsTests : AuditDetailsTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

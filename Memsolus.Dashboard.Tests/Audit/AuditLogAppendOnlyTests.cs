@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Tests.ApiKeys;
@@ -7,12 +8,14 @@ namespace Memsolus.Dashboard.Tests.Audit;
 
 // History cannot be rewritten through the app's DbContext: saving a changed or removed audit
 // event throws, and the stored row stays exactly as it was written.
-public sealed class AuditLogAppendOnlyTests
+public abstract class AuditLogAppendOnlyTests
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     [Fact]
     public async Task Saving_a_changed_audit_event_is_refused_and_the_row_is_unchanged()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
@@ -31,7 +34,7 @@ public sealed class AuditLogAppendOnlyTests
     [Fact]
     public async Task Saving_a_changed_audit_event_synchronously_is_refused_too()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
@@ -48,7 +51,7 @@ public sealed class AuditLogAppendOnlyTests
     [Fact]
     public async Task Saving_a_deleted_audit_event_is_refused_and_the_row_remains()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
@@ -64,7 +67,7 @@ public sealed class AuditLogAppendOnlyTests
     [Fact]
     public async Task Saving_a_detached_copy_marked_as_updated_is_refused()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
@@ -88,7 +91,7 @@ public sealed class AuditLogAppendOnlyTests
     [Fact]
     public async Task Refused_save_writes_none_of_the_other_changes_in_it()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
@@ -109,7 +112,7 @@ public sealed class AuditLogAppendOnlyTests
     [Fact]
     public async Task Bulk_update_through_the_context_cannot_rewrite_audit_events()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
@@ -127,7 +130,7 @@ public sealed class AuditLogAppendOnlyTests
     [Fact]
     public async Task Bulk_delete_through_the_context_cannot_remove_audit_events()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
@@ -144,7 +147,7 @@ public sealed class AuditLogAppendOnlyTests
     [Fact]
     public async Task New_audit_events_can_still_be_appended()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync();
+        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
@@ -189,4 +192,14 @@ public sealed class AuditLogAppendOnlyTests
         Assert.Equal(expected.ClientIp, actual.ClientIp);
         Assert.Equal(expected.UserAgent, actual.UserAgent);
     }
+}
+
+public sealed class SqliteAuditLogAppendOnlyTests : AuditLogAppendOnlyTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresAuditLogAppendOnlyTests : AuditLogAppendOnlyTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Tests.Admin;
@@ -7,12 +8,14 @@ namespace Memsolus.Dashboard.Tests.Audit;
 
 // Reading the log: an owner sees the events of their own keys (including what an administrator
 // did to them), an administrator sees everyone's; both filter and page on the server.
-public sealed class AuditLogServiceTests
+public abstract class AuditLogServiceTests
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     [Fact]
     public async Task An_owner_sees_only_the_events_of_their_own_keys()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         var aliceKey = await db.Keys.CreateKeyAsync(alice, "production-agent");
@@ -33,7 +36,7 @@ public sealed class AuditLogServiceTests
     [Fact]
     public async Task An_owner_sees_what_an_administrator_did_to_their_keys_but_not_the_administrators_other_work()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         var aliceKey = await db.Keys.CreateKeyAsync(alice, "production-agent");
@@ -53,7 +56,7 @@ public sealed class AuditLogServiceTests
     [Fact]
     public async Task An_administrator_sees_every_accounts_events_each_with_the_owners_email()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         await db.Keys.CreateKeyAsync(alice, "production-agent");
@@ -71,7 +74,7 @@ public sealed class AuditLogServiceTests
     [Fact]
     public async Task Each_event_carries_time_actor_key_details_client_IP_and_user_agent()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
 
@@ -91,7 +94,7 @@ public sealed class AuditLogServiceTests
     [Fact]
     public async Task Events_can_be_filtered_by_type()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var first = await db.Keys.CreateKeyAsync(owner, "production-agent");
         var second = await db.Keys.CreateKeyAsync(owner, "crm-integration");
@@ -109,7 +112,7 @@ public sealed class AuditLogServiceTests
     [Fact]
     public async Task Events_can_be_filtered_by_key()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var first = await db.Keys.CreateKeyAsync(owner, "production-agent");
         var second = await db.Keys.CreateKeyAsync(owner, "crm-integration");
@@ -125,7 +128,7 @@ public sealed class AuditLogServiceTests
     [Fact]
     public async Task An_owner_filtering_by_another_accounts_key_sees_nothing()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         var bobsKey = await db.Keys.CreateKeyAsync(bob, "crm-integration");
@@ -139,7 +142,7 @@ public sealed class AuditLogServiceTests
     [Fact]
     public async Task The_date_range_takes_whole_UTC_days_with_both_ends_included()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         // March 10, 09:30 (the clock's start): before the range.
         await db.Keys.CreateKeyAsync(owner, "before");
@@ -167,7 +170,7 @@ public sealed class AuditLogServiceTests
     [Fact]
     public async Task Type_key_and_dates_together_keep_only_events_matching_all_of_them()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
         await db.Keys.CreateKeyAsync(owner, "crm-integration");
@@ -184,7 +187,7 @@ public sealed class AuditLogServiceTests
     [Fact]
     public async Task Events_come_in_pages_newest_first_with_the_total()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         for (var i = 0; i < 7; i++)
         {
@@ -211,7 +214,7 @@ public sealed class AuditLogServiceTests
     [Fact]
     public async Task An_expiry_recorded_after_later_events_is_still_listed_by_when_the_key_expired()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         await db.Keys.CreateKeyAsync(owner, "short-lived", ApiKeyExpiration.Days30);
         // Expired on day 30; the next event happens on day 31, before the recorder next runs.
@@ -225,4 +228,14 @@ public sealed class AuditLogServiceTests
             [(AuditEventTypes.KeyCreated, "replacement"), (AuditEventTypes.KeyExpired, "short-lived"), (AuditEventTypes.KeyCreated, "short-lived")],
             page.Rows.Select(r => (r.EventType, r.KeyName)));
     }
+}
+
+public sealed class SqliteAuditLogServiceTests : AuditLogServiceTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresAuditLogServiceTests : AuditLogServiceTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Tests.Admin;
@@ -6,12 +7,14 @@ using Memsolus.Dashboard.Tests.ApiKeys;
 namespace Memsolus.Dashboard.Tests.Audit;
 
 // Keys expire by the clock; the recorder writes key.expired once per key, dated when it expired.
-public sealed class KeyExpiryRecorderTests
+public abstract class KeyExpiryRecorderTests
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     [Fact]
     public async Task An_expired_key_gets_one_key_expired_event_however_often_the_recorder_runs()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "short-lived", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(31));
@@ -36,7 +39,7 @@ public sealed class KeyExpiryRecorderTests
     [Fact]
     public async Task Keys_that_have_not_expired_or_never_expire_get_no_event()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         await db.Keys.CreateKeyAsync(owner, "forever");
         await db.Keys.CreateKeyAsync(owner, "quarterly", ApiKeyExpiration.Days90);
@@ -49,7 +52,7 @@ public sealed class KeyExpiryRecorderTests
     [Fact]
     public async Task A_key_revoked_before_it_expired_gets_no_expiry_event()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         var key = await db.Keys.CreateKeyAsync(owner, "short-lived", ApiKeyExpiration.Days30);
         await db.Keys.Service.RevokeAsync(owner, key.Key.Id, "integration retired");
@@ -62,7 +65,7 @@ public sealed class KeyExpiryRecorderTests
     [Fact]
     public async Task Each_key_is_recorded_when_its_own_time_comes()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var alice = await db.Keys.AddOwnerAsync("alice");
         var bob = await db.Keys.AddOwnerAsync("bob");
         var monthly = await db.Keys.CreateKeyAsync(alice, "monthly", ApiKeyExpiration.Days30);
@@ -81,7 +84,7 @@ public sealed class KeyExpiryRecorderTests
     [Fact]
     public async Task A_key_valid_through_a_chosen_date_is_recorded_from_the_next_midnight()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         await db.Keys.CreateKeyAsync(owner, "launch-week", ApiKeyExpiration.Date, new DateOnly(2026, 3, 20));
 
@@ -97,7 +100,7 @@ public sealed class KeyExpiryRecorderTests
     [Fact]
     public async Task The_owner_sees_the_expiry_in_their_audit_log()
     {
-        await using var db = await AdminTestDatabase.CreateAsync();
+        await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owner = await db.Keys.AddOwnerAsync();
         await db.Keys.CreateKeyAsync(owner, "short-lived", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(30));
@@ -107,4 +110,14 @@ public sealed class KeyExpiryRecorderTests
 
         Assert.Equal("short-lived", Assert.Single(page.Rows).KeyName);
     }
+}
+
+public sealed class SqliteKeyExpiryRecorderTests : KeyExpiryRecorderTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresKeyExpiryRecorderTests : KeyExpiryRecorderTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

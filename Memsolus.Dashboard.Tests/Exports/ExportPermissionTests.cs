@@ -6,7 +6,8 @@ namespace Memsolus.Dashboard.Tests.Exports;
 
 // Design §5: export.read lists, reads and downloads exports; export.write starts them. The
 // required permission alone is enough; every other permission together is 403 naming it.
-public sealed class ExportPermissionTests(ManualExportsAppFactory app) : IClassFixture<ManualExportsAppFactory>
+public abstract class ExportPermissionTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : ManualExportsAppFactory
 {
     public static TheoryData<string> Endpoints => ExportEndpoints.OperationIds;
 
@@ -56,3 +57,7 @@ public sealed class ExportPermissionTests(ManualExportsAppFactory app) : IClassF
         return (full, id);
     }
 }
+
+public sealed class SqliteExportPermissionTests(ManualExportsAppFactory app) : ExportPermissionTests<ManualExportsAppFactory>(app);
+
+public sealed class PostgresExportPermissionTests(PostgresManualExportsAppFactory app) : ExportPermissionTests<PostgresManualExportsAppFactory>(app);

@@ -15,7 +15,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Memsolus.Dashboard.Tests.Exports;
 
 // Export, then download and compare, end to end through the API with the real background worker.
-public sealed class ExportRoundTripTests(ExportsAppFactory app) : IClassFixture<ExportsAppFactory>
+public abstract class ExportRoundTripTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : ExportsAppFactory
 {
     [Fact]
     public async Task Json_export_downloads_every_memory_and_knowledge_entry_exactly_as_the_api_shows_them()
@@ -214,3 +215,7 @@ public sealed class ExportRoundTripTests(ExportsAppFactory app) : IClassFixture<
         return memories.Select(m => m.Id).ToList();
     }
 }
+
+public sealed class SqliteExportRoundTripTests(ExportsAppFactory app) : ExportRoundTripTests<ExportsAppFactory>(app);
+
+public sealed class PostgresExportRoundTripTests(PostgresExportsAppFactory app) : ExportRoundTripTests<PostgresExportsAppFactory>(app);

@@ -80,7 +80,7 @@ public class ExportsAppFactory : FakeClockAppFactory
 
 // The same app without the worker: exports stay queued until the test runs each step of the
 // runner itself, so every state in between can be seen.
-public sealed class ManualExportsAppFactory : ExportsAppFactory
+public class ManualExportsAppFactory : ExportsAppFactory
 {
     public ManualExportsAppFactory()
     {
@@ -105,3 +105,7 @@ internal static class ServiceCollectionRemoval
         }
     }
 }
+
+public sealed class PostgresExportsAppFactory() : ExportsAppFactory(OnPostgres);
+
+public sealed class PostgresManualExportsAppFactory() : ManualExportsAppFactory(OnPostgres);

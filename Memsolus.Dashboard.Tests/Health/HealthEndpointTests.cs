@@ -3,7 +3,8 @@ using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Health;
 
-public sealed class HealthEndpointTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+public abstract class HealthEndpointTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : MemsolusAppFactory
 {
     [Theory]
     [InlineData("/health/live")]
@@ -46,3 +47,7 @@ public sealed class HealthEndpointTests(MemsolusAppFactory app) : IClassFixture<
         }
     }
 }
+
+public sealed class SqliteHealthEndpointTests(MemsolusAppFactory app) : HealthEndpointTests<MemsolusAppFactory>(app);
+
+public sealed class PostgresHealthEndpointTests(PostgresAppFactory app) : HealthEndpointTests<PostgresAppFactory>(app);

@@ -25,31 +25,27 @@ public class MemsolusAppFactory : WebApplicationFactory<Program>
     {
     }
 
-    // For the PostgreSQL twins of the class fixtures (PostgresAppFactory and the like).
-    protected MemsolusAppFactory(DatabaseProvider provider)
-        : this(databasePath: null, settings: null, provider: provider)
-    {
-    }
-
     // xunit needs one public constructor on a class fixture; tests that want another database or
-    // settings call this one directly. databasePath is a SQLite file, or for PostgreSQL a
-    // connection string (another node's database, say); null makes a new database that this
-    // factory deletes when disposed.
+    // settings call this one directly. The provider is Database:Provider in the settings
+    // (OnPostgres), SQLite by default. databasePath is a SQLite file or a PostgreSQL connection
+    // string (another node's database, say); null makes a new database that this factory deletes
+    // when disposed.
     internal MemsolusAppFactory(
         string? databasePath,
         IReadOnlyDictionary<string, string?>? settings = null,
         bool developmentAdmin = false,
-        DatabaseProvider provider = DatabaseProvider.Sqlite)
+        DatabaseProvider? provider = null)
     {
-        Provider = provider;
+        Provider = provider
+            ?? (settings?.GetValueOrDefault("Database:Provider") is { } configured ? Enum.Parse<DatabaseProvider>(configured) : DatabaseProvider.Sqlite);
         ownsDatabase = databasePath is null;
-        DatabasePath = databasePath ?? (provider == DatabaseProvider.Postgres
+        DatabasePath = databasePath ?? (Provider == DatabaseProvider.Postgres
             ? PostgresTestServer.CreateDatabaseAsync().GetAwaiter().GetResult()
             : NewDatabasePath());
         this.settings = new Dictionary<string, string?>
         {
-            ["Database:Provider"] = provider.ToString(),
-            ["ConnectionStrings:DefaultConnection"] = provider == DatabaseProvider.Postgres ? DatabasePath : $"Data Source={DatabasePath}",
+            ["Database:Provider"] = Provider.ToString(),
+            ["ConnectionStrings:DefaultConnection"] = Provider == DatabaseProvider.Postgres ? DatabasePath : $"Data Source={DatabasePath}",
         };
         if (!developmentAdmin)
         {
@@ -63,6 +59,14 @@ public class MemsolusAppFactory : WebApplicationFactory<Program>
             this.settings[key] = value;
         }
     }
+
+    // The setting that puts a factory (and so its twin of a suite) on PostgreSQL.
+    public static IReadOnlyDictionary<string, string?> OnPostgres { get; } =
+        new Dictionary<string, string?> { ["Database:Provider"] = nameof(DatabaseProvider.Postgres) };
+
+    // Settings with OnPostgres added, for factories that have settings of their own.
+    public static Dictionary<string, string?> WithPostgres(IReadOnlyDictionary<string, string?>? settings) =>
+        new(settings ?? new Dictionary<string, string?>()) { ["Database:Provider"] = nameof(DatabaseProvider.Postgres) };
 
     public DatabaseProvider Provider { get; }
 
@@ -124,4 +128,4 @@ public class MemsolusAppFactory : WebApplicationFactory<Program>
 }
 
 // The same app on PostgreSQL, for the PostgreSQL half of a suite that runs on both providers.
-public sealed class PostgresAppFactory() : MemsolusAppFactory(DatabaseProvider.Postgres);
+public sealed class PostgresAppFactory() : MemsolusAppFactory(databasePath: null, OnPostgres);

@@ -8,7 +8,8 @@ namespace Memsolus.Dashboard.Tests.Ingestion;
 
 // Design §4 and §5 for ingestion: jobs belong to an owner and an environment (anyone else's id is
 // 404, never 403), reading needs ingest.read, submitting needs ingest.write, and nothing else.
-public sealed class IngestAccessTests(ManualIngestAppFactory app) : IClassFixture<ManualIngestAppFactory>
+public abstract class IngestAccessTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : ManualIngestAppFactory
 {
     [Fact]
     public async Task Another_owners_or_another_environments_job_is_404_and_absent_from_their_lists()
@@ -112,3 +113,7 @@ public sealed class IngestAccessTests(ManualIngestAppFactory app) : IClassFixtur
         Assert.Equal(JsonValueKind.Object, paths.GetProperty("/api/v1/ingest/files").GetProperty("post").GetProperty("responses").GetProperty("202").ValueKind);
     }
 }
+
+public sealed class SqliteIngestAccessTests(ManualIngestAppFactory app) : IngestAccessTests<ManualIngestAppFactory>(app);
+
+public sealed class PostgresIngestAccessTests(PostgresManualIngestAppFactory app) : IngestAccessTests<PostgresManualIngestAppFactory>(app);

@@ -11,7 +11,8 @@ namespace Memsolus.Dashboard.Tests.Ingestion;
 
 // Files and a URL go in through the API, the real worker imports them, and the entries come out
 // through /knowledge and /memories, for the submitting owner and environment only.
-public sealed class IngestEndToEndTests(IngestAppFactory app) : IClassFixture<IngestAppFactory>
+public abstract class IngestEndToEndTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : IngestAppFactory
 {
     [Fact]
     public async Task Uploaded_markdown_text_and_jsonl_become_knowledge_and_memories_of_that_owner_and_environment_only()
@@ -123,3 +124,7 @@ public sealed class IngestEndToEndTests(IngestAppFactory app) : IClassFixture<In
         Assert.Equal(job.GetRawText(), JsonSerializer.Serialize(published.Data, JsonSerializerOptions.Web));
     }
 }
+
+public sealed class SqliteIngestEndToEndTests(IngestAppFactory app) : IngestEndToEndTests<IngestAppFactory>(app);
+
+public sealed class PostgresIngestEndToEndTests(PostgresIngestAppFactory app) : IngestEndToEndTests<PostgresIngestAppFactory>(app);

@@ -13,7 +13,8 @@ namespace Memsolus.Dashboard.Tests.Ingestion;
 // A job's life as GET /ingest/jobs/{id} shows it: queued until the worker takes it, running while
 // it imports, then succeeded, partial or failed, with the times of each step. The worker is off
 // here; each test runs jobs itself, on a clock it moves.
-public sealed class IngestJobStatusTests(ManualIngestAppFactory app) : IClassFixture<ManualIngestAppFactory>
+public abstract class IngestJobStatusTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : ManualIngestAppFactory
 {
     [Fact]
     public async Task Job_is_queued_until_the_worker_runs_it_and_then_succeeded_with_its_times()
@@ -194,3 +195,7 @@ public sealed class IngestJobStatusTests(ManualIngestAppFactory app) : IClassFix
         }
     }
 }
+
+public sealed class SqliteIngestJobStatusTests(ManualIngestAppFactory app) : IngestJobStatusTests<ManualIngestAppFactory>(app);
+
+public sealed class PostgresIngestJobStatusTests(PostgresManualIngestAppFactory app) : IngestJobStatusTests<PostgresManualIngestAppFactory>(app);

@@ -36,19 +36,24 @@ public class IngestAppFactory : MemsolusAppFactory
     {
     }
 
-    internal IngestAppFactory(bool allowPrivateNetworks, bool smallLimits)
-        : base(databasePath: null, Settings(allowPrivateNetworks, smallLimits))
+    internal IngestAppFactory(bool allowPrivateNetworks, bool smallLimits, bool onPostgres = false)
+        : base(databasePath: null, Settings(allowPrivateNetworks, smallLimits, onPostgres))
     {
     }
 
     public RecordingWebhookEvents Events { get; } = new();
 
-    private static Dictionary<string, string?> Settings(bool allowPrivateNetworks, bool smallLimits)
+    private static Dictionary<string, string?> Settings(bool allowPrivateNetworks, bool smallLimits, bool onPostgres)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Outbound:AllowPrivateNetworks"] = allowPrivateNetworks ? "true" : "false",
         };
+        if (onPostgres)
+        {
+            settings = WithPostgres(settings);
+        }
+
         if (smallLimits)
         {
             settings["Ingest:MaxFiles"] = $"{MaxFiles}";
@@ -115,8 +120,17 @@ public sealed class PublicOnlyIngestAppFactory : IngestAppFactory
 }
 
 // No worker: a test runs jobs itself with IngestProcessor.RunOnceAsync, on a clock it moves.
-public sealed class ManualIngestAppFactory : IngestAppFactory
+public class ManualIngestAppFactory : IngestAppFactory
 {
+    public ManualIngestAppFactory()
+    {
+    }
+
+    protected ManualIngestAppFactory(bool onPostgres)
+        : base(allowPrivateNetworks: true, smallLimits: true, onPostgres)
+    {
+    }
+
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
 
     internal IngestProcessor Processor => Services.GetRequiredService<IngestProcessor>();
@@ -266,3 +280,7 @@ internal static class IngestClient
 
     public static int Count(JsonElement job, string property) => job.GetProperty(property).GetInt32();
 }
+
+public sealed class PostgresIngestAppFactory() : IngestAppFactory(allowPrivateNetworks: true, smallLimits: true, onPostgres: true);
+
+public sealed class PostgresManualIngestAppFactory() : ManualIngestAppFactory(onPostgres: true);

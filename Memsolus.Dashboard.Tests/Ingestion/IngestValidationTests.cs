@@ -11,7 +11,8 @@ namespace Memsolus.Dashboard.Tests.Ingestion;
 // What is refused at the door (400/413, nothing queued) and what is refused item by item while
 // the rest of the job still imports. Limits here: 3 files, 16 KiB a file, 32 KiB an upload,
 // 16 KiB a fetched URL (IngestAppFactory).
-public sealed class IngestValidationTests(IngestAppFactory app) : IClassFixture<IngestAppFactory>
+public abstract class IngestValidationTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : IngestAppFactory
 {
     [Theory]
     [InlineData("file:///etc/passwd")]
@@ -283,3 +284,7 @@ public sealed class IngestValidationTests(IngestAppFactory app) : IClassFixture<
         Assert.Equal(message, Assert.Single(IngestClient.Errors(job)).Message);
     }
 }
+
+public sealed class SqliteIngestValidationTests(IngestAppFactory app) : IngestValidationTests<IngestAppFactory>(app);
+
+public sealed class PostgresIngestValidationTests(PostgresIngestAppFactory app) : IngestValidationTests<PostgresIngestAppFactory>(app);

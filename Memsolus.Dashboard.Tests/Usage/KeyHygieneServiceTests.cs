@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Usage;
@@ -6,14 +7,16 @@ namespace Memsolus.Dashboard.Tests.Usage;
 
 // The alerts follow the public docs' best practices, each at its threshold on a fake clock that
 // starts at 2026-03-10 09:30 UTC.
-public sealed class KeyHygieneServiceTests : IAsyncLifetime
+public abstract class KeyHygieneServiceTests : IAsyncLifetime
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     private UsageTestDatabase db = default!;
     private AuditActor owner = default!;
 
     public async Task InitializeAsync()
     {
-        db = await UsageTestDatabase.CreateAsync();
+        db = await UsageTestDatabase.CreateAsync(Provider);
         owner = await db.AddOwnerAsync();
     }
 
@@ -229,4 +232,14 @@ public sealed class KeyHygieneServiceTests : IAsyncLifetime
             [(probed.Id, KeyAlertTypes.FailedRequests), (admin.Id, KeyAlertTypes.FullAccess), (idle.Id, KeyAlertTypes.NeverUsed)],
             (await AlertsAsync()).Select(a => (a.KeyId, a.Type)));
     }
+}
+
+public sealed class SqliteKeyHygieneServiceTests : KeyHygieneServiceTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresKeyHygieneServiceTests : KeyHygieneServiceTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

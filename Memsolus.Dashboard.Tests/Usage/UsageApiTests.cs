@@ -10,7 +10,8 @@ namespace Memsolus.Dashboard.Tests.Usage;
 
 // GET /api/v1/dashboard/usage and /alerts: the calling key's owner's keys of the calling key's
 // environment only. The clock is frozen at 2026-03-10 09:30 UTC.
-public sealed class UsageApiTests(FakeClockAppFactory app) : IClassFixture<FakeClockAppFactory>
+public abstract class UsageApiTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FakeClockAppFactory
 {
     private UsageRecorder Recorder => app.Services.GetRequiredService<UsageRecorder>();
 
@@ -116,3 +117,7 @@ public sealed class UsageApiTests(FakeClockAppFactory app) : IClassFixture<FakeC
         }
     }
 }
+
+public sealed class SqliteUsageApiTests(FakeClockAppFactory app) : UsageApiTests<FakeClockAppFactory>(app);
+
+public sealed class PostgresUsageApiTests(PostgresFakeClockAppFactory app) : UsageApiTests<PostgresFakeClockAppFactory>(app);

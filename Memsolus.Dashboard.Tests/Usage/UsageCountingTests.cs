@@ -10,7 +10,8 @@ namespace Memsolus.Dashboard.Tests.Usage;
 // Every API request is counted for the key that made it, by endpoint group and by the status
 // the caller finally got, in memory until a flush. The clock is frozen at 2026-03-10 09:30, so
 // the background flusher never runs on its own here.
-public sealed class UsageCountingTests(FakeClockAppFactory app) : IClassFixture<FakeClockAppFactory>
+public abstract class UsageCountingTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : FakeClockAppFactory
 {
     private static readonly DateTimeOffset Hour = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
 
@@ -99,3 +100,7 @@ public sealed class UsageCountingTests(FakeClockAppFactory app) : IClassFixture<
         await ApiAssert.StatusAsync(response, expected);
     }
 }
+
+public sealed class SqliteUsageCountingTests(FakeClockAppFactory app) : UsageCountingTests<FakeClockAppFactory>(app);
+
+public sealed class PostgresUsageCountingTests(PostgresFakeClockAppFactory app) : UsageCountingTests<PostgresFakeClockAppFactory>(app);

@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys.Authentication;
 using Memsolus.Dashboard.Usage;
@@ -9,11 +10,13 @@ namespace Memsolus.Dashboard.Tests.Usage;
 
 // Counting without a database write per request: counts gather in memory per (key, UTC hour,
 // endpoint group, outcome) and a flush adds them to the stored counters in one batch.
-public sealed class UsageRecorderTests : IAsyncLifetime
+public abstract class UsageRecorderTests : IAsyncLifetime
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     private UsageTestDatabase db = default!;
 
-    public async Task InitializeAsync() => db = await UsageTestDatabase.CreateAsync();
+    public async Task InitializeAsync() => db = await UsageTestDatabase.CreateAsync(Provider);
 
     public async Task DisposeAsync() => await db.DisposeAsync();
 
@@ -169,4 +172,14 @@ public sealed class UsageRecorderTests : IAsyncLifetime
     [InlineData("", "other")]
     public void A_request_counts_in_the_group_of_its_first_path_segment(string path, string group) =>
         Assert.Equal(group, UsageGroups.Of(new PathString(path)));
+}
+
+public sealed class SqliteUsageRecorderTests : UsageRecorderTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresUsageRecorderTests : UsageRecorderTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

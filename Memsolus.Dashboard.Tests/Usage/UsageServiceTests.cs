@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Usage;
@@ -6,8 +7,10 @@ namespace Memsolus.Dashboard.Tests.Usage;
 
 // Requests per key per UTC day over the last 30 days (today included), from the flushed counters.
 // The fake clock starts at 2026-03-10 09:30 UTC, so the period is Feb 9 to Mar 10.
-public sealed class UsageServiceTests : IAsyncLifetime
+public abstract class UsageServiceTests : IAsyncLifetime
 {
+    protected abstract DatabaseProvider Provider { get; }
+
     private static readonly DateOnly Today = new(2026, 3, 10);
 
     private UsageTestDatabase db = default!;
@@ -15,7 +18,7 @@ public sealed class UsageServiceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        db = await UsageTestDatabase.CreateAsync();
+        db = await UsageTestDatabase.CreateAsync(Provider);
         owner = await db.AddOwnerAsync();
     }
 
@@ -99,4 +102,14 @@ public sealed class UsageServiceTests : IAsyncLifetime
         await db.Recorder.FlushAsync();
         Assert.Equal(3, (await db.Usage.GetAsync(owner.UserId, ApiKeyEnvironment.Live)).Keys.Single().Total);
     }
+}
+
+public sealed class SqliteUsageServiceTests : UsageServiceTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresUsageServiceTests : UsageServiceTests
+{
+    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }

@@ -39,7 +39,7 @@ internal sealed class UsageTestDatabase : IAsyncDisposable
 
     public KeyHygieneService Hygiene { get; }
 
-    public static async Task<UsageTestDatabase> CreateAsync() => new(await ApiKeyTestDatabase.CreateAsync());
+    public static async Task<UsageTestDatabase> CreateAsync(DatabaseProvider provider = DatabaseProvider.Sqlite) => new(await ApiKeyTestDatabase.CreateAsync(provider));
 
     public Task<AuditActor> AddOwnerAsync(string prefix = "owner") => Keys.AddOwnerAsync(prefix);
 

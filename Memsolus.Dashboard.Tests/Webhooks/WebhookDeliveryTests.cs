@@ -14,7 +14,8 @@ namespace Memsolus.Dashboard.Tests.Webhooks;
 // Deliveries end to end: an API change publishes an event, the background dispatcher POSTs it,
 // signed, to a listener on 127.0.0.1, retries on the documented schedule and records every
 // attempt where GET /webhooks/{id}/deliveries shows it. Time moves only when a test moves it.
-public sealed class WebhookDeliveryTests(WebhookAppFactory app) : IClassFixture<WebhookAppFactory>
+public abstract class WebhookDeliveryTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : WebhookAppFactory
 {
     [Fact]
     public async Task Event_reaches_a_loopback_listener_signed_is_retried_after_a_500_and_both_attempts_are_recorded()
@@ -301,3 +302,7 @@ public sealed class WebhookDeliveryTests(WebhookAppFactory app) : IClassFixture<
         Assert.Equal("pending", delivery.GetProperty("status").GetString());
     }
 }
+
+public sealed class SqliteWebhookDeliveryTests(WebhookAppFactory app) : WebhookDeliveryTests<WebhookAppFactory>(app);
+
+public sealed class PostgresWebhookDeliveryTests(PostgresWebhookAppFactory app) : WebhookDeliveryTests<PostgresWebhookAppFactory>(app);

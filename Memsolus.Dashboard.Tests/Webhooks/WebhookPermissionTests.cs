@@ -29,7 +29,8 @@ internal static class WebhookEndpointCatalogue
         };
 }
 
-public sealed class WebhookPermissionTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+public abstract class WebhookPermissionTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : MemsolusAppFactory
 {
     public static TheoryData<string> Endpoints => WebhookEndpointCatalogue.OperationIds;
 
@@ -93,3 +94,7 @@ public sealed class WebhookPermissionTests(MemsolusAppFactory app) : IClassFixtu
         return (full, webhook.Id());
     }
 }
+
+public sealed class SqliteWebhookPermissionTests(MemsolusAppFactory app) : WebhookPermissionTests<MemsolusAppFactory>(app);
+
+public sealed class PostgresWebhookPermissionTests(PostgresAppFactory app) : WebhookPermissionTests<PostgresAppFactory>(app);

@@ -13,10 +13,28 @@ namespace Memsolus.Dashboard.Tests.Webhooks;
 // The app on a fake clock with Outbound:AllowPrivateNetworks on, so deliveries can reach a
 // WebhookReceiver on 127.0.0.1. The real background dispatcher runs; tests also call RunOnceAsync,
 // which waits for any run in progress, so afterwards every due delivery has been sent and recorded.
-public sealed class WebhookAppFactory() : FakeClockAppFactory(new Dictionary<string, string?> { ["Outbound:AllowPrivateNetworks"] = "true" })
+public class WebhookAppFactory : FakeClockAppFactory
 {
+    public WebhookAppFactory()
+        : this(onPostgres: false)
+    {
+    }
+
+    protected WebhookAppFactory(bool onPostgres)
+        : base(Settings(onPostgres))
+    {
+    }
+
+    private static Dictionary<string, string?> Settings(bool onPostgres)
+    {
+        var settings = new Dictionary<string, string?> { ["Outbound:AllowPrivateNetworks"] = "true" };
+        return onPostgres ? WithPostgres(settings) : settings;
+    }
+
     internal WebhookDispatcher Dispatcher => Services.GetRequiredService<WebhookDispatcher>();
 }
+
+public sealed class PostgresWebhookAppFactory() : WebhookAppFactory(onPostgres: true);
 
 internal static class WebhookTestApi
 {

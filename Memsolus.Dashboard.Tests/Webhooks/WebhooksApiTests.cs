@@ -15,7 +15,8 @@ namespace Memsolus.Dashboard.Tests.Webhooks;
 
 // /api/v1/webhooks as a client manages them: create (the secret shown once), read, update,
 // delete, validation, and isolation by owner and environment. Nothing here publishes an event.
-public sealed partial class WebhooksApiTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+public abstract partial class WebhooksApiTests<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : MemsolusAppFactory
 {
     private const string HookUrl = "https://hooks.example.com/memsolus";
 
@@ -332,3 +333,7 @@ public sealed partial class WebhooksApiTests(MemsolusAppFactory app) : IClassFix
     [GeneratedRegex("^whsec_[0-9A-Za-z]{40}$")]
     private static partial Regex SecretFormat();
 }
+
+public sealed class SqliteWebhooksApiTests(MemsolusAppFactory app) : WebhooksApiTests<MemsolusAppFactory>(app);
+
+public sealed class PostgresWebhooksApiTests(PostgresAppFactory app) : WebhooksApiTests<PostgresAppFactory>(app);

@@ -79,14 +79,40 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         RefuseAuditRewrites();
+        TruncateTimestampsToMicroseconds();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         RefuseAuditRewrites();
+        TruncateTimestampsToMicroseconds();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
+
+    // PostgreSQL keeps a timestamp to the microsecond, .NET's clock to the tenth of one. Saved
+    // times are cut to the microsecond on both providers, in the entity too, so what a create
+    // returns is what a later read returns, and SQLite and PostgreSQL store the same instant.
+    private void TruncateTimestampsToMicroseconds()
+    {
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified))
+            {
+                continue;
+            }
+
+            foreach (var property in entry.Properties)
+            {
+                if (property.CurrentValue is DateTimeOffset value && value.UtcTicks % TicksPerMicrosecond != 0)
+                {
+                    property.CurrentValue = new DateTimeOffset(value.UtcTicks - (value.UtcTicks % TicksPerMicrosecond), TimeSpan.Zero);
+                }
+            }
+        }
+    }
+
+    private const long TicksPerMicrosecond = TimeSpan.TicksPerMicrosecond;
 
     private void RefuseAuditRewrites()
     {
