@@ -10,15 +10,27 @@ internal static partial class IdentityForms
     public static async Task<HttpResponseMessage> PostFormAsync(
         HttpClient client, string path, string formName, IReadOnlyDictionary<string, string> fields)
     {
+        var (token, _) = await FormTokenAsync(client, path);
+        return await PostWithTokenAsync(client, path, formName, token, fields);
+    }
+
+    // The page's antiforgery form token (its cookie lands in the client's cookies), and the page.
+    public static async Task<(string Token, string Html)> FormTokenAsync(HttpClient client, string path)
+    {
         using var page = await client.GetAsync(path);
         page.EnsureSuccessStatusCode();
         var html = await page.Content.ReadAsStringAsync();
         var token = AntiforgeryToken().Match(html);
         Assert.True(token.Success, $"No antiforgery token on {path}");
+        return (WebUtility.HtmlDecode(token.Groups[1].Value), html);
+    }
 
+    public static async Task<HttpResponseMessage> PostWithTokenAsync(
+        HttpClient client, string path, string formName, string token, IReadOnlyDictionary<string, string> fields)
+    {
         var form = new Dictionary<string, string>(fields)
         {
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
+            ["__RequestVerificationToken"] = token,
             ["_handler"] = formName,
         };
         using var content = new FormUrlEncodedContent(form);

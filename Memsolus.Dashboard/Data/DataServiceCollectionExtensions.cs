@@ -44,6 +44,7 @@ internal static class DataServiceCollectionExtensions
         builder.Services.AddDataProtection()
             .SetApplicationName("Memsolus.Dashboard")
             .PersistKeysToDbContext<ApplicationDbContext>();
+        builder.Services.AddHostedService<DataProtectionKeyRingInitializer>();
 
         return builder;
     }
