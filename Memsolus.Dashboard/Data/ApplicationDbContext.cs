@@ -1,4 +1,5 @@
 using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.ApiKeys.Authentication;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Exports;
 using Memsolus.Dashboard.Ingestion;
@@ -21,6 +22,9 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    // Failed key checks per client and window, added up across nodes (FailedAttemptSync).
+    public DbSet<FailedAttemptCount> FailedAttemptCounts => Set<FailedAttemptCount>();
 
     public DbSet<Memory> Memories => Set<Memory>();
 

@@ -7,7 +7,8 @@ namespace Memsolus.Dashboard.Usage;
 
 // Request counts without a database write per request: each API request adds one to an
 // in-memory tally for (key, UTC hour, endpoint group, outcome), and a flush adds every tally to
-// its UsageCounters row in one transaction, every Usage:FlushInterval and at shutdown.
+// its UsageCounters row in one transaction, every Usage:FlushInterval and at shutdown. Several
+// nodes may flush into one database: each row is added to by an atomic upsert (WriteAsync).
 // Memory stays bounded: tallies exist only for keys that matched a stored key, for the fixed
 // groups and outcomes, and only until the next flush.
 public sealed partial class UsageRecorder(
@@ -134,40 +135,39 @@ public sealed partial class UsageRecorder(
         return batch;
     }
 
+    // Each bucket is one statement that inserts its row or adds to it, atomically, whoever else
+    // writes the same row at the same time: another node on the same PostgreSQL database, or a
+    // second flush. SQLite (3.24 and later) and PostgreSQL read the same INSERT … ON CONFLICT.
+    // The transaction makes the batch all or nothing, so a failed flush that puts its counts
+    // back never counts anything twice; the buckets are written in one fixed order, so two
+    // nodes' transactions take their row locks in the same order and cannot deadlock.
     private async Task<int> WriteAsync(List<(Bucket Bucket, long Count)> batch, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var sqlite = db.Database.IsSqlite();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
-        // A key deleted since its requests (with its account) takes its counts with it.
-        var keyIds = batch.Select(b => b.Bucket.KeyId).Distinct().ToList();
-        var stored = (await db.ApiKeys.Where(k => keyIds.Contains(k.Id)).Select(k => k.Id).ToListAsync(cancellationToken)).ToHashSet();
-
         var written = 0;
-        foreach (var (bucket, count) in batch.Where(b => stored.Contains(b.Bucket.KeyId)))
+        foreach (var (bucket, count) in batch.OrderBy(b => b.Bucket.KeyId).ThenBy(b => b.Bucket.HourStart)
+            .ThenBy(b => b.Bucket.Group, StringComparer.Ordinal).ThenBy(b => b.Bucket.Outcome, StringComparer.Ordinal))
         {
-            // Add to the hour's row if it exists; the transaction holds SQLite's write lock
-            // from the first update, so no other flush inserts the same row meanwhile.
-            var updated = await db.UsageCounters
-                .Where(c => c.KeyId == bucket.KeyId && c.HourStart == bucket.HourStart && c.Group == bucket.Group && c.Outcome == bucket.Outcome)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Count, c => c.Count + count), cancellationToken);
-            if (updated == 0)
-            {
-                db.UsageCounters.Add(new UsageCounter
-                {
-                    KeyId = bucket.KeyId,
-                    OwnerId = bucket.OwnerId,
-                    HourStart = bucket.HourStart,
-                    Group = bucket.Group,
-                    Outcome = bucket.Outcome,
-                    Count = count,
-                });
-            }
+            // Raw SQL parameters skip the model's value converters: SQLite keeps this column as
+            // UTC ticks (ApplicationDbContext), PostgreSQL as timestamptz.
+            object hourStart = sqlite ? bucket.HourStart.UtcTicks : bucket.HourStart;
 
-            written++;
+            // A key deleted since its requests (with its account) takes its counts with it: the
+            // row is written only while the key exists.
+            written += await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO "UsageCounters" ("KeyId", "OwnerId", "HourStart", "Group", "Outcome", "Count")
+                SELECT {bucket.KeyId}, {bucket.OwnerId}, {hourStart}, {bucket.Group}, {bucket.Outcome}, {count}
+                WHERE EXISTS (SELECT 1 FROM "ApiKeys" WHERE "Id" = {bucket.KeyId})
+                ON CONFLICT ("KeyId", "HourStart", "Group", "Outcome")
+                DO UPDATE SET "Count" = "UsageCounters"."Count" + excluded."Count"
+                """,
+                cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return written;
     }

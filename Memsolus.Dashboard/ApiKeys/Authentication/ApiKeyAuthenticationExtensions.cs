@@ -28,6 +28,8 @@ internal static class ApiKeyAuthenticationExtensions
         // Every context the factory creates saves through it (AddData adds each IInterceptor).
         services.AddSingleton<IInterceptor, ApiKeyCacheInvalidator>();
         services.AddSingleton<FailedAttemptLimiter>();
+        // Shares the limiter's counts between nodes on PostgreSQL; does nothing on SQLite.
+        services.AddHostedService<FailedAttemptSync>();
         services.AddSingleton<ApiKeyUsageRecorder>();
         services.AddHostedService<ApiKeyUsageFlusher>();
 

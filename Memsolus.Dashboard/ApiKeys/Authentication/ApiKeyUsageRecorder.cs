@@ -32,7 +32,10 @@ public sealed partial class ApiKeyUsageRecorder(
         {
             await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            foreach (var (keyId, usedAt) in batch)
+            // Monotonic, so nodes flushing in any order leave the newest time. Keys in one fixed
+            // order: two nodes' transactions then lock shared rows in the same order (PostgreSQL
+            // would otherwise end one as a deadlock, to be retried at the next flush).
+            foreach (var (keyId, usedAt) in batch.OrderBy(p => p.Key))
             {
                 await db.ApiKeys
                     .Where(k => k.Id == keyId && (k.LastUsedAt == null || k.LastUsedAt < usedAt))

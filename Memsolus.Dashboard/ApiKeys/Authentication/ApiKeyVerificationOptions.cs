@@ -18,6 +18,16 @@ public sealed class ApiKeyVerificationOptions
     [Range(100, 10_000_000)]
     public int MaxTrackedClients { get; set; } = 50_000;
 
+    // Whether nodes add up their failed checks in the database (FailedAttemptSync), so that a
+    // client spreading its attempts over N nodes still gets FailedAttemptLimit, not N times it.
+    // Unset means: yes on PostgreSQL (several nodes), no on SQLite (one node).
+    public bool? ShareFailedAttempts { get; set; }
+
+    // How often a node writes its new failures to the shared count and reads back who is over
+    // the limit: the shared limit holds within about this long.
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan FailedAttemptSyncInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan LastUsedFlushInterval { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -70,7 +70,9 @@ public sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> conte
         DateTimeOffset? RevokedAt,
         DateTimeOffset? OwnerLockoutEnd);
 
-    private static readonly Func<ApplicationDbContext, byte[], CancellationToken, Task<Row?>> FindByHash =
+    // One per verifier, not static: a compiled query keeps the first model it runs against, and
+    // a process may hold apps on both providers (the tests do); each verifier has one database.
+    private readonly Func<ApplicationDbContext, byte[], CancellationToken, Task<Row?>> findByHash =
         EF.CompileAsyncQuery((ApplicationDbContext db, byte[] hash, CancellationToken _) =>
             db.ApiKeys.AsNoTracking()
                 .Where(k => k.SecretHash == hash)
@@ -100,7 +102,7 @@ public sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> conte
         Row? row;
         await using (var db = await contextFactory.CreateDbContextAsync(cancellationToken))
         {
-            row = await FindByHash(db, hash, cancellationToken);
+            row = await findByHash(db, hash, cancellationToken);
         }
 
         // The index found the row by hash; comparing again in constant time keeps the decision

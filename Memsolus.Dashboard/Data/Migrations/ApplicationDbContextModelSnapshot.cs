@@ -127,6 +127,25 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.ToTable("ApiKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Authentication.FailedAttemptCount", b =>
+                {
+                    b.Property<byte[]>("Client")
+                        .HasMaxLength(16)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Client", "WindowStart");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("FailedAttemptCounts", (string)null);
+                });
+
             modelBuilder.Entity("Memsolus.Dashboard.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")

@@ -135,6 +135,25 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                     b.ToTable("ApiKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Authentication.FailedAttemptCount", b =>
+                {
+                    b.Property<byte[]>("Client")
+                        .HasMaxLength(16)
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Client", "WindowStart");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("FailedAttemptCounts", (string)null);
+                });
+
             modelBuilder.Entity("Memsolus.Dashboard.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")

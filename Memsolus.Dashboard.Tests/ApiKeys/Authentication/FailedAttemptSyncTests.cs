@@ -1,0 +1,186 @@
+using System.Net;
+using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Memsolus.Dashboard.Tests.ApiKeys.Authentication;
+
+// Two limiters, each with its own sync, stand for two nodes on one database; the test runs each
+// sync round by hand on a clock it moves, so every step is exact. On both providers (sharing is
+// on by default only with PostgreSQL; here it is switched on for SQLite too).
+public abstract class FailedAttemptSyncTests(DatabaseProvider provider) : IAsyncLifetime
+{
+    private const int Limit = 6;
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    // 20 seconds into an aligned minute.
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 20, TimeSpan.Zero));
+    private readonly IPAddress attacker = IPAddress.Parse("198.51.100.60");
+    private string connectionString = "";
+    private string sqlitePath = "";
+    private DbContextOptions<ApplicationDbContext> options = default!;
+
+    public async Task InitializeAsync()
+    {
+        if (provider == DatabaseProvider.Postgres)
+        {
+            connectionString = await PostgresTestServer.CreateDatabaseAsync();
+        }
+        else
+        {
+            sqlitePath = MemsolusAppFactory.NewDatabasePath();
+            connectionString = $"Data Source={sqlitePath}";
+        }
+
+        options = DesignTimeOptions.For(provider, connectionString);
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            await using var db = new ApplicationDbContext(options);
+            await db.Database.MigrateAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (provider == DatabaseProvider.Postgres)
+        {
+            await PostgresTestServer.DropDatabaseAsync(connectionString);
+        }
+        else
+        {
+            MemsolusAppFactory.DeleteDatabase(sqlitePath);
+        }
+    }
+
+    [Fact]
+    public async Task A_client_is_blocked_on_every_node_once_their_failures_together_reach_the_limit_and_until_the_window_ends()
+    {
+        var (limiterA, syncA, _) = NewNode();
+        var (limiterB, syncB, _) = NewNode();
+        Fail(limiterA, Limit / 2);
+        Fail(limiterB, Limit / 2);
+
+        Assert.Equal(0, await syncA.SyncAsync());
+        Assert.False(limiterA.IsBlocked(attacker, out _));
+        Assert.Equal(1, await syncB.SyncAsync());
+        Assert.Equal(1, await syncA.SyncAsync());
+
+        foreach (var limiter in new[] { limiterA, limiterB })
+        {
+            Assert.True(limiter.IsBlocked(attacker, out var retryAfter));
+            Assert.Equal(TimeSpan.FromSeconds(40), retryAfter);
+            Assert.False(limiter.IsBlocked(IPAddress.Parse("198.51.100.61"), out _));
+        }
+
+        Assert.Equal(Limit, await StoredFailuresAsync());
+
+        // The next aligned window starts from nothing on every node.
+        clock.Advance(TimeSpan.FromSeconds(40));
+        Assert.False(limiterA.IsBlocked(attacker, out _));
+        Assert.Equal(0, await syncA.SyncAsync());
+        Assert.Equal(0, await syncB.SyncAsync());
+        Assert.False(limiterB.IsBlocked(attacker, out _));
+    }
+
+    [Fact]
+    public async Task Failures_a_sync_could_not_write_are_kept_for_the_next_one_and_the_failure_is_logged()
+    {
+        var (limiterA, syncA, nodeA) = NewNode();
+        var (limiterB, syncB, _) = NewNode();
+        Fail(limiterA, Limit / 2);
+        Fail(limiterB, Limit / 2);
+        await syncB.SyncAsync();
+
+        nodeA.Factory.Unavailable = true;
+        Assert.Equal(-1, await syncA.SyncAsync());
+        Assert.Contains(nodeA.Logger.Warnings, w => w.Contains("Could not share failed API key checks", StringComparison.Ordinal));
+        Assert.Equal(Limit / 2, await StoredFailuresAsync());
+
+        nodeA.Factory.Unavailable = false;
+        Assert.Equal(1, await syncA.SyncAsync());
+        Assert.True(limiterA.IsBlocked(attacker, out _));
+        Assert.Equal(Limit, await StoredFailuresAsync());
+    }
+
+    [Fact]
+    public async Task Rows_of_ended_windows_are_deleted()
+    {
+        var (limiter, sync, _) = NewNode();
+        Fail(limiter, 2);
+        await sync.SyncAsync();
+        Assert.Equal(0, await sync.DeleteEndedAsync());
+
+        clock.Advance(Window);
+        Fail(limiter, 1);
+        await sync.SyncAsync();
+
+        Assert.Equal(1, await sync.DeleteEndedAsync());
+        Assert.Equal(1, await StoredFailuresAsync());
+    }
+
+    private void Fail(FailedAttemptLimiter limiter, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            limiter.RecordFailure(attacker);
+        }
+    }
+
+    private async Task<int> StoredFailuresAsync()
+    {
+        await using var db = new ApplicationDbContext(options);
+        return await db.FailedAttemptCounts.SumAsync(c => c.Failures);
+    }
+
+    private (FailedAttemptLimiter Limiter, FailedAttemptSync Sync, Node Node) NewNode()
+    {
+        var settings = Options.Create(new ApiKeyVerificationOptions
+        {
+            FailedAttemptLimit = Limit,
+            FailedAttemptWindow = Window,
+            ShareFailedAttempts = true,
+        });
+        var node = new Node(new SwitchableFactory(options), new WarningLog());
+        var limiter = new FailedAttemptLimiter(settings, clock);
+        var sync = new FailedAttemptSync(limiter, node.Factory, settings, Options.Create(new DatabaseOptions { Provider = provider }), clock, node.Logger);
+        return (limiter, sync, node);
+    }
+
+    private sealed record Node(SwitchableFactory Factory, WarningLog Logger);
+
+    private sealed class SwitchableFactory(DbContextOptions<ApplicationDbContext> options) : IDbContextFactory<ApplicationDbContext>
+    {
+        public bool Unavailable { get; set; }
+
+        public ApplicationDbContext CreateDbContext() =>
+            Unavailable ? throw new InvalidOperationException("The database is unavailable.") : new(options);
+    }
+
+    private sealed class WarningLog : ILogger<FailedAttemptSync>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> warnings = new();
+
+        public IReadOnlyCollection<string> Warnings => warnings;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Warning)
+            {
+                warnings.Enqueue(formatter(state, exception));
+            }
+        }
+    }
+}
+
+public sealed class SqliteFailedAttemptSyncTests() : FailedAttemptSyncTests(DatabaseProvider.Sqlite);
+
+public sealed class PostgresFailedAttemptSyncTests() : FailedAttemptSyncTests(DatabaseProvider.Postgres);
