@@ -141,8 +141,9 @@ internal sealed partial class ApiKeyChangeListener(
                 nextCleanup = now + ToStopwatchTicks(CleanupInterval);
             }
 
-            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), nextSweep);
-            if (wait > TimeSpan.Zero)
+            // Whole milliseconds, rounded up: to WaitAsync, 0 means "no time-out", not "none left".
+            var wait = (int)Math.Ceiling(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), nextSweep).TotalMilliseconds);
+            if (wait > 0)
             {
                 await connection.WaitAsync(wait, stoppingToken);
             }
