@@ -138,7 +138,7 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
         var onB = nodes.B.ApiClient(session.Key.Secret);
         await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
         var cacheOnB = nodes.B.Services.GetRequiredService<ApiKeyCache>();
-        var generation = cacheOnB.Generation;
+        var generation = await QuietGenerationAsync(cacheOnB);
 
         await using (var db = await nodes.A.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
         {
@@ -235,6 +235,22 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
 
         Assert.True(elapsed <= Bound, $"Node B refused the revoked key after {elapsed.TotalMilliseconds:F0} ms.");
         Assert.DoesNotContain(nodes.B.Logs.Lines, line => line.Contains(session.Key.Secret, StringComparison.Ordinal));
+    }
+
+    // B's cache generation once no earlier test's change is still on its way to B (a sweep
+    // interval without one), so that any later change of it is this test's doing.
+    private static async Task<long> QuietGenerationAsync(ApiKeyCache cache)
+    {
+        var quiet = Bound + TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            var generation = cache.Generation;
+            await Task.Delay(quiet);
+            if (cache.Generation == generation)
+            {
+                return generation;
+            }
+        }
     }
 
     private int WarningsOnB() =>
