@@ -21,6 +21,9 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
+    // Key changes for the other nodes' caches (PostgreSQL only; ApiKeyCacheInvalidator).
+    public DbSet<ApiKeyChange> ApiKeyChanges => Set<ApiKeyChange>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     // Failed key checks per client and window, added up across nodes (FailedAttemptSync).
@@ -64,6 +67,10 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
             builder.Entity<ApplicationUser>().Property(u => u.NormalizedEmail).UseCollation("C");
             builder.Entity<ApiKey>().Property(k => k.NormalizedName).UseCollation("C");
             builder.Entity<ApiKey>().Property(k => k.DisplayKey).UseCollation("C");
+
+            // The database's clock when the row is inserted (not now(), the transaction's start:
+            // a long transaction would date its row too early for the listeners' look-back).
+            builder.Entity<ApiKeyChange>().Property(c => c.CreatedAt).HasDefaultValueSql("clock_timestamp()");
         }
 
         if (Database.IsSqlite())

@@ -27,6 +27,10 @@ internal static class ApiKeyAuthenticationExtensions
             provider.GetRequiredService<TimeProvider>()));
         // Every context the factory creates saves through it (AddData adds each IInterceptor).
         services.AddSingleton<IInterceptor, ApiKeyCacheInvalidator>();
+        // Other nodes' changes, on PostgreSQL. Always registered: it decides when it starts,
+        // once every configuration source (test hosts included) has had its say, and returns at
+        // once on SQLite, with the cache off or with CrossNodeInvalidation off.
+        services.AddHostedService<ApiKeyChangeListener>();
         services.AddSingleton<FailedAttemptLimiter>();
         // Shares the limiter's counts between nodes on PostgreSQL; does nothing on SQLite.
         services.AddHostedService<FailedAttemptSync>();

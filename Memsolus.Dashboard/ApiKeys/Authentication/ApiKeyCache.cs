@@ -54,7 +54,8 @@ internal sealed class CachedApiKey(VerifiedApiKey key, bool revoked, DateTimeOff
 
 // Verified keys by hash, so a request with a known key needs no database work (issue 7). Every
 // change to a key or to its owner's lockout, made through this app, removes it synchronously
-// (ApiKeyCacheInvalidator), before the change returns to whoever made it. A lookup that was
+// (ApiKeyCacheInvalidator), before the change returns to whoever made it; on PostgreSQL other
+// nodes remove it within about a second (ApiKeyChangeListener), not after CacheLifetime. A lookup that was
 // reading the database while a change happened does not store what it read: the generation
 // moved on, and what it read may predate the change.
 public sealed class ApiKeyCache(IOptions<ApiKeyVerificationOptions> options)

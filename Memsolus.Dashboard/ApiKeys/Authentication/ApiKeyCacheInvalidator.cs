@@ -4,6 +4,7 @@ using Memsolus.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.ApiKeys.Authentication;
 
@@ -15,8 +16,21 @@ namespace Memsolus.Dashboard.ApiKeys.Authentication;
 // SaveChanges or Commit returns to the service, so before the dashboard shows the change done.
 // Bulk ExecuteUpdate/ExecuteDelete bypass this; the app does not use them for keys or owners'
 // lockout (only for "last used" and the revocation notice, which verification does not read).
-internal sealed class ApiKeyCacheInvalidator(ApiKeyCache cache) : ISaveChangesInterceptor, IDbTransactionInterceptor
+//
+// On PostgreSQL with ApiKeys:Verification:CrossNodeInvalidation (the default there), the same
+// save also inserts one ApiKeyChanges row per changed key (one "every key" row for an owner, or
+// for more than MaxListedKeys keys), so the other nodes hear of the change when, and only if, it
+// commits (ApiKeyChangeListener). Rows are written whether or not this node caches: the others may.
+internal sealed class ApiKeyCacheInvalidator(
+    ApiKeyCache cache,
+    IOptions<DatabaseOptions> database,
+    IOptions<ApiKeyVerificationOptions> verification) : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
+    // Beyond this many keys in one save, one "every key" row: cheaper to write and to apply.
+    internal const int MaxListedKeys = 100;
+
+    private readonly bool publish = ApiKeyChangeListener.IsEnabled(database.Value, verification.Value);
+
     private sealed class Pending
     {
         public List<byte[]> Hashes { get; } = [];
@@ -76,12 +90,13 @@ internal sealed class ApiKeyCacheInvalidator(ApiKeyCache cache) : ISaveChangesIn
 
     private void Collect(DbContext? context)
     {
-        if (context is null || !cache.Enabled)
+        if (context is null || !(cache.Enabled || publish))
         {
             return;
         }
 
-        Pending? found = null;
+        List<byte[]>? hashes = null;
+        var all = false;
         foreach (var entry in context.ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Modified or EntityState.Deleted))
@@ -92,19 +107,45 @@ internal sealed class ApiKeyCacheInvalidator(ApiKeyCache cache) : ISaveChangesIn
             switch (entry.Entity)
             {
                 case ApiKey:
-                    found ??= pending.GetOrCreateValue(context);
-                    found.Hashes.Add((byte[])entry.Property(nameof(ApiKey.SecretHash)).OriginalValue!);
+                    (hashes ??= []).Add((byte[])entry.Property(nameof(ApiKey.SecretHash)).OriginalValue!);
                     break;
                 case ApplicationUser when entry.State == EntityState.Deleted || LockoutChanged(entry):
-                    found ??= pending.GetOrCreateValue(context);
-                    found.All = true;
+                    all = true;
                     break;
             }
         }
 
-        if (found is not null)
+        if (hashes is null && !all)
         {
+            return;
+        }
+
+        if (publish)
+        {
+            Publish(context, hashes, all);
+        }
+
+        if (cache.Enabled)
+        {
+            var found = pending.GetOrCreateValue(context);
+            found.Hashes.AddRange(hashes ?? []);
+            found.All |= all;
             Apply(found);
+        }
+    }
+
+    // Added to the context being saved, so they are saved with it: same transaction, same fate.
+    private static void Publish(DbContext context, List<byte[]>? hashes, bool all)
+    {
+        if (all || hashes!.Count > MaxListedKeys)
+        {
+            context.Add(new ApiKeyChange());
+            return;
+        }
+
+        foreach (var hash in hashes)
+        {
+            context.Add(new ApiKeyChange { SecretHash = hash });
         }
     }
 

@@ -2,7 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Memsolus.Dashboard.ApiKeys.Authentication;
 
-// ApiKeys:Verification:* — limits on failed key checks and how "last used" is written.
+// ApiKeys:Verification:* — limits on failed key checks, how "last used" is written, and how long
+// verified keys are cached and how other nodes hear of changes to them.
 public sealed class ApiKeyVerificationOptions
 {
     public const string SectionName = "ApiKeys:Verification";
@@ -32,10 +33,24 @@ public sealed class ApiKeyVerificationOptions
     public TimeSpan LastUsedFlushInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     // How long a verified key may be answered from memory. Every change made through this app
-    // removes the key at once; the lifetime bounds how long a change made elsewhere (another
-    // node, a hand-written SQL update) can go unseen. Zero turns the cache off.
+    // removes the key at once on the node that made it, and on PostgreSQL within about a second
+    // on every other node (CrossNodeInvalidation). The lifetime bounds how long anything else can
+    // go unseen: a hand-written SQL update, a bulk ExecuteUpdate, a change made while a node's
+    // listener was cut off. Zero turns the cache off.
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan CacheLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    // On PostgreSQL (Database:Provider=Postgres), several nodes share one database: each change to
+    // a key or an owner's lockout is also written to ApiKeyChanges, in the change's transaction,
+    // and every node listens (ApiKeyChangeListener) and drops what changed from its cache. Off,
+    // a node neither writes changes for the others nor listens for theirs; SQLite (one node)
+    // ignores it. Every node of one database should have the same setting.
+    public bool CrossNodeInvalidation { get; set; } = true;
+
+    // How often a listening node also reads the recent changes, in case a notification was lost:
+    // with it, a change reaches every node within this interval even then.
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan CrossNodeSweepInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     // Keys held in memory at once (a few hundred bytes each).
     [Range(1, 10_000_000)]

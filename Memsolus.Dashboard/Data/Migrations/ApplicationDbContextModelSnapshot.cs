@@ -127,6 +127,26 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.ToTable("ApiKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Authentication.ApiKeyChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("SecretHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("ApiKeyChanges", (string)null);
+                });
+
             modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Authentication.FailedAttemptCount", b =>
                 {
                     b.Property<byte[]>("Client")

@@ -135,6 +135,30 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                     b.ToTable("ApiKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Authentication.ApiKeyChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasDefaultValueSql("clock_timestamp()");
+
+                    b.Property<byte[]>("SecretHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("ApiKeyChanges", (string)null);
+                });
+
             modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Authentication.FailedAttemptCount", b =>
                 {
                     b.Property<byte[]>("Client")

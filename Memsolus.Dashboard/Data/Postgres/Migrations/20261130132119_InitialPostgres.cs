@@ -14,6 +14,20 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "ApiKeyChanges",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SecretHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false, defaultValueSql: "clock_timestamp()")
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiKeyChanges", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoles",
                 columns: table => new
                 {
@@ -87,6 +101,19 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FailedAttemptCounts",
+                columns: table => new
+                {
+                    Client = table.Column<byte[]>(type: "bytea", maxLength: 16, nullable: false),
+                    WindowStart = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Failures = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FailedAttemptCounts", x => new { x.Client, x.WindowStart });
                 });
 
             migrationBuilder.CreateTable(
@@ -519,6 +546,11 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ApiKeyChanges_CreatedAt",
+                table: "ApiKeyChanges",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ApiKeys_CreatedAt_Id",
                 table: "ApiKeys",
                 columns: new[] { "CreatedAt", "Id" });
@@ -638,6 +670,11 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                 columns: new[] { "Status", "Sequence" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_FailedAttemptCounts_WindowStart",
+                table: "FailedAttemptCounts",
+                column: "WindowStart");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_IngestItemErrors_JobSequence_Sequence",
                 table: "IngestItemErrors",
                 columns: new[] { "JobSequence", "Sequence" });
@@ -751,15 +788,36 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                 CREATE TRIGGER "AuditEvents_NoTruncate" BEFORE TRUNCATE ON "AuditEvents"
                 FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
                 """);
+
+            // Every node listens on this channel (ApiKeyChangeListener). PostgreSQL delivers a
+            // notification when the inserting transaction commits, and never for one rolled back.
+            migrationBuilder.Sql("""
+                CREATE FUNCTION api_key_changes_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('memsolus_api_key_changes',
+                        NEW."Id"::text || ':' || coalesce(encode(NEW."SecretHash", 'hex'), '*'));
+                    RETURN NULL;
+                END;
+                $$;
+                """);
+            migrationBuilder.Sql("""
+                CREATE TRIGGER "ApiKeyChanges_Notify" AFTER INSERT ON "ApiKeyChanges"
+                FOR EACH ROW EXECUTE FUNCTION api_key_changes_notify();
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS \"ApiKeyChanges_Notify\" ON \"ApiKeyChanges\";");
+            migrationBuilder.Sql("DROP FUNCTION IF EXISTS api_key_changes_notify();");
             migrationBuilder.Sql("DROP TRIGGER IF EXISTS \"AuditEvents_NoTruncate\" ON \"AuditEvents\";");
             migrationBuilder.Sql("DROP TRIGGER IF EXISTS \"AuditEvents_NoDelete\" ON \"AuditEvents\";");
             migrationBuilder.Sql("DROP TRIGGER IF EXISTS \"AuditEvents_NoUpdate\" ON \"AuditEvents\";");
             migrationBuilder.Sql("DROP FUNCTION IF EXISTS audit_events_append_only();");
+
+            migrationBuilder.DropTable(
+                name: "ApiKeyChanges");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
@@ -787,6 +845,9 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "ExportJobs");
+
+            migrationBuilder.DropTable(
+                name: "FailedAttemptCounts");
 
             migrationBuilder.DropTable(
                 name: "IngestItemErrors");
