@@ -14,10 +14,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.LoadTest;
 
-// The dashboard's own Program, built in Release, in Production, on a new SQLite file, served by
-// Kestrel on 127.0.0.1. It runs in this process so that the checks can revoke, rotate and edit
-// keys through the app's own services, exactly as the dashboard's buttons do.
-internal sealed class LoadTestHost : WebApplicationFactory<Program>
+// The dashboard's own Program, built in Release, in Production, on a new SQLite file (or on a
+// PostgreSQL database several hosts share), served by Kestrel on 127.0.0.1. It runs in this
+// process so that the checks can revoke, rotate and edit keys through the app's own services,
+// exactly as the dashboard's buttons do.
+internal sealed class LoadTestHost(string? postgres = null) : WebApplicationFactory<Program>
 {
     private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"memsolus-load-{Guid.NewGuid():N}.db");
 
@@ -27,11 +28,15 @@ internal sealed class LoadTestHost : WebApplicationFactory<Program>
 
     public ApiKeyService Keys => Services.GetRequiredService<ApiKeyService>();
 
-    public async Task StartAsync()
+    public async Task StartAsync(bool withOwner = true)
     {
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         StartServer();
         BaseUrl = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        if (!withOwner)
+        {
+            return;
+        }
 
         await using var scope = Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
@@ -68,18 +73,26 @@ internal sealed class LoadTestHost : WebApplicationFactory<Program>
         builder.UseEnvironment("Production");
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:DefaultConnection"] = $"Data Source={databasePath}",
+            ["Database:Provider"] = postgres is null ? "Sqlite" : "Postgres",
+            ["Database:MigrateOnStartup"] = "true",
+            ["ConnectionStrings:DefaultConnection"] = postgres ?? $"Data Source={databasePath}",
             // The junk-key flood must reach the verifier: by default the failed-attempt limiter
             // answers 429 after 100 failures a minute from one address, without verifying at all.
             ["ApiKeys:Verification:FailedAttemptLimit"] = "1000000",
-            // One Information line per rejected key would be 100,000 lines on the console.
-            ["Logging:LogLevel:Memsolus.Dashboard.ApiKeys.Authentication"] = "Warning",
+            // One Information line per rejected key (or per key created and revoked) would bury
+            // the check's own lines on the console.
+            ["Logging:LogLevel:Memsolus.Dashboard"] = "Warning",
         }));
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (postgres is not null)
+        {
+            return;
+        }
+
         SqliteConnection.ClearAllPools();
         foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" })
         {

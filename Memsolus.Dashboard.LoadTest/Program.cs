@@ -4,6 +4,8 @@ using Memsolus.Dashboard.ApiKeys;
 // The load check of issue 7. Run it with perf/load-test.sh (which installs wrk when missing), or:
 //   dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- [--rounds 3] [--seconds 10]
 //       [--connections 32] [--threads 1] [--flood 100000]
+// or issue 8's two-node revocation check on PostgreSQL (CrossNodeCheck):
+//   dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- --cross-node [--keys 200]
 // Exit code 0 only when every goal is met.
 namespace Memsolus.Dashboard.LoadTest;
 
@@ -11,6 +13,12 @@ internal static class LoadTestProgram
 {
     public static async Task<int> Main(string[] args)
     {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        if (args is ["--cross-node", ..])
+        {
+            return await CrossNodeCheck.RunAsync(args is [_, "--keys", var count] ? int.Parse(count, CultureInfo.InvariantCulture) : 200);
+        }
+
         var settings = Settings.Parse(args);
         var wrk = new WrkOptions(settings.Threads, settings.Connections, settings.Seconds);
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;

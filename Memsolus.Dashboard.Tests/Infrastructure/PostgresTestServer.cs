@@ -58,7 +58,20 @@ internal static class PostgresTestServer
             NpgsqlConnection.ClearPool(connection);
         }
 
-        await ExecuteAsync($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""");
+        // FORCE ends the app's own leftover connections; it cannot end a server process of another
+        // role's (an autovacuum worker that just started on the database), so try again shortly.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""");
+                return;
+            }
+            catch (PostgresException) when (attempt < 10)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+        }
     }
 
     private static async Task<string> CreateTemplateAsync()

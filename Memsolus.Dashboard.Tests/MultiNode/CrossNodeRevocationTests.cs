@@ -109,7 +109,7 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
 
     // The sweep: with the trigger off no notification is sent at all, as if every one were lost.
     [Fact]
-    public async Task Without_notifications_the_sweep_still_makes_another_node_refuse_a_revoked_key_within_two_seconds()
+    public async Task Without_notifications_the_sweep_still_makes_another_node_refuse_a_revoked_key_within_a_second()
     {
         var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
         var onB = nodes.B.ApiClient(session.Key.Secret);
@@ -128,7 +128,7 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
             await ExecuteAsync("""ALTER TABLE "ApiKeyChanges" ENABLE TRIGGER "ApiKeyChanges_Notify" """);
         }
 
-        Assert.True(elapsed <= 2 * Bound, $"Node B refused the revoked key after {elapsed.TotalMilliseconds:F0} ms.");
+        Assert.True(elapsed <= Bound, $"Node B refused the revoked key after {elapsed.TotalMilliseconds:F0} ms.");
     }
 
     [Fact]

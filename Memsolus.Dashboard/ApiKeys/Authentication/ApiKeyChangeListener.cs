@@ -27,7 +27,7 @@ internal sealed partial class ApiKeyChangeListener(
     IOptions<ApiKeyVerificationOptions> verification,
     ILogger<ApiKeyChangeListener> logger) : BackgroundService
 {
-    // The trigger's channel: the migration ApiKeyChanges (PostgreSQL) spells it out; keep both equal.
+    // The trigger's channel: PostgreSQL's migration InitialPostgres spells it out; keep both equal.
     public const string Channel = "memsolus_api_key_changes";
 
     // The listener's name in pg_stat_activity.
