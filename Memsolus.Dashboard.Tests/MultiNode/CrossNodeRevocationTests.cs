@@ -14,7 +14,7 @@ using Xunit.Abstractions;
 namespace Memsolus.Dashboard.Tests.MultiNode;
 
 // Issue 8: several nodes share one PostgreSQL database, and a change made on one node (revoke,
-// rotate, edit, the owner's lockout) is refused or honoured by every other node within a second,
+// rotate, edit, expiry, the owner's lockout) is refused or honoured by every other node within a second,
 // although each node answers known keys from its own cache. Node A makes the changes, node B
 // must see them; node C runs without the listener, to show what B would do without it; node D
 // sweeps once a minute, to show that notifications alone are enough (SharedDatabaseNodes).
@@ -39,6 +39,38 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
         var elapsed = await TimeUntilAsync(onB, Me, HttpStatusCode.Unauthorized);
 
         Assert.True(elapsed <= Bound, $"Node B refused the revoked key after {elapsed.TotalMilliseconds:F0} ms.");
+    }
+
+    // Expiry needs no message: every node keeps the key's expiry with it in its cache and checks
+    // it at each use. A new expiry saved on A reaches B like any change; from that moment on,
+    // both nodes refuse the key on their first request.
+    [Fact]
+    public async Task A_key_expiring_is_refused_by_every_node_from_the_moment_it_expires()
+    {
+        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        var onA = nodes.A.ApiClient(session.Key.Secret);
+        var onB = nodes.B.ApiClient(session.Key.Secret);
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+
+        var expiresAt = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2);
+        await using (var db = await nodes.A.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
+        {
+            var key = await db.ApiKeys.AsTracking().SingleAsync(k => k.Id == session.Key.Key.Id);
+            key.ExpiresAt = expiresAt;
+            await db.SaveChangesAsync();
+        }
+
+        // Both nodes read the new expiry into their caches, then answer from them.
+        await TimeUntilAsync(onB, Me, HttpStatusCode.OK);
+        await AssertStatusAsync(onA, Me, HttpStatusCode.OK);
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+        while (DateTimeOffset.UtcNow < expiresAt)
+        {
+            await Task.Delay(expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(1));
+        }
+
+        await AssertStatusAsync(onB, Me, HttpStatusCode.Unauthorized);
+        await AssertStatusAsync(onA, Me, HttpStatusCode.Unauthorized);
     }
 
     // Node D's sweep is a minute away: only the notification can tell it in time.

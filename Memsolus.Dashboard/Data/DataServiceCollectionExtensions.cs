@@ -36,6 +36,9 @@ internal static class DataServiceCollectionExtensions
         });
         builder.Services.AddDatabaseDeveloperPageExceptionFilter();
         builder.Services.AddHostedService<DatabaseMigrator>();
+        // Before AddDataProtection, whose own hosted service reads (and, on an empty ring, creates)
+        // the key ring at start-up: hosted services start in registration order.
+        builder.Services.AddHostedService<DataProtectionKeyRingInitializer>();
 
         // Keys that protect sign-in cookies, antiforgery tokens and webhook secrets live in the
         // database, under one application name, so every node reads and writes the same key
@@ -44,7 +47,6 @@ internal static class DataServiceCollectionExtensions
         builder.Services.AddDataProtection()
             .SetApplicationName("Memsolus.Dashboard")
             .PersistKeysToDbContext<ApplicationDbContext>();
-        builder.Services.AddHostedService<DataProtectionKeyRingInitializer>();
 
         return builder;
     }
