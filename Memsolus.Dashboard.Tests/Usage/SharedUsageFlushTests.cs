@@ -20,41 +20,11 @@ public abstract class SharedUsageFlushTests(DatabaseProvider provider) : IAsyncL
     private static readonly DateTimeOffset Start = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
 
     private readonly FakeTimeProvider clock = new(Start);
-    private string connectionString = "";
-    private string sqlitePath = "";
-    private DbContextOptions<ApplicationDbContext> options = default!;
+    private NodesTestDatabase database = default!;
 
-    public async Task InitializeAsync()
-    {
-        if (provider == DatabaseProvider.Postgres)
-        {
-            connectionString = await PostgresTestServer.CreateDatabaseAsync();
-        }
-        else
-        {
-            sqlitePath = MemsolusAppFactory.NewDatabasePath();
-            connectionString = $"Data Source={sqlitePath}";
-        }
+    public async Task InitializeAsync() => database = await NodesTestDatabase.CreateAsync(provider);
 
-        options = DesignTimeOptions.For(provider, connectionString);
-        if (provider == DatabaseProvider.Sqlite)
-        {
-            await using var db = new ApplicationDbContext(options);
-            await db.Database.MigrateAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (provider == DatabaseProvider.Postgres)
-        {
-            await PostgresTestServer.DropDatabaseAsync(connectionString);
-        }
-        else
-        {
-            MemsolusAppFactory.DeleteDatabase(sqlitePath);
-        }
-    }
+    public async Task DisposeAsync() => await database.DisposeAsync();
 
     [Fact]
     public async Task Two_nodes_flushing_the_same_counters_at_once_store_the_exact_sum()
@@ -84,7 +54,7 @@ public abstract class SharedUsageFlushTests(DatabaseProvider provider) : IAsyncL
         Assert.Empty(logs.Warnings);
         Assert.Equal(0, nodeA.PendingCount);
         Assert.Equal(0, nodeB.PendingCount);
-        await using var db = new ApplicationDbContext(options);
+        await using var db = database.CreateContext();
         var counters = await db.UsageCounters.AsNoTracking().ToListAsync();
         Assert.Equal(Rounds * outcomes.Length, counters.Count);
         Assert.All(counters, c => Assert.Equal(7L, c.Count));
@@ -104,7 +74,7 @@ public abstract class SharedUsageFlushTests(DatabaseProvider provider) : IAsyncL
         nodeA.Record(key.Id, owner.UserId, Start, "memories", UsageOutcomes.Success, count: 2);
         nodeB.Record(key.Id, owner.UserId, Start, "memories", UsageOutcomes.Success, count: 5);
         nodeB.Record(other.Id, otherOwner.UserId, Start, "memories", UsageOutcomes.Success, count: 1);
-        await using (var db = new ApplicationDbContext(options))
+        await using (var db = database.CreateContext())
         {
             await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteDeleteAsync();
         }
@@ -114,13 +84,13 @@ public abstract class SharedUsageFlushTests(DatabaseProvider provider) : IAsyncL
 
         Assert.Empty(logs.Warnings);
         Assert.Equal(0, nodeA.PendingCount + nodeB.PendingCount);
-        await using var check = new ApplicationDbContext(options);
+        await using var check = database.CreateContext();
         var counter = Assert.Single(await check.UsageCounters.AsNoTracking().ToListAsync());
         Assert.Equal((other.Id, 1L), (counter.KeyId, counter.Count));
     }
 
     private UsageRecorder NewRecorder(WarningLog logs) =>
-        new(new ContextFactory(options), clock, Options.Create(new UsageOptions()), logs);
+        new(new ContextFactory(database.Options), clock, Options.Create(new UsageOptions()), logs);
 
     private async Task<(AuditActor Owner, ApiKeySummary Key)> CreateKeyAsync()
     {
@@ -132,14 +102,14 @@ public abstract class SharedUsageFlushTests(DatabaseProvider provider) : IAsyncL
             Email = email,
             NormalizedEmail = email.ToUpperInvariant(),
         };
-        await using (var db = new ApplicationDbContext(options))
+        await using (var db = database.CreateContext())
         {
             db.Users.Add(user);
             await db.SaveChangesAsync();
         }
 
         var owner = new AuditActor(user.Id, email, ApiKeyTestDatabase.ClientIp, ApiKeyTestDatabase.UserAgent);
-        var service = new ApiKeyService(new ContextFactory(options), clock, Options.Create(new ApiKeysOptions()), NullLogger<ApiKeyService>.Instance);
+        var service = new ApiKeyService(new ContextFactory(database.Options), clock, Options.Create(new ApiKeysOptions()), NullLogger<ApiKeyService>.Instance);
         var created = await service.CreateAsync(owner, ApiKeyTestDatabase.Request("agent", permissions: [Permissions.MemoryRead]));
         Assert.True(created.Succeeded, created.Error?.Message);
         return (owner, created.Value!.Key);

@@ -20,41 +20,11 @@ public abstract class FailedAttemptSyncTests(DatabaseProvider provider) : IAsync
     // 20 seconds into an aligned minute.
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 20, TimeSpan.Zero));
     private readonly IPAddress attacker = IPAddress.Parse("198.51.100.60");
-    private string connectionString = "";
-    private string sqlitePath = "";
-    private DbContextOptions<ApplicationDbContext> options = default!;
+    private NodesTestDatabase database = default!;
 
-    public async Task InitializeAsync()
-    {
-        if (provider == DatabaseProvider.Postgres)
-        {
-            connectionString = await PostgresTestServer.CreateDatabaseAsync();
-        }
-        else
-        {
-            sqlitePath = MemsolusAppFactory.NewDatabasePath();
-            connectionString = $"Data Source={sqlitePath}";
-        }
+    public async Task InitializeAsync() => database = await NodesTestDatabase.CreateAsync(provider);
 
-        options = DesignTimeOptions.For(provider, connectionString);
-        if (provider == DatabaseProvider.Sqlite)
-        {
-            await using var db = new ApplicationDbContext(options);
-            await db.Database.MigrateAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (provider == DatabaseProvider.Postgres)
-        {
-            await PostgresTestServer.DropDatabaseAsync(connectionString);
-        }
-        else
-        {
-            MemsolusAppFactory.DeleteDatabase(sqlitePath);
-        }
-    }
+    public async Task DisposeAsync() => await database.DisposeAsync();
 
     [Fact]
     public async Task A_client_is_blocked_on_every_node_once_their_failures_together_reach_the_limit_and_until_the_window_ends()
@@ -132,7 +102,7 @@ public abstract class FailedAttemptSyncTests(DatabaseProvider provider) : IAsync
 
     private async Task<int> StoredFailuresAsync()
     {
-        await using var db = new ApplicationDbContext(options);
+        await using var db = database.CreateContext();
         return await db.FailedAttemptCounts.SumAsync(c => c.Failures);
     }
 
@@ -144,7 +114,7 @@ public abstract class FailedAttemptSyncTests(DatabaseProvider provider) : IAsync
             FailedAttemptWindow = Window,
             ShareFailedAttempts = true,
         });
-        var node = new Node(new SwitchableFactory(options), new WarningLog());
+        var node = new Node(new SwitchableFactory(database.Options), new WarningLog());
         var limiter = new FailedAttemptLimiter(settings, clock);
         var sync = new FailedAttemptSync(limiter, node.Factory, settings, Options.Create(new DatabaseOptions { Provider = provider }), clock, node.Logger);
         return (limiter, sync, node);
