@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using Memsolus.Dashboard.ApiKeys;
-using Npgsql;
 
 namespace Memsolus.Dashboard.LoadTest;
 
@@ -12,17 +11,12 @@ namespace Memsolus.Dashboard.LoadTest;
 // notification trigger disabled (the sweep alone). The baseline is node A itself, asked the same
 // way right after its own revoke. Run:
 //   dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- --cross-node [--keys 200]
-// on a server named by MEMSOLUS_TEST_POSTGRES (default: the loopback server .ci/postgres starts).
+// on the server PostgresDatabase names.
 internal static class CrossNodeCheck
 {
     public static async Task<int> RunAsync(int keys)
     {
-        var server = Environment.GetEnvironmentVariable("MEMSOLUS_TEST_POSTGRES") is { Length: > 0 } configured
-            ? configured
-            : "Host=127.0.0.1;Port=5432;Username=memsolus;Password=memsolus";
-        var name = $"memsolus_load_{Guid.NewGuid():N}";
-        await ExecuteAsync(server, "postgres", $"""CREATE DATABASE "{name}" """);
-        var database = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        var database = await PostgresDatabase.CreateAsync();
         try
         {
             await using var a = new LoadTestHost(database);
@@ -30,11 +24,11 @@ internal static class CrossNodeCheck
             await using var b = new LoadTestHost(database);
             await b.StartAsync(withOwner: false);
             using var http = new HttpClient();
-            Console.WriteLine($"Two nodes on PostgreSQL ({name}): A {a.BaseUrl}, B {b.BaseUrl}; {keys} keys per measurement");
+            Console.WriteLine($"Two nodes on PostgreSQL: A {a.BaseUrl}, B {b.BaseUrl}; {keys} keys per measurement");
 
             var self = await MeasureAsync(a, a, http, keys);
             var notified = await MeasureAsync(a, b, http, keys);
-            await ExecuteAsync(server, name, """ALTER TABLE "ApiKeyChanges" DISABLE TRIGGER "ApiKeyChanges_Notify" """);
+            await PostgresDatabase.ExecuteAsync(database, """ALTER TABLE "ApiKeyChanges" DISABLE TRIGGER "ApiKeyChanges_Notify" """);
             var swept = await MeasureAsync(a, b, http, keys);
 
             Report("Node A after its own revoke (baseline)", self);
@@ -46,8 +40,7 @@ internal static class CrossNodeCheck
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(server, "postgres", $"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""");
+            await PostgresDatabase.DropAsync(database);
         }
     }
 
@@ -97,13 +90,5 @@ internal static class CrossNodeCheck
         var sorted = milliseconds.Order().ToList();
         double At(double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
         Console.WriteLine($"{what,-42} median {At(0.5),7:0.0} ms   p95 {At(0.95),7:0.0} ms   p99 {At(0.99),7:0.0} ms   max {sorted[^1],7:0.0} ms");
-    }
-
-    private static async Task ExecuteAsync(string server, string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

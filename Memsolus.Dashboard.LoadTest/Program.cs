@@ -3,8 +3,8 @@ using Memsolus.Dashboard.ApiKeys;
 
 // The load check of issue 7. Run it with perf/load-test.sh (which installs wrk when missing), or:
 //   dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- [--rounds 3] [--seconds 10]
-//       [--connections 32] [--threads 1] [--flood 100000]
-// or issue 8's two-node revocation check on PostgreSQL (CrossNodeCheck):
+//       [--connections 32] [--threads 1] [--flood 100000] [--postgres]
+// (--postgres: the app on a new PostgreSQL database instead of a new SQLite file), or issue 8's two-node revocation check on PostgreSQL (CrossNodeCheck):
 //   dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- --cross-node [--keys 200]
 // Exit code 0 only when every goal is met.
 namespace Memsolus.Dashboard.LoadTest;
@@ -19,17 +19,32 @@ internal static class LoadTestProgram
             return await CrossNodeCheck.RunAsync(args is [_, "--keys", var count] ? int.Parse(count, CultureInfo.InvariantCulture) : 200);
         }
 
-        var settings = Settings.Parse(args);
+        var onPostgres = args.Contains("--postgres");
+        var settings = Settings.Parse([.. args.Where(a => a != "--postgres")]);
         var wrk = new WrkOptions(settings.Threads, settings.Connections, settings.Seconds);
-        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        var database = onPostgres ? await PostgresDatabase.CreateAsync() : null;
+        try
+        {
+            return await RunAsync(settings, wrk, database);
+        }
+        finally
+        {
+            if (database is not null)
+            {
+                await PostgresDatabase.DropAsync(database);
+            }
+        }
+    }
 
-        await using var host = new LoadTestHost();
+    private static async Task<int> RunAsync(Settings settings, WrkOptions wrk, string? postgres)
+    {
+        await using var host = new LoadTestHost(postgres);
         await host.StartAsync();
         var health = new Uri(host.BaseUrl, "/health/live");
         var me = new Uri(host.BaseUrl, "/api/v1/me");
         var memories = new Uri(host.BaseUrl, "/api/v1/memories");
         var key = await host.NewKeyAsync("load", Permissions.MemoryRead);
-        Console.WriteLine($"App (Release, Production, fresh SQLite) on {host.BaseUrl}; {Environment.ProcessorCount} cores; wrk -t{wrk.Threads} -c{wrk.Connections} -d{wrk.Seconds}s");
+        Console.WriteLine($"App (Release, Production, fresh {(postgres is null ? "SQLite" : "PostgreSQL")}) on {host.BaseUrl}; {Environment.ProcessorCount} cores; wrk -t{wrk.Threads} -c{wrk.Connections} -d{wrk.Seconds}s");
 
         // Warm-up: JIT tiers, connection pools, the key in the cache.
         await Wrk.RunAsync(health, wrk with { Seconds = 3 });
