@@ -77,7 +77,17 @@ internal static class PostgresTestServer
     private static async Task<string> CreateTemplateAsync()
     {
         var name = $"memsolus_template_{Guid.NewGuid():N}";
-        await ExecuteAsync($"""CREATE DATABASE "{name}" """);
+        try
+        {
+            await ExecuteAsync($"""CREATE DATABASE "{name}" """);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or System.Net.Sockets.SocketException)
+        {
+            throw new InvalidOperationException(
+                $"The PostgreSQL half of the tests needs a server: `bash .ci/postgres` installs and starts one on loopback, or set {Variable} to a connection string (host, port, user, password; the role needs CREATEDB). {exception.Message}",
+                exception);
+        }
+
         var connectionString = ConnectionString(name);
         await using (var context = new PostgresDbContext(DesignTimeOptions.For(DatabaseProvider.Postgres, connectionString)))
         {
