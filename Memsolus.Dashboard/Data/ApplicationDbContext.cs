@@ -56,9 +56,6 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
         // Each feature keeps its entity configuration beside the entity, in its own folder.
         builder.ApplyConfigurationsFromAssembly(typeof(ApplicationDbContext).Assembly);
 
-        // SQLite has no date type, and EF cannot compare or sort a DateTimeOffset stored as text
-        // there; as UTC ticks in a 64-bit number it can, exactly (timestamps are UTC here). Identity's own
-        // tables keep the template's schema.
         // Prefix searches and sorts on these columns (admin search) compare strings as bytes on
         // both providers: SQLite does by default, PostgreSQL's default collation is linguistic
         // (it skips punctuation at first), under which a prefix is not a contiguous range.
@@ -73,6 +70,9 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
             builder.Entity<ApiKeyChange>().Property(c => c.CreatedAt).HasDefaultValueSql("clock_timestamp()");
         }
 
+        // SQLite has no date type, and EF cannot compare or sort a DateTimeOffset stored as text
+        // there; as UTC ticks in a 64-bit number it can, exactly (timestamps are UTC here). Identity's own
+        // tables keep the template's schema. Hand-written SQL passes StoredTimestamp's value.
         if (Database.IsSqlite())
         {
             var converter = new ValueConverter<DateTimeOffset, long>(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
@@ -124,6 +124,11 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
     }
 
     private const long TicksPerMicrosecond = TimeSpan.TicksPerMicrosecond;
+
+    // A timestamp as a column of this app's entities holds it, for a parameter of hand-written SQL
+    // (which skips the model's value converters): UTC ticks on SQLite, timestamptz on PostgreSQL.
+    internal object StoredTimestamp(DateTimeOffset value) =>
+        Database.IsSqlite() ? value.UtcTicks : value.ToUniversalTime();
 
     private void RefuseAuditRewrites()
     {

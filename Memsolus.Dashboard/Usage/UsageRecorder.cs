@@ -144,16 +144,13 @@ public sealed partial class UsageRecorder(
     private async Task<int> WriteAsync(List<(Bucket Bucket, long Count)> batch, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var sqlite = db.Database.IsSqlite();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
         var written = 0;
         foreach (var (bucket, count) in batch.OrderBy(b => b.Bucket.KeyId).ThenBy(b => b.Bucket.HourStart)
             .ThenBy(b => b.Bucket.Group, StringComparer.Ordinal).ThenBy(b => b.Bucket.Outcome, StringComparer.Ordinal))
         {
-            // Raw SQL parameters skip the model's value converters: SQLite keeps this column as
-            // UTC ticks (ApplicationDbContext), PostgreSQL as timestamptz.
-            object hourStart = sqlite ? bucket.HourStart.UtcTicks : bucket.HourStart;
+            var hourStart = db.StoredTimestamp(bucket.HourStart);
 
             // A key deleted since its requests (with its account) takes its counts with it: the
             // row is written only while the key exists.

@@ -135,9 +135,7 @@ internal sealed partial class FailedAttemptSync(
 
     private static async Task WriteAsync(ApplicationDbContext db, long windowStart, List<(UInt128 Client, int Failures)> taken, CancellationToken cancellationToken)
     {
-        // Raw SQL parameters skip the model's value converters: SQLite keeps the column as UTC
-        // ticks (ApplicationDbContext), PostgreSQL as timestamptz.
-        object start = db.Database.IsSqlite() ? windowStart : new DateTimeOffset(windowStart, TimeSpan.Zero);
+        var start = db.StoredTimestamp(new DateTimeOffset(windowStart, TimeSpan.Zero));
 
         // All or nothing, so failures put back after an error are never counted twice; clients in
         // one fixed order, so two nodes' transactions lock shared rows in the same order.
