@@ -26,8 +26,8 @@ public class MemsolusAppFactory : WebApplicationFactory<Program>
     }
 
     // xunit needs one public constructor on a class fixture; tests that want another database or
-    // settings call this one directly. The provider is Database:Provider in the settings
-    // (OnPostgres), SQLite by default. databasePath is a SQLite file or a PostgreSQL connection
+    // settings call this one directly. The provider is `provider`, else Database:Provider in the
+    // settings (OnPostgres), else SQLite. databasePath is a SQLite file or a PostgreSQL connection
     // string (another node's database, say); null makes a new database that this factory deletes
     // when disposed.
     internal MemsolusAppFactory(
