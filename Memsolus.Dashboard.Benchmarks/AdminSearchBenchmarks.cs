@@ -20,7 +20,7 @@ public class AdminSearchBenchmarks
     private const int KeysPerAccount = 10;
 
     private BenchmarkDatabase database = default!;
-    private AdminApiKeyService service = default!;
+    private AdminApiKeyStore service = default!;
     private AuditActor admin = default!;
     private Guid someKeyId;
     private string pastedKey = default!;
@@ -34,7 +34,7 @@ public class AdminSearchBenchmarks
         database = new BenchmarkDatabase();
         var clock = TimeProvider.System;
         var options = Options.Create(new ApiKeysOptions());
-        service = new AdminApiKeyService(database, new ApiKeyService(database, clock, options, NullLogger<ApiKeyService>.Instance), clock, options, NullLogger<AdminApiKeyService>.Instance);
+        service = new AdminApiKeyStore(database, new ApiKeyStore(database, clock, options, NullLogger<ApiKeyStore>.Instance), clock, options, NullLogger<AdminApiKeyStore>.Instance);
 
         using var connection = new SqliteConnection($"Data Source={database.Path}");
         connection.Open();

@@ -6,7 +6,7 @@ using Perfolizer.Mathematics.OutlierDetection;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Benchmarks;
 
-// What every API request pays for its key (issue 7): generating, parsing with the checksum,
+// What every API request pays for its key (docs/performance.md): generating, parsing with the checksum,
 // hashing, and verifying: from the cache (hit), from SQLite holding 100,000 keys (miss), and the
 // two rejections. Baseline: the SHA-256 of a key, which every verification includes.
 // Run: dotnet run -c Release --project Memsolus.Dashboard.Benchmarks -- --filter '*ApiKeyVerification*'

@@ -7,7 +7,7 @@ internal sealed record ChangeUnderLoadResult(string Change, long Requests, long 
 
 // Clients hammer one endpoint with one key; meanwhile the key is changed through the app's
 // service. Every request records when it was sent; a request sent after the change returned that
-// is still answered 200 is a failure of design §3 step 8. Requests already in flight when the
+// is still answered 200 is a failure of check 8 in docs/security.md. Requests already in flight when the
 // change returned may be answered either way.
 internal static class ChangeUnderLoad
 {

@@ -4,7 +4,7 @@ using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.LoadTest;
 
-// Issue 8's measurement: two nodes on one PostgreSQL database, each on Kestrel on loopback. For
+// The measurement in docs/several-nodes.md: two nodes on one PostgreSQL database, each on Kestrel on loopback. For
 // each of N keys: node B answers a request with it (so B holds it in its cache), node A revokes
 // it, and B is asked again and again until it refuses; the time from A's revoke returning to B's
 // first refusal is the key's propagation time. Measured with notifications, then with the

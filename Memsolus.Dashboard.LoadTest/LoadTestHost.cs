@@ -26,7 +26,7 @@ internal sealed class LoadTestHost(string? postgres = null) : WebApplicationFact
 
     public AuditActor Owner { get; private set; } = null!;
 
-    public ApiKeyService Keys => Services.GetRequiredService<ApiKeyService>();
+    public ApiKeyStore Keys => Services.GetRequiredService<ApiKeyStore>();
 
     public async Task StartAsync(bool withOwner = true)
     {

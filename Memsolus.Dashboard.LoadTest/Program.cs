@@ -1,10 +1,10 @@
 using System.Globalization;
 using Memsolus.Dashboard.ApiKeys;
 
-// The load check of issue 7. Run it with perf/load-test.sh (which installs wrk when missing), or:
+// The load check (docs/performance.md). Run it with perf/load-test.sh (which installs wrk when missing), or:
 //   dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- [--rounds 3] [--seconds 10]
 //       [--connections 32] [--threads 1] [--flood 100000] [--postgres]
-// (--postgres: the app on a new PostgreSQL database instead of a new SQLite file), or issue 8's two-node revocation check on PostgreSQL (CrossNodeCheck):
+// (--postgres: the app on a new PostgreSQL database instead of a new SQLite file), or the two-node revocation check (docs/several-nodes.md) on PostgreSQL (CrossNodeCheck):
 //   dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- --cross-node [--keys 200]
 // Exit code 0 only when every goal is met.
 namespace Memsolus.Dashboard.LoadTest;

@@ -1,32 +1,59 @@
 using Memsolus.Dashboard.Account;
+using Memsolus.Dashboard.Admin;
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
+using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Components;
 using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Exports;
 using Memsolus.Dashboard.Health;
+using Memsolus.Dashboard.Hosting;
+using Memsolus.Dashboard.Ingestion;
+using Memsolus.Dashboard.Knowledge;
+using Memsolus.Dashboard.Memories;
+using Memsolus.Dashboard.Outbound;
+using Memsolus.Dashboard.Usage;
+using Memsolus.Dashboard.Webhooks;
 
+// What the product is, one feature folder a line (docs/layout.md says what each folder holds).
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddHosting();
 builder.AddData();
-builder.AddAccounts();
+builder.AddAccount();
 builder.AddApiKeys();
-builder.AddApiKeyAuthentication();
+builder.AddApiKeyVerification();
+builder.AddAudit();
+builder.AddAdmin();
 builder.AddApi();
+builder.AddMemories();
+builder.AddKnowledge();
+builder.AddOutbound();
+builder.AddWebhooks();
+builder.AddExports();
+builder.AddIngestion();
+builder.AddUsage();
 builder.AddHealth();
-builder.AddDashboardUi();
+builder.AddComponents();
 
 var app = builder.Build();
 
-app.UseDashboardPipeline();
+app.UseErrorPages();
 app.UseApi();
-app.UseAuthenticationOutsideApi();
-app.UseAuthorization();
-app.UseAntiforgery();
+app.UseAccount();
+
 app.MapHealth();
-app.MapApi();
-app.MapApiDocs();
-app.MapDashboardUi();
+var api = app.MapApi();
+api.MapApiKeys();
+api.MapMemories();
+api.MapKnowledge();
+api.MapWebhooks();
+api.MapExports();
+api.MapIngestion();
+api.MapUsage();
+app.MapAdditionalIdentityEndpoints();
+app.MapComponents();
 
 app.Run();
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 7's load check: starts the dashboard in Release on a fresh SQLite database, creates a key,
+# The load check (docs/performance.md): starts the dashboard in Release on a fresh SQLite database, creates a key,
 # runs alternating wrk rounds of anonymous GET /health/live and GET /api/v1/me with the key, then
 # revokes, rotates and edits keys under load and floods the verifier with junk keys. Prints the
 # median throughput ratio and the requests accepted after a change returned; exits non-zero when

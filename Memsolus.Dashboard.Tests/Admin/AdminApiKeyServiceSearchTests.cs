@@ -1,7 +1,6 @@
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Admin;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Tests.ApiKeys;
 
 namespace Memsolus.Dashboard.Tests.Admin;
@@ -293,15 +292,15 @@ public abstract class AdminApiKeyServiceSearchTests
     {
         await using var db = await AdminTestDatabase.CreateAsync(Provider);
         var owners = new[] { await db.Keys.AddOwnerAsync("a"), await db.Keys.AddOwnerAsync("b"), await db.Keys.AddOwnerAsync("c") };
-        for (var i = 0; i < AdminApiKeyService.MaxPageSize + 1; i++)
+        for (var i = 0; i < AdminApiKeyStore.MaxPageSize + 1; i++)
         {
             await db.Keys.CreateKeyAsync(owners[i % owners.Length], $"agent-{i}");
         }
 
         var page = await db.Service.SearchAsync(db.Admin, new AdminKeyQuery(PageSize: 10_000));
 
-        Assert.Equal(AdminApiKeyService.MaxPageSize, page.Rows.Count);
-        Assert.Equal(AdminApiKeyService.MaxPageSize + 1, page.Total);
+        Assert.Equal(AdminApiKeyStore.MaxPageSize, page.Rows.Count);
+        Assert.Equal(AdminApiKeyStore.MaxPageSize + 1, page.Total);
     }
 
     [Fact]

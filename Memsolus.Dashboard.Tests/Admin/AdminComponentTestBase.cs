@@ -26,16 +26,16 @@ public abstract class AdminComponentTestBase : ApiKeyComponentTestBase
 
     protected AdminComponentTestBase()
     {
-        Context.Services.AddSingleton<ILogger<AdminApiKeyService>>(NullLogger<AdminApiKeyService>.Instance);
-        Context.Services.AddSingleton<AdminApiKeyService>();
-        Context.Services.AddSingleton<AuditLogService>();
+        Context.Services.AddSingleton<ILogger<AdminApiKeyStore>>(NullLogger<AdminApiKeyStore>.Instance);
+        Context.Services.AddSingleton<AdminApiKeyStore>();
+        Context.Services.AddSingleton<AuditLogStore>();
     }
 
     protected AuditActor Admin { get; } = new(Guid.NewGuid().ToString(), AdminEmail, "198.51.100.1", "bUnit-admin");
 
-    protected AdminApiKeyService AdminKeys => Context.Services.GetRequiredService<AdminApiKeyService>();
+    protected AdminApiKeyStore AdminKeys => Context.Services.GetRequiredService<AdminApiKeyStore>();
 
-    protected AuditLogService AuditLog => Context.Services.GetRequiredService<AuditLogService>();
+    protected AuditLogStore AuditLog => Context.Services.GetRequiredService<AuditLogStore>();
 
     // Call from the test class's constructor: bUnit fixes its services once a test starts.
     protected void SignInAsAdmin() =>

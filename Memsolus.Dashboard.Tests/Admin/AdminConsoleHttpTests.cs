@@ -103,7 +103,7 @@ public abstract class AdminConsoleHttpTests<TApp>(TApp app) : IClassFixture<TApp
         var admin = await app.AdminActorAsync();
         var linesBefore = app.Logs.Lines.Count;
 
-        var page = await app.Services.GetRequiredService<AdminApiKeyService>().SearchAsync(admin, new AdminKeyQuery(leaked.Secret));
+        var page = await app.Services.GetRequiredService<AdminApiKeyStore>().SearchAsync(admin, new AdminKeyQuery(leaked.Secret));
 
         Assert.Equal(leaked.Key.Id, Assert.Single(page.Rows).Key.Id);
         // The search was logged (EF's commands, at least), so the sink was listening.
@@ -123,7 +123,7 @@ public abstract class AdminConsoleHttpTests<TApp>(TApp app) : IClassFixture<TApp
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         }
 
-        var result = await app.Services.GetRequiredService<AdminApiKeyService>()
+        var result = await app.Services.GetRequiredService<AdminApiKeyStore>()
             .RevokeAsync(await app.AdminActorAsync(), leaked.Key.Id, "found in a public repository");
         Assert.True(result.Succeeded, result.Error?.Message);
 
@@ -146,7 +146,7 @@ public abstract class AdminConsoleHttpTests<TApp>(TApp app) : IClassFixture<TApp
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         }
 
-        var result = await app.Services.GetRequiredService<AdminApiKeyService>()
+        var result = await app.Services.GetRequiredService<AdminApiKeyStore>()
             .RevokeAllAsync(await app.AdminActorAsync(), compromised.UserId, "account compromised");
 
         Assert.Equal(2, result.Value?.Revoked);

@@ -21,19 +21,19 @@ internal sealed class AdminTestDatabase : IAsyncDisposable
     {
         Keys = keys;
         var contexts = new ContextFactory(keys.CreateContext);
-        Service = new AdminApiKeyService(contexts, keys.Service, keys.Clock, Options.Create(new ApiKeysOptions()), NullLogger<AdminApiKeyService>.Instance);
-        AuditLog = new AuditLogService(contexts);
-        ExpiryRecorder = new KeyExpiryRecorder(contexts, keys.Clock, NullLogger<KeyExpiryRecorder>.Instance);
+        Service = new AdminApiKeyStore(contexts, keys.Service, keys.Clock, Options.Create(new ApiKeysOptions()), NullLogger<AdminApiKeyStore>.Instance);
+        AuditLog = new AuditLogStore(contexts);
+        ExpiryRecorder = new KeyExpiryRunner(contexts, keys.Clock, NullLogger<KeyExpiryRunner>.Instance);
     }
 
-    // The owners' side: their accounts, keys and ApiKeyService.
+    // The owners' side: their accounts, keys and ApiKeyStore.
     public ApiKeyTestDatabase Keys { get; }
 
-    public AdminApiKeyService Service { get; }
+    public AdminApiKeyStore Service { get; }
 
-    public AuditLogService AuditLog { get; }
+    public AuditLogStore AuditLog { get; }
 
-    public KeyExpiryRecorder ExpiryRecorder { get; }
+    public KeyExpiryRunner ExpiryRecorder { get; }
 
     public FakeTimeProvider Clock => Keys.Clock;
 

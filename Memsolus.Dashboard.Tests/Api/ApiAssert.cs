@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
@@ -43,7 +43,7 @@ internal static class ApiAssert
     {
         var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.Equal(["ApiKey header=\"X-Api-Key\""], response.Headers.GetValues("WWW-Authenticate"));
-        Assert.Equal(ApiKeyAuthenticationDefaults.WwwAuthenticate, response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(ApiKeyHeader.WwwAuthenticate, response.Headers.WwwAuthenticate.ToString());
         return problem;
     }
 

@@ -4,7 +4,7 @@ using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
-// The memory, knowledge and dashboard operations of design §5, each with the permission it
+// The memory, knowledge and dashboard operations of docs/api.md, each with the permission it
 // requires and what a successful call answers. {id} stands for an existing resource of the right kind.
 // OpenApiDocumentTests checks this table against the operations the app actually serves.
 internal sealed record ApiEndpoint(string OperationId, HttpMethod Method, string Path, string Permission, HttpStatusCode Success, string? Body = null)

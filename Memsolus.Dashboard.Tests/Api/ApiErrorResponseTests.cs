@@ -87,7 +87,7 @@ public sealed class ApiErrorResponseTests(MemsolusAppFactory app) : IClassFixtur
         using var response = await session.Client.GetAsync("/api/v1/knowledge");
 
         await ApiAssert.ProblemAsync(response, HttpStatusCode.InternalServerError);
-        var counted = Assert.Single(production.Services.GetRequiredService<UsageRecorder>().Pending(), c => c.KeyId == session.Key.Key.Id);
+        var counted = Assert.Single(production.Services.GetRequiredService<RequestCountRecorder>().Pending(), c => c.KeyId == session.Key.Key.Id);
         Assert.Equal(("knowledge", UsageOutcomes.ServerError, 1L), (counted.Group, counted.Outcome, counted.Count));
     }
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
-// The verification cache inside the running app (issue 7): a known key costs no query, and every
+// The verification cache inside the running app (docs/performance.md): a known key costs no query, and every
 // way a key can stop working still applies to the very next request. ApiKeyLifecycleTests and
 // AdminConsoleHttpTests cover revoke, rotate, edit and the administrator's revocations the same way.
 public abstract class ApiKeyCacheBehaviourTests<TApp>(TApp app) : IClassFixture<TApp>

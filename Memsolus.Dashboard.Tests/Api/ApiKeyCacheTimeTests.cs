@@ -19,7 +19,7 @@ public abstract class ApiKeyCacheTimeTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task Old_key_of_a_rotation_works_from_memory_through_its_grace_period_and_not_a_moment_after()
     {
         var old = await app.NewSessionAsync([Permissions.MemoryRead]);
-        var rotated = await app.Services.GetRequiredService<ApiKeyService>().RotateAsync(old.Owner, old.Key.Key.Id, RotationGrace.OneHour);
+        var rotated = await app.Services.GetRequiredService<ApiKeyStore>().RotateAsync(old.Owner, old.Key.Key.Id, RotationGrace.OneHour);
         Assert.True(rotated.Succeeded, rotated.Error?.Message);
 
         app.Clock.Advance(TimeSpan.FromMinutes(59));

@@ -4,7 +4,7 @@ using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
-// Design §2/§3: an expired key is rejected like any other bad key. Time is the app's own
+// docs/security.md, check 3: an expired key is rejected like any other bad key. Time is the app's own
 // (FakeTimeProvider), moved forward by the test, never waited for.
 public abstract class ApiKeyExpiryTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : FakeClockAppFactory

@@ -5,14 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
-// Design §2 and §3 step 8: what an owner does to a key in the dashboard (revoke, rotate, edit)
+// Check 8 in docs/security.md: what an owner does to a key in the dashboard (revoke, rotate, edit)
 // applies to the very next API request; nothing is cached past it.
 public abstract class ApiKeyLifecycleTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : MemsolusAppFactory
 {
     private const string Me = "/api/v1/me";
 
-    private ApiKeyService Keys => app.Services.GetRequiredService<ApiKeyService>();
+    private ApiKeyStore Keys => app.Services.GetRequiredService<ApiKeyStore>();
 
     [Fact]
     public async Task Revoked_key_is_rejected_on_the_very_next_request()

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
-// Design §3, one test per way a request can fail verification, against the real pipeline. Every
+// The checks in docs/security.md, one test per way a request can fail verification, against the real pipeline. Every
 // rejection is the same 401 (WWW-Authenticate and an RFC 9457 body that does not say which case
 // it was); the expired case, which needs a clock the test moves, is in ApiKeyExpiryTests.
 public abstract class ApiKeyVerificationTests<TApp>(TApp app) : IClassFixture<TApp>
@@ -213,7 +213,7 @@ public abstract class ApiKeyVerificationTests<TApp>(TApp app) : IClassFixture<TA
     private async Task<HttpResponseMessage> EmptyHeaderAsync()
     {
         using var client = new HttpClient(app.Server.CreateHandler(context =>
-            context.Request.Headers[ApiKeyAuthenticationDefaults.HeaderName] = ""))
+            context.Request.Headers[ApiKeyHeader.Name] = ""))
         { BaseAddress = app.Server.BaseAddress };
         return await client.GetAsync(Me);
     }
@@ -223,7 +223,7 @@ public abstract class ApiKeyVerificationTests<TApp>(TApp app) : IClassFixture<TA
         var first = await app.NewSessionAsync();
         var second = await app.NewSessionAsync(first.Owner);
         using var request = new HttpRequestMessage(HttpMethod.Get, Me);
-        request.Headers.Add(ApiKeyAuthenticationDefaults.HeaderName, [first.Key.Secret, second.Key.Secret]);
+        request.Headers.Add(ApiKeyHeader.Name, [first.Key.Secret, second.Key.Secret]);
         return await app.ApiClient(key: null).SendAsync(request);
     }
 
@@ -256,7 +256,7 @@ public abstract class ApiKeyVerificationTests<TApp>(TApp app) : IClassFixture<TA
     private async Task<HttpResponseMessage> RevokedAsync()
     {
         var session = await app.NewSessionAsync();
-        var revoked = await app.Services.GetRequiredService<ApiKeyService>().RevokeAsync(session.Owner, session.Key.Key.Id, "leaked");
+        var revoked = await app.Services.GetRequiredService<ApiKeyStore>().RevokeAsync(session.Owner, session.Key.Key.Id, "leaked");
         Assert.True(revoked.Succeeded, revoked.Error?.Message);
         return await session.Client.GetAsync(Me);
     }

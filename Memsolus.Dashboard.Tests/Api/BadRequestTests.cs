@@ -1,12 +1,11 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
-// Design §5: bad input is a 400 problem+json with per-field errors, an oversized body a 413,
+// docs/api.md: bad input is a 400 problem+json with per-field errors, an oversized body a 413,
 // never a 500, and a rejected write leaves nothing behind.
 public abstract class BadRequestTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : MemsolusAppFactory

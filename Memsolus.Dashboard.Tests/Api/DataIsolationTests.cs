@@ -5,7 +5,7 @@ using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
-// Design §4: every resource belongs to (owner, environment). A test key never sees live data and
+// docs/security.md, "Each request sees only its owner's data": every resource belongs to (owner, environment). A test key never sees live data and
 // the other way round; another owner's id is 404, never 403, and its resource stays as it was.
 public abstract class DataIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : MemsolusAppFactory

@@ -3,14 +3,13 @@ using System.Text;
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Tests.Infrastructure;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
-// Design §3 step 5 for every permission in the catalogue against every endpoint the app serves
+// Check 5 in docs/security.md for every permission in the catalogue against every endpoint the app serves
 // under /api/v1, found at run time from its routes and their RequiredPermission: an endpoint added
 // later is covered without touching this file. Authorisation runs before the body or the id is
 // read, so route values are random GUIDs and bodies an empty JSON object: a key with only the
@@ -63,7 +62,7 @@ public abstract class EndpointPermissionMatrixTests<TApp>(TApp app) : IClassFixt
         var session = await app.NewSessionAsync([permission]);
         var accepted = new List<string>();
 
-        foreach (var endpoint in ApiEndpoints().Where(e => e.Permission is not null && e.Permission != permission))
+        foreach (var endpoint in ApiExtensions().Where(e => e.Permission is not null && e.Permission != permission))
         {
             using var request = endpoint.Request();
             using var response = await session.Client.SendAsync(request);
@@ -82,7 +81,7 @@ public abstract class EndpointPermissionMatrixTests<TApp>(TApp app) : IClassFixt
     [Fact]
     public void Every_api_endpoint_but_me_requires_one_permission_from_the_catalogue()
     {
-        var endpoints = ApiEndpoints().ToList();
+        var endpoints = ApiExtensions().ToList();
 
         Assert.Equal(["GET /api/v1/me"], endpoints.Where(e => e.Permission is null).Select(e => e.ToString()));
         Assert.All(endpoints.Where(e => e.Permission is not null), e => Assert.True(Permissions.IsKnown(e.Permission!), $"{e} requires {e.Permission}, which is not in the catalogue"));
@@ -91,7 +90,7 @@ public abstract class EndpointPermissionMatrixTests<TApp>(TApp app) : IClassFixt
     [Fact]
     public void The_matrix_finds_the_memory_knowledge_and_dashboard_endpoints()
     {
-        var guarded = ApiEndpoints().Select(e => e.Permission).ToHashSet();
+        var guarded = ApiExtensions().Select(e => e.Permission).ToHashSet();
 
         Assert.Superset(
             Permissions.All.Where(p => p.Resource is "memory" or "knowledge" or "dashboard").Select(p => (string?)p.Name).ToHashSet(),
@@ -101,16 +100,16 @@ public abstract class EndpointPermissionMatrixTests<TApp>(TApp app) : IClassFixt
     [Fact]
     public void Every_permission_in_the_catalogue_guards_at_least_one_endpoint()
     {
-        var guarded = ApiEndpoints().Select(e => e.Permission).ToHashSet();
+        var guarded = ApiExtensions().Select(e => e.Permission).ToHashSet();
 
         Assert.All(Permissions.All, p => Assert.True(guarded.Contains(p.Name), $"No endpoint requires {p.Name}"));
     }
 
-    private IEnumerable<ApiRoute> GuardedBy(string permission) => ApiEndpoints().Where(e => e.Permission == permission);
+    private IEnumerable<ApiRoute> GuardedBy(string permission) => ApiExtensions().Where(e => e.Permission == permission);
 
-    private IEnumerable<ApiRoute> ApiEndpoints() =>
+    private IEnumerable<ApiRoute> ApiExtensions() =>
         from endpoint in app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-        where endpoint.RoutePattern.RawText?.StartsWith(Memsolus.Dashboard.Api.ApiEndpoints.BasePath + "/", StringComparison.Ordinal) == true
+        where endpoint.RoutePattern.RawText?.StartsWith(Memsolus.Dashboard.Api.ApiExtensions.BasePath + "/", StringComparison.Ordinal) == true
         from method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []
         select new ApiRoute(method, endpoint.RoutePattern, endpoint.Metadata.GetMetadata<RequiredPermission>()?.Name);
 

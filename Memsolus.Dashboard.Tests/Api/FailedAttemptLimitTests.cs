@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.ApiKeys.Authentication;
-using Memsolus.Dashboard.Tests.Infrastructure;
+using Memsolus.Dashboard.ApiKeys.Verification;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -101,7 +100,7 @@ public sealed class FailedAttemptLimitTests(FailedAttemptLimitTests.LimitedApp a
         };
         if (key is not null)
         {
-            client.DefaultRequestHeaders.Add(ApiKeyAuthenticationDefaults.HeaderName, key);
+            client.DefaultRequestHeaders.Add(ApiKeyHeader.Name, key);
         }
 
         return client;

@@ -1,19 +1,19 @@
 using System.Net;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
-// Design §3 step 7: requests record "last used" in memory only; a flush writes it, and it never
+// Check 7 in docs/security.md: requests record "last used" in memory only; a flush writes it, and it never
 // moves backwards. The clock is frozen (FakeClockAppFactory), so the background flusher's timer
 // never fires: only the flushes these tests call happen.
 public abstract class LastUsedTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : FakeClockAppFactory
 {
-    private ApiKeyUsageRecorder Recorder => app.Services.GetRequiredService<ApiKeyUsageRecorder>();
+    private LastUsedRecorder Recorder => app.Services.GetRequiredService<LastUsedRecorder>();
 
-    private ApiKeyService Keys => app.Services.GetRequiredService<ApiKeyService>();
+    private ApiKeyStore Keys => app.Services.GetRequiredService<ApiKeyStore>();
 
     [Fact]
     public async Task Requests_only_note_last_used_in_memory_and_a_flush_writes_it()

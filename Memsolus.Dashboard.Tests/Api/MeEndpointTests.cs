@@ -3,7 +3,7 @@ using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
-// GET /api/v1/me needs a valid key and nothing more (design §5).
+// GET /api/v1/me needs a valid key and nothing more (docs/api.md).
 public abstract class MeEndpointTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : MemsolusAppFactory
 {

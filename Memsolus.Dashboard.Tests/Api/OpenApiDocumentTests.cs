@@ -5,7 +5,7 @@ using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
-// Design §5: the OpenAPI document describes every endpoint with the ApiKey scheme and the
+// docs/api.md: the OpenAPI document describes every endpoint with the ApiKey scheme and the
 // permission it needs, and the reference page renders it; both are open to anonymous callers.
 public sealed class OpenApiDocumentTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
 {

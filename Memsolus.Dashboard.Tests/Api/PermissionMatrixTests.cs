@@ -1,10 +1,9 @@
-using System.Net;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
-// Design §3 step 5 and §5: every memory, knowledge and dashboard operation against keys built
+// Check 5 in docs/security.md, for the operations in docs/api.md: every memory, knowledge and dashboard operation against keys built
 // from the permission catalogue. The required permission alone is enough; every other permission, alone
 // or all together, is 403 naming the one that is missing, and a refused call changes nothing.
 public abstract class PermissionMatrixTests<TApp>(TApp app) : IClassFixture<TApp>

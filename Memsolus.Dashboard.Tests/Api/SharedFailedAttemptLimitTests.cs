@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -75,7 +75,7 @@ public sealed class SharedFailedAttemptLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, neighbourAtA.StatusCode);
         Assert.Equal(HttpStatusCode.OK, neighbourAtB.StatusCode);
 
-        Assert.DoesNotContain(nodeA.Logs.Lines.Concat(nodeB.Logs.Lines), line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains(nameof(FailedAttemptSync), StringComparison.Ordinal));
+        Assert.DoesNotContain(nodeA.Logs.Lines.Concat(nodeB.Logs.Lines), line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains(nameof(FailedAttemptSyncWorker), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -110,8 +110,8 @@ public sealed class SharedFailedAttemptLimitTests : IAsyncLifetime
         Assert.False(SyncOf(sqlite).Enabled);
     }
 
-    private static FailedAttemptSync SyncOf(MemsolusAppFactory app) =>
-        app.Services.GetServices<IHostedService>().OfType<FailedAttemptSync>().Single();
+    private static FailedAttemptSyncWorker SyncOf(MemsolusAppFactory app) =>
+        app.Services.GetServices<IHostedService>().OfType<FailedAttemptSyncWorker>().Single();
 
     private static TimeSpan UntilWindowEnds()
     {
@@ -152,7 +152,7 @@ public sealed class SharedFailedAttemptLimitTests : IAsyncLifetime
         {
             BaseAddress = node.Server.BaseAddress,
         };
-        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationDefaults.HeaderName, key);
+        client.DefaultRequestHeaders.Add(ApiKeyHeader.Name, key);
         return client;
     }
 }

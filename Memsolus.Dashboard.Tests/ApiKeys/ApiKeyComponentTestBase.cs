@@ -19,7 +19,7 @@ using MudBlazor;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
-// The API-key screens over the real ApiKeyService and a real schema: an in-memory SQLite
+// The API-key screens over the real ApiKeyStore and a real schema: an in-memory SQLite
 // database that lives as long as the test's open connection, a fake clock the test moves, and
 // a signed-in owner. Keys are made through the service, so what a test sees on screen is what
 // the service would show a real user.
@@ -46,8 +46,8 @@ public abstract partial class ApiKeyComponentTestBase : BunitTestContext, IAsync
         Context.Services.AddSingleton<IDbContextFactory<ApplicationDbContext>>(new TestDbContextFactory(dbOptions));
         Context.Services.AddSingleton<TimeProvider>(Clock);
         Context.Services.AddSingleton(Options.Create(KeyOptions));
-        Context.Services.AddSingleton<ILogger<ApiKeyService>>(NullLogger<ApiKeyService>.Instance);
-        Context.Services.AddSingleton<ApiKeyService>();
+        Context.Services.AddSingleton<ILogger<ApiKeyStore>>(NullLogger<ApiKeyStore>.Instance);
+        Context.Services.AddSingleton<ApiKeyStore>();
 
         Context.AddAuthorization()
             .SetAuthorized(OwnerEmail)
@@ -63,7 +63,7 @@ public abstract partial class ApiKeyComponentTestBase : BunitTestContext, IAsync
 
     protected AuditActor OtherOwner { get; } = new(Guid.NewGuid().ToString(), OtherOwnerEmail, "203.0.113.8", "bUnit");
 
-    protected ApiKeyService Keys => Context.Services.GetRequiredService<ApiKeyService>();
+    protected ApiKeyStore Keys => Context.Services.GetRequiredService<ApiKeyStore>();
 
     protected IDialogService Dialogs => Context.Services.GetRequiredService<IDialogService>();
 

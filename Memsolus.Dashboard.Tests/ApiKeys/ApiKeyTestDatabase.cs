@@ -14,7 +14,7 @@ using Npgsql;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
-// ApiKeyService over a real, migrated database: on SQLite one that lives in memory for as long as
+// ApiKeyStore over a real, migrated database: on SQLite one that lives in memory for as long as
 // this object holds its connection open, on PostgreSQL a fresh copy of the migrated template
 // (PostgresTestServer), dropped on dispose. The same schema, converters and transactions as the
 // app, but one database per test and a clock the test moves by hand.
@@ -28,7 +28,7 @@ internal sealed class ApiKeyTestDatabase : IAsyncDisposable
 
     // IdentityDbContext shapes its tables from the IdentityOptions it finds in the app's services;
     // without them it builds the schema without passkeys, which the migrations (made for the app's
-    // SchemaVersion 3, see AccountServiceCollectionExtensions) do not match and Migrate refuses.
+    // SchemaVersion 3, see AccountExtensions) do not match and Migrate refuses.
     private static readonly ServiceProvider IdentityServices = new ServiceCollection()
         .Configure<IdentityOptions>(options => options.Stores.SchemaVersion = IdentitySchemaVersions.Version3)
         .BuildServiceProvider();
@@ -46,11 +46,11 @@ internal sealed class ApiKeyTestDatabase : IAsyncDisposable
         contextOptions = (provider == DatabaseProvider.Postgres
             ? builder.UseNpgsql(connectionString)
             : builder.UseSqlite(connection)).Options;
-        Service = new ApiKeyService(
+        Service = new ApiKeyStore(
             new ContextFactory(contextOptions),
             Clock,
             Options.Create(options),
-            NullLogger<ApiKeyService>.Instance);
+            NullLogger<ApiKeyStore>.Instance);
     }
 
     public DatabaseProvider Provider { get; }
@@ -60,7 +60,7 @@ internal sealed class ApiKeyTestDatabase : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
-    public ApiKeyService Service { get; }
+    public ApiKeyStore Service { get; }
 
     public static Task<ApiKeyTestDatabase> CreateAsync(ApiKeysOptions? options = null) =>
         CreateAsync(DatabaseProvider.Sqlite, options);

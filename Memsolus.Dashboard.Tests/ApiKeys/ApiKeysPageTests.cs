@@ -158,7 +158,7 @@ public sealed class ApiKeysPageTests : ApiKeyComponentTestBase
         Switch(page, "Show revoked").Change(true);
 
         var rows = Rows(page);
-        // Design §6 fixes how the names start; what follows the key name is free.
+        // docs/dashboard.md fixes how the names start; what follows the key name is free.
         Assert.Collection(
             rows.Single(r => r.Name == "production-agent").Actions,
             name => Assert.StartsWith("Edit production-agent", name, StringComparison.Ordinal),
@@ -314,7 +314,7 @@ public sealed class ApiKeysPageTests : ApiKeyComponentTestBase
         Assert.Empty(row.Actions);
     }
 
-    // Bug (against design §2: "the key stays listed as Revoked (with who, when and why)"): the row
+    // Bug (against docs/dashboard.md: "the key stays listed as Revoked (with who, when and why)"): the row
     // shows why, but neither when nor by whom.
     [Fact]
     public async Task A_revoked_key_is_listed_with_when_it_was_revoked()

@@ -208,7 +208,7 @@ public abstract class AuditLogServiceTests
             pages.SelectMany(p => p.Rows).Select(r => r.KeyName));
     }
 
-    // Bug: the log is ordered by row id, not by time. KeyExpiryRecorder writes key.expired after
+    // Bug: the log is ordered by row id, not by time. KeyExpiryRunner writes key.expired after
     // the fact (OccurredAt = the moment the key expired), so an expiry recorded late is listed
     // above events that happened after it, against "newest first".
     [Fact]

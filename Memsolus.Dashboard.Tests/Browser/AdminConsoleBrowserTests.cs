@@ -142,7 +142,7 @@ public sealed class AdminConsoleBrowserTests(BrowserFixture browser)
     {
         var owner = await browser.App.NewOwnerAsync("audited");
         var key = await browser.App.NewKeyAsync(owner, [Permissions.MemoryRead], name: "audited-agent");
-        await browser.App.Services.GetRequiredService<ApiKeyService>().RevokeAsync(owner, key.Key.Id, "integration retired");
+        await browser.App.Services.GetRequiredService<ApiKeyStore>().RevokeAsync(owner, key.Key.Id, "integration retired");
         var page = await browser.NewPageAsync();
         await SignInAsync(page, owner.UserName!);
 

@@ -37,7 +37,7 @@ public sealed class DatabaseTests
         var root = Path.Combine(Path.GetTempPath(), $"memsolus-root-{Guid.NewGuid():N}");
         try
         {
-            var resolved = DataServiceCollectionExtensions.ResolveSqliteConnectionString("Data Source=Data/memsolus.db", root);
+            var resolved = DataExtensions.ResolveSqliteConnectionString("Data Source=Data/memsolus.db", root);
 
             Assert.Equal($"Data Source={Path.Combine(root, "Data", "memsolus.db")}", resolved);
             Assert.True(Directory.Exists(Path.Combine(root, "Data")));
@@ -56,7 +56,7 @@ public sealed class DatabaseTests
     [InlineData("Data Source=:memory:")]
     public void In_memory_databases_are_left_alone(string connectionString)
     {
-        var resolved = DataServiceCollectionExtensions.ResolveSqliteConnectionString(connectionString, "/nowhere");
+        var resolved = DataExtensions.ResolveSqliteConnectionString(connectionString, "/nowhere");
 
         Assert.DoesNotContain("/nowhere", resolved, StringComparison.Ordinal);
     }

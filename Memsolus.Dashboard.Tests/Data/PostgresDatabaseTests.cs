@@ -1,12 +1,11 @@
 using System.Net;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Data.Postgres;
 using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Memsolus.Dashboard.Tests.Data;
 
-// PostgreSQL's migrations and how a node meets its database (README: Running several nodes).
+// PostgreSQL's migrations and how a node meets its database (docs/several-nodes.md).
 public sealed class PostgresDatabaseTests
 {
     [Fact]
@@ -46,7 +45,7 @@ public sealed class PostgresDatabaseTests
 
             var message = string.Join(" | ", Flatten(refused).Select(e => e.Message));
             Assert.Contains("lacks", message);
-            Assert.Contains("Running several nodes", message);
+            Assert.Contains("docs/several-nodes.md", message);
         }
         finally
         {

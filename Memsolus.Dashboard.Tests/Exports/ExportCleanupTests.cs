@@ -3,7 +3,6 @@ using System.Text.Json;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Exports;
 using Memsolus.Dashboard.Tests.Api;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

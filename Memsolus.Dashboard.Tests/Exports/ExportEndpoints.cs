@@ -4,7 +4,7 @@ using Memsolus.Dashboard.Tests.Api;
 
 namespace Memsolus.Dashboard.Tests.Exports;
 
-// The export operations of design §5, in the shape of ApiEndpointCatalogue. {id} stands for a
+// The export operations of docs/api.md, in the shape of ApiEndpointCatalogue. {id} stands for a
 // succeeded export of the caller's.
 internal static class ExportEndpoints
 {

@@ -5,7 +5,6 @@ using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Exports;
 using Memsolus.Dashboard.Tests.Api;
-using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Exports;
 

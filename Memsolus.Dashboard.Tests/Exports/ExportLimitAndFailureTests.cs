@@ -2,7 +2,6 @@ using System.Net;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Exports;
 using Memsolus.Dashboard.Tests.Api;
-using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Exports;
 

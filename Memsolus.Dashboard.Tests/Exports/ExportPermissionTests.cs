@@ -1,10 +1,9 @@
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Tests.Api;
-using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Exports;
 
-// Design §5: export.read lists, reads and downloads exports; export.write starts them. The
+// docs/api.md: export.read lists, reads and downloads exports; export.write starts them. The
 // required permission alone is enough; every other permission together is 403 naming it.
 public abstract class ExportPermissionTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : ManualExportsAppFactory

@@ -1,5 +1,5 @@
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Data;
 using Microsoft.AspNetCore.Identity;
@@ -29,7 +29,7 @@ internal static class ApiKeyFixtures
         ApiKeyExpiration expiration = ApiKeyExpiration.Never,
         string? name = null)
     {
-        var service = app.Services.GetRequiredService<ApiKeyService>();
+        var service = app.Services.GetRequiredService<ApiKeyStore>();
         var result = await service.CreateAsync(owner, new CreateApiKeyRequest(name ?? $"key-{Guid.NewGuid():N}", environment, permissions, expiration));
         Assert.True(result.Succeeded, result.Error?.Message);
         return result.Value!;
@@ -40,7 +40,7 @@ internal static class ApiKeyFixtures
         var client = app.CreateClient(new() { AllowAutoRedirect = false });
         if (key is not null)
         {
-            client.DefaultRequestHeaders.Add(ApiKeyAuthenticationDefaults.HeaderName, key);
+            client.DefaultRequestHeaders.Add(ApiKeyHeader.Name, key);
         }
 
         return client;

@@ -6,7 +6,7 @@ using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Ingestion;
 
-// Design §4 and §5 for ingestion: jobs belong to an owner and an environment (anyone else's id is
+// docs/security.md ("Each request sees only its owner's data") and docs/api.md for ingestion: jobs belong to an owner and an environment (anyone else's id is
 // 404, never 403), reading needs ingest.read, submitting needs ingest.write, and nothing else.
 public abstract class IngestAccessTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : ManualIngestAppFactory

@@ -5,7 +5,7 @@ using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.Tests.Ingestion;
 
-// The ingestion operations of design §5, with the permission each requires and what a
+// The ingestion operations of docs/api.md, with the permission each requires and what a
 // successful call answers. {id} stands for an existing job. OpenApiDocumentTests counts these
 // among the operations the app serves.
 internal sealed record IngestEndpoint(string OperationId, HttpMethod Method, string Path, string Permission, HttpStatusCode Success)

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Ingestion;
 using Memsolus.Dashboard.Tests.Api;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
@@ -158,7 +157,7 @@ public abstract class IngestJobStatusTests<TApp>(TApp app) : IClassFixture<TApp>
 
         var job = await session.GetJsonAsync($"/api/v1/ingest/jobs/{id}");
         Assert.Equal("failed", job.GetProperty("status").GetString());
-        Assert.Equal(IngestProcessor.InterruptedMessage, Assert.Single(IngestClient.Errors(job)).Message);
+        Assert.Equal(IngestRunner.InterruptedMessage, Assert.Single(IngestClient.Errors(job)).Message);
         Assert.Equal(app.Clock.GetUtcNow(), job.GetProperty("completedAt").GetDateTimeOffset());
         await using (var db = await app.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
         {

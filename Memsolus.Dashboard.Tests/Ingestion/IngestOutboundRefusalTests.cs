@@ -1,6 +1,5 @@
 using System.Net;
 using Memsolus.Dashboard.Tests.Api;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 

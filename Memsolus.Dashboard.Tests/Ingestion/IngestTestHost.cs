@@ -12,7 +12,6 @@ using Memsolus.Dashboard.Tests.Infrastructure;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -119,7 +118,7 @@ public sealed class PublicOnlyIngestAppFactory : IngestAppFactory
     }
 }
 
-// No worker: a test runs jobs itself with IngestProcessor.RunOnceAsync, on a clock it moves.
+// No worker: a test runs jobs itself with IngestRunner.RunOnceAsync, on a clock it moves.
 public class ManualIngestAppFactory : IngestAppFactory
 {
     public ManualIngestAppFactory()
@@ -133,7 +132,7 @@ public class ManualIngestAppFactory : IngestAppFactory
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 9, 30, 0, TimeSpan.Zero));
 
-    internal IngestProcessor Processor => Services.GetRequiredService<IngestProcessor>();
+    internal IngestRunner Processor => Services.GetRequiredService<IngestRunner>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

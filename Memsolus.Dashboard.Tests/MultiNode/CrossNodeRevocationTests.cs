@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.Api;
 using Memsolus.Dashboard.Tests.Infrastructure;
@@ -13,7 +13,7 @@ using Xunit.Abstractions;
 
 namespace Memsolus.Dashboard.Tests.MultiNode;
 
-// Issue 8: several nodes share one PostgreSQL database, and a change made on one node (revoke,
+// docs/several-nodes.md: several nodes share one PostgreSQL database, and a change made on one node (revoke,
 // rotate, edit, expiry, the owner's lockout) is refused or honoured by every other node within a second,
 // although each node answers known keys from its own cache. Node A makes the changes, node B
 // must see them; node C runs without the listener, to show what B would do without it; node D
@@ -25,7 +25,7 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
 
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(1);
 
-    private ApiKeyService KeysOnA => nodes.A.Services.GetRequiredService<ApiKeyService>();
+    private ApiKeyStore KeysOnA => nodes.A.Services.GetRequiredService<ApiKeyStore>();
 
     [Fact]
     public async Task A_key_revoked_on_one_node_is_refused_by_another_within_a_second()
@@ -254,7 +254,7 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
 
         await ExecuteAsync($"""
             SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-            WHERE datname = current_database() AND application_name = '{ApiKeyChangeListener.ApplicationName}'
+            WHERE datname = current_database() AND application_name = '{ApiKeyChangeWorker.ApplicationName}'
             """);
         await SharedDatabaseNodes.WaitUntilAsync(() => WarningsOnB() > warnings, "node B to notice its connection was cut");
         await SharedDatabaseNodes.WaitUntilAsync(() => SharedDatabaseNodes.Listener(nodes.B).IsListening, "node B to listen again");
@@ -286,7 +286,7 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
     }
 
     private int WarningsOnB() =>
-        nodes.B.Logs.Lines.Count(line => line.StartsWith($"Warning {typeof(ApiKeyChangeListener).FullName}", StringComparison.Ordinal));
+        nodes.B.Logs.Lines.Count(line => line.StartsWith($"Warning {typeof(ApiKeyChangeWorker).FullName}", StringComparison.Ordinal));
 
     // Polls until the answer is the one expected; how long that took from the moment of the call.
     // Gives up after five seconds, so a failure says how late it was rather than hanging.

@@ -14,7 +14,7 @@ public sealed class CrossNodeSqliteTests(MemsolusAppFactory app) : IClassFixture
     public async Task On_sqlite_key_changes_write_no_change_rows_and_no_listener_runs()
     {
         var session = await app.NewSessionAsync([Permissions.MemoryRead]);
-        var keys = app.Services.GetRequiredService<ApiKeyService>();
+        var keys = app.Services.GetRequiredService<ApiKeyStore>();
         var edited = await keys.UpdateAsync(session.Owner, session.Key.Key.Id, new UpdateApiKeyRequest("renamed", [Permissions.KnowledgeRead]));
         Assert.True(edited.Succeeded, edited.Error?.Message);
         var revoked = await keys.RevokeAsync(session.Owner, session.Key.Key.Id, "leaked");

@@ -1,4 +1,4 @@
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,8 +22,8 @@ public sealed class SharedDatabaseNodes : IAsyncLifetime
 
     public MemsolusAppFactory D { get; private set; } = null!;
 
-    internal static ApiKeyChangeListener Listener(MemsolusAppFactory node) =>
-        node.Services.GetServices<IHostedService>().OfType<ApiKeyChangeListener>().Single();
+    internal static ApiKeyChangeWorker Listener(MemsolusAppFactory node) =>
+        node.Services.GetServices<IHostedService>().OfType<ApiKeyChangeWorker>().Single();
 
     public static async Task WaitUntilAsync(Func<bool> condition, string what)
     {

@@ -31,7 +31,7 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
             }
         }
 
-        await browser.App.Services.GetRequiredService<UsageRecorder>().FlushAsync();
+        await browser.App.Services.GetRequiredService<RequestCountRecorder>().FlushAsync();
 
         await page.GotoAsync("/");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
@@ -55,7 +55,7 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
         await using var scope = browser.App.Services.CreateAsyncScope();
         var user = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email);
         var owner = new AuditActor(user!.Id, email, "127.0.0.1", "browser-test");
-        var result = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(owner,
+        var result = await scope.ServiceProvider.GetRequiredService<ApiKeyStore>().CreateAsync(owner,
             new CreateApiKeyRequest(name, ApiKeyEnvironment.Live, Permissions.All.Select(p => p.Name).ToList(), ApiKeyExpiration.Never));
         Assert.True(result.Succeeded, result.Error?.Message);
         return result.Value!;

@@ -89,7 +89,7 @@ public abstract class SharedUsageFlushTests(DatabaseProvider provider) : IAsyncL
         Assert.Equal((other.Id, 1L), (counter.KeyId, counter.Count));
     }
 
-    private UsageRecorder NewRecorder(WarningLog logs) =>
+    private RequestCountRecorder NewRecorder(WarningLog logs) =>
         new(new ContextFactory(database.Options), clock, Options.Create(new UsageOptions()), logs);
 
     private async Task<(AuditActor Owner, ApiKeySummary Key)> CreateKeyAsync()
@@ -109,7 +109,7 @@ public abstract class SharedUsageFlushTests(DatabaseProvider provider) : IAsyncL
         }
 
         var owner = new AuditActor(user.Id, email, ApiKeyTestDatabase.ClientIp, ApiKeyTestDatabase.UserAgent);
-        var service = new ApiKeyService(new ContextFactory(database.Options), clock, Options.Create(new ApiKeysOptions()), NullLogger<ApiKeyService>.Instance);
+        var service = new ApiKeyStore(new ContextFactory(database.Options), clock, Options.Create(new ApiKeysOptions()), NullLogger<ApiKeyStore>.Instance);
         var created = await service.CreateAsync(owner, ApiKeyTestDatabase.Request("agent", permissions: [Permissions.MemoryRead]));
         Assert.True(created.Succeeded, created.Error?.Message);
         return (owner, created.Value!.Key);
@@ -121,7 +121,7 @@ public abstract class SharedUsageFlushTests(DatabaseProvider provider) : IAsyncL
     }
 
     // The recorder's warnings (a failed flush), from either node.
-    private sealed class WarningLog : ILogger<UsageRecorder>
+    private sealed class WarningLog : ILogger<RequestCountRecorder>
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<string> warnings = new();
 

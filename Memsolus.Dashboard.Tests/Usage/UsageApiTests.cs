@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Tests.Api;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Memsolus.Dashboard.Usage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,7 +12,7 @@ namespace Memsolus.Dashboard.Tests.Usage;
 public abstract class UsageApiTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : FakeClockAppFactory
 {
-    private UsageRecorder Recorder => app.Services.GetRequiredService<UsageRecorder>();
+    private RequestCountRecorder Recorder => app.Services.GetRequiredService<RequestCountRecorder>();
 
     [Fact]
     public async Task Usage_lists_each_key_of_the_callers_environment_with_thirty_days_of_counts_by_outcome()
@@ -98,7 +97,7 @@ public abstract class UsageApiTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         var dashboard = await app.NewSessionAsync([Permissions.DashboardRead]);
         var leaked = await app.NewSessionAsync(dashboard.Owner, [Permissions.MemoryRead]);
-        Assert.True((await app.Services.GetRequiredService<ApiKeyService>().RevokeAsync(dashboard.Owner, leaked.Key.Key.Id, "leaked")).Succeeded);
+        Assert.True((await app.Services.GetRequiredService<ApiKeyStore>().RevokeAsync(dashboard.Owner, leaked.Key.Key.Id, "leaked")).Succeeded);
         await GetAsync(leaked, "/api/v1/memories", 20, HttpStatusCode.Unauthorized);
         await Recorder.FlushAsync();
 

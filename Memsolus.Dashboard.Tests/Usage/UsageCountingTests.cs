@@ -15,7 +15,7 @@ public abstract class UsageCountingTests<TApp>(TApp app) : IClassFixture<TApp>
 {
     private static readonly DateTimeOffset Hour = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
 
-    private UsageRecorder Recorder => app.Services.GetRequiredService<UsageRecorder>();
+    private RequestCountRecorder Recorder => app.Services.GetRequiredService<RequestCountRecorder>();
 
     private List<(string Group, string Outcome, long Count)> PendingFor(Guid keyId) =>
         Recorder.Pending().Where(p => p.KeyId == keyId)
@@ -45,7 +45,7 @@ public abstract class UsageCountingTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task A_revoked_keys_refused_requests_are_counted_against_it()
     {
         var session = await app.NewSessionAsync([Permissions.MemoryRead]);
-        Assert.True((await app.Services.GetRequiredService<ApiKeyService>().RevokeAsync(session.Owner, session.Key.Key.Id, "leaked")).Succeeded);
+        Assert.True((await app.Services.GetRequiredService<ApiKeyStore>().RevokeAsync(session.Owner, session.Key.Key.Id, "leaked")).Succeeded);
 
         await SendAsync(session, HttpMethod.Get, "/api/v1/memories", HttpStatusCode.Unauthorized);
         await SendAsync(session, HttpMethod.Get, "/api/v1/me", HttpStatusCode.Unauthorized);
@@ -83,7 +83,7 @@ public abstract class UsageCountingTests<TApp>(TApp app) : IClassFixture<TApp>
         var session = await app.NewSessionAsync([Permissions.MemoryRead, Permissions.DashboardRead]);
         await SendAsync(session, HttpMethod.Get, "/api/v1/memories", HttpStatusCode.OK);
         await SendAsync(session, HttpMethod.Get, "/api/v1/knowledge", HttpStatusCode.Forbidden);
-        var usage = app.Services.GetRequiredService<UsageService>();
+        var usage = app.Services.GetRequiredService<UsageStore>();
         Assert.Equal(0, (await usage.GetAsync(session.Owner.UserId, ApiKeyEnvironment.Live)).Keys.Single().Total);
 
         await Recorder.FlushAsync();

@@ -1,8 +1,5 @@
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Api;
-using Memsolus.Dashboard.ApiKeys.Authentication;
 using Memsolus.Dashboard.Usage;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Memsolus.Dashboard.Tests.Usage;
 
 // The usage services over ApiKeyTestDatabase: a migrated in-memory SQLite database, the real
-// ApiKeyService and a clock the test moves. Requests are recorded through the real recorder and
+// ApiKeyStore and a clock the test moves. Requests are recorded through the real recorder and
 // reach the database only when a test flushes.
 internal sealed class UsageTestDatabase : IAsyncDisposable
 {
@@ -19,9 +19,9 @@ internal sealed class UsageTestDatabase : IAsyncDisposable
     {
         Keys = keys;
         Factory = new SwitchableContextFactory(keys.CreateContext);
-        Recorder = new UsageRecorder(Factory, keys.Clock, Options.Create(new UsageOptions()), NullLogger<UsageRecorder>.Instance);
-        Usage = new UsageService(Factory, keys.Service, keys.Clock);
-        Hygiene = new KeyHygieneService(Factory, keys.Service, keys.Clock, Options.Create(AlertOptions));
+        Recorder = new RequestCountRecorder(Factory, keys.Clock, Options.Create(new UsageOptions()), NullLogger<RequestCountRecorder>.Instance);
+        Usage = new UsageStore(Factory, keys.Service, keys.Clock);
+        Hygiene = new KeyAlertStore(Factory, keys.Service, keys.Clock, Options.Create(AlertOptions));
     }
 
     public ApiKeyTestDatabase Keys { get; }
@@ -31,13 +31,13 @@ internal sealed class UsageTestDatabase : IAsyncDisposable
     public SwitchableContextFactory Factory { get; }
 
     // Read by the hygiene service on every call, so a test may change it before asking.
-    public KeyHygieneOptions AlertOptions { get; } = new();
+    public KeyAlertOptions AlertOptions { get; } = new();
 
-    public UsageRecorder Recorder { get; }
+    public RequestCountRecorder Recorder { get; }
 
-    public UsageService Usage { get; }
+    public UsageStore Usage { get; }
 
-    public KeyHygieneService Hygiene { get; }
+    public KeyAlertStore Hygiene { get; }
 
     public static async Task<UsageTestDatabase> CreateAsync(DatabaseProvider provider = DatabaseProvider.Sqlite) => new(await ApiKeyTestDatabase.CreateAsync(provider));
 

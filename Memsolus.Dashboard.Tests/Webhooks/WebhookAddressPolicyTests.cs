@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Memsolus.Dashboard.Tests.Api;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,7 +18,7 @@ public sealed class WebhookAddressPolicyTests(FakeClockAppFactory app) : IClassF
         var start = app.Clock.GetUtcNow();
 
         await session.CreateMemoryAsync("must not leave the public internet");
-        await app.Services.GetRequiredService<WebhookDispatcher>().RunOnceAsync();
+        await app.Services.GetRequiredService<WebhookDeliveryRunner>().RunOnceAsync();
 
         Assert.Empty(receiver.Requests);
         var delivery = Assert.Single(await session.DeliveriesAsync(webhook));

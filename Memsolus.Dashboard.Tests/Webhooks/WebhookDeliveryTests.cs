@@ -4,7 +4,6 @@ using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.Api;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

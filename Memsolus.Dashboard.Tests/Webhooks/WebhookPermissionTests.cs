@@ -6,7 +6,7 @@ using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Webhooks;
 
-// The webhook operations of design §5, each with the permission it requires and what a
+// The webhook operations of docs/api.md, each with the permission it requires and what a
 // successful call answers; {id} stands for an existing webhook of the caller's.
 internal static class WebhookEndpointCatalogue
 {

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Memsolus.Dashboard.Tests.Api;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -31,7 +30,7 @@ public class WebhookAppFactory : FakeClockAppFactory
         return onPostgres ? WithPostgres(settings) : settings;
     }
 
-    internal WebhookDispatcher Dispatcher => Services.GetRequiredService<WebhookDispatcher>();
+    internal WebhookDeliveryRunner Dispatcher => Services.GetRequiredService<WebhookDeliveryRunner>();
 }
 
 public sealed class PostgresWebhookAppFactory() : WebhookAppFactory(onPostgres: true);

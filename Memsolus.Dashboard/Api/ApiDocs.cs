@@ -1,5 +1,5 @@
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -26,11 +26,11 @@ internal static class ApiDocs
                     "operation needs receives 403 Forbidden.";
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes[ApiKeyAuthenticationDefaults.AuthenticationScheme] = new OpenApiSecurityScheme
+                document.Components.SecuritySchemes[ApiKeyHeader.Scheme] = new OpenApiSecurityScheme
                 {
                     Type = SecuritySchemeType.ApiKey,
                     In = ParameterLocation.Header,
-                    Name = ApiKeyAuthenticationDefaults.HeaderName,
+                    Name = ApiKeyHeader.Name,
                     Description = "An API key: msk_live_… for live data, msk_test_… for test data.",
                 };
                 return Task.CompletedTask;
@@ -41,7 +41,7 @@ internal static class ApiDocs
                 operation.Security ??= [];
                 operation.Security.Add(new OpenApiSecurityRequirement
                 {
-                    [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationDefaults.AuthenticationScheme, context.Document)] = [],
+                    [new OpenApiSecuritySchemeReference(ApiKeyHeader.Scheme, context.Document)] = [],
                 });
                 var needs = permission is null
                     ? "Any valid API key."
@@ -66,7 +66,7 @@ internal static class ApiDocs
             // Nothing that calls out to Scalar's hosted services: the reference works offline.
             options.ShowDeveloperTools = DeveloperToolsVisibility.Never;
             options.Agent = new ScalarAgentOptions { Disabled = true };
-            options.AddPreferredSecuritySchemes(ApiKeyAuthenticationDefaults.AuthenticationScheme);
+            options.AddPreferredSecuritySchemes(ApiKeyHeader.Scheme);
         }).AllowAnonymous();
         return app;
     }

@@ -1,19 +1,18 @@
 using System.Globalization;
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Usage;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Memsolus.Dashboard.Api;
 
 // Everything the API adds around its endpoints, in one step so that a request pays for one
 // middleware, not a branch of five plus ASP.NET's authentication and authorization machinery
-// (issue 7: a key-checked request should cost what an anonymous one does). For requests under
+// (a key-checked request should cost what an anonymous one does: docs/performance.md). For requests under
 // /api/v1:
 // - bodies over the endpoint's limit are refused with 413 before they are read, and bodies sent
 //   without a length are cut off at the same size;
-// - the key is checked (ApiKeyAuthenticator, design §3 steps 1 to 4): 401 with WWW-Authenticate
+// - the key is checked (ApiKeyAuthenticator, checks 1 to 4 in docs/security.md): 401 with WWW-Authenticate
 //   and one body whatever the reason, or 429 with Retry-After when the client's address has
 //   failed too often; then the endpoint's RequiredPermission (step 5): 403 naming it. Requests
 //   for no endpoint (404, 405) need a valid key too, so the API's shape is not shown to anyone;
@@ -24,12 +23,12 @@ namespace Memsolus.Dashboard.Api;
 internal sealed partial class ApiMiddleware(
     RequestDelegate next,
     ApiKeyAuthenticator authenticator,
-    UsageRecorder usage,
+    RequestCountRecorder usage,
     IProblemDetailsService problems,
     ILogger<ApiMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context) =>
-        context.Request.Path.StartsWithSegments(ApiEndpoints.BasePath, out var remainder)
+        context.Request.Path.StartsWithSegments(ApiExtensions.BasePath, out var remainder)
             ? InvokeApiAsync(context, remainder)
             : next(context);
 
@@ -37,11 +36,11 @@ internal sealed partial class ApiMiddleware(
     {
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != false)
         {
-            var maxBytes = ApiEndpoints.MaxRequestBodyBytesFor(context);
+            var maxBytes = ApiExtensions.MaxRequestBodyBytesFor(context);
             if (context.Request.ContentLength > maxBytes)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                await WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge, ApiEndpoints.TooLargeDetail(maxBytes));
+                await WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge, ApiExtensions.TooLargeDetail(maxBytes));
                 Count(context, remainder);
                 return;
             }
@@ -100,7 +99,7 @@ internal sealed partial class ApiMiddleware(
             await WriteProblemAsync(context, response.StatusCode, response.StatusCode switch
             {
                 StatusCodes.Status400BadRequest => "The request could not be read: check that the body is valid JSON of the documented shape.",
-                StatusCodes.Status413PayloadTooLarge => ApiEndpoints.TooLargeDetail(ApiEndpoints.MaxRequestBodyBytesFor(context)),
+                StatusCodes.Status413PayloadTooLarge => ApiExtensions.TooLargeDetail(ApiExtensions.MaxRequestBodyBytesFor(context)),
                 StatusCodes.Status404NotFound => "There is no such API endpoint.",
                 _ => null,
             });
@@ -124,8 +123,8 @@ internal sealed partial class ApiMiddleware(
             }
 
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            context.Response.Headers.WWWAuthenticate = ApiKeyAuthenticationDefaults.WwwAuthenticate;
-            await WriteProblemAsync(context, StatusCodes.Status401Unauthorized, $"Send a valid, active API key in the {ApiKeyAuthenticationDefaults.HeaderName} header.", "Unauthorized");
+            context.Response.Headers.WWWAuthenticate = ApiKeyHeader.WwwAuthenticate;
+            await WriteProblemAsync(context, StatusCodes.Status401Unauthorized, $"Send a valid, active API key in the {ApiKeyHeader.Name} header.", "Unauthorized");
             return false;
         }
 

@@ -8,7 +8,7 @@ namespace Memsolus.Dashboard.Api;
 // 200 with a small JSON body, serialized synchronously straight into the response pipe with
 // source-generated metadata: no async serializer, no intermediate buffer, one write that Kestrel
 // sends with a Content-Length when the request completes. TypedResults.Ok streams instead, which
-// costs about two microseconds more per answer (perf, issue 7); for the answers every client asks
+// costs about two microseconds more per answer (measured: docs/performance.md); for the answers every client asks
 // for most, that is most of what the request costs beyond the key check.
 internal sealed class JsonAnswer<T>(T value, JsonTypeInfo<T> typeInfo) : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IContentTypeHttpResult, IEndpointMetadataProvider
 {

@@ -2,15 +2,6 @@ using Memsolus.Dashboard.Data;
 
 namespace Memsolus.Dashboard.ApiKeys;
 
-public enum ApiKeyExpiration
-{
-    Never,
-    Days30,
-    Days90,
-    OneYear,
-    Date,
-}
-
 // A key as stored: its SHA-256 and display form, never the key itself.
 public sealed class ApiKey
 {

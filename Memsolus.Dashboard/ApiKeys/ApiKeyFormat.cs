@@ -3,8 +3,6 @@ using System.Text;
 
 namespace Memsolus.Dashboard.ApiKeys;
 
-public sealed record GeneratedApiKey(string Secret, byte[] Hash, string DisplayKey, ApiKeyEnvironment Environment);
-
 // msk_live_ / msk_test_ + 36 random base62 characters + a 6-character base62 CRC32 of everything
 // before it (GitHub's token design): a typo or a truncated paste is caught without a database
 // lookup, and secret scanners can match \bmsk_(live|test)_[0-9A-Za-z]{42}\b.

@@ -1,9 +1,5 @@
 namespace Memsolus.Dashboard.ApiKeys;
 
-public sealed record Permission(string Name, string Resource, string Description);
-
-public sealed record PermissionGroup(string Resource, string Title, IReadOnlyList<Permission> Permissions);
-
 // The one catalogue of what a key may do: the dashboard's checkboxes, the API's authorisation
 // policies and the docs all read it. The names and descriptions are the public docs' own words.
 public static class Permissions

@@ -18,6 +18,3 @@ public sealed record AuditActor(string UserId, string? UserName, string? ClientI
     private static string? Truncate(string? value) =>
         value is { Length: > MaxUserAgentLength } ? value[..MaxUserAgentLength] : value;
 }
-
-// Captured from the HttpContext when a page is first requested and cascaded to interactive components.
-public sealed record RequestOrigin(string? ClientIp, string? UserAgent);

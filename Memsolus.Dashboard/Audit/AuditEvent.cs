@@ -1,17 +1,5 @@
 namespace Memsolus.Dashboard.Audit;
 
-public static class AuditEventTypes
-{
-    public const string KeyCreated = "key.created";
-    public const string KeyUpdated = "key.updated";
-    public const string KeyRotated = "key.rotated";
-    public const string KeyRevoked = "key.revoked";
-    public const string KeyExpired = "key.expired";
-    public const string KeysBulkRevoked = "account.keys_revoked";
-
-    public static IReadOnlyList<string> All { get; } = [KeyCreated, KeyUpdated, KeyRotated, KeyRevoked, KeyExpired, KeysBulkRevoked];
-}
-
 // One row per thing that happened to a key. Append-only: ApplicationDbContext refuses to save an
 // update or a delete of one, so no code path can rewrite history.
 public sealed class AuditEvent

@@ -1,5 +1,5 @@
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Exports;
 using Memsolus.Dashboard.Ingestion;
@@ -16,7 +16,7 @@ namespace Memsolus.Dashboard.Data;
 
 public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
-    // The Data Protection key ring, shared by every node (DataServiceCollectionExtensions).
+    // The Data Protection key ring, shared by every node (DataExtensions).
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -26,7 +26,7 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
-    // Failed key checks per client and window, added up across nodes (FailedAttemptSync).
+    // Failed key checks per client and window, added up across nodes (FailedAttemptSyncWorker).
     public DbSet<FailedAttemptCount> FailedAttemptCounts => Set<FailedAttemptCount>();
 
     public DbSet<Memory> Memories => Set<Memory>();

@@ -8,9 +8,6 @@ using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Memsolus.Dashboard.Exports;
 
-// Null for what the export was not asked to include.
-internal sealed record ExportCounts(int? Memories, int? Knowledge);
-
 // Writes an export's contents: the same memory and knowledge shapes, with the same JSON options,
 // as the API answers. Rows are read a page at a time and flushed after each page, so an export of
 // any size needs about one page of memory. Only rows that existed when the export started are

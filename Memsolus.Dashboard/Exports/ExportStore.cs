@@ -1,51 +1,9 @@
-using System.Text.Json;
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Exports;
-
-// status: queued, running, succeeded, failed, or expired (succeeded, but past expiresAt). The
-// counts are null until the export has succeeded, and for what it did not include; sizeBytes is
-// null until then too. fileName is the name a download is saved as; downloadUrl is set only while
-// the file can be downloaded.
-public sealed record ExportDto(
-    Guid Id,
-    string Format,
-    IReadOnlyList<string> Include,
-    string Status,
-    int? MemoryCount,
-    int? KnowledgeCount,
-    long? SizeBytes,
-    string FileName,
-    string? DownloadUrl,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt,
-    DateTimeOffset? ExpiresAt,
-    string? Error);
-
-// Both fields are optional: an empty body exports memories and knowledge as one JSON document.
-// They are read as raw JSON so a value of the wrong type is a per-field error, not an unreadable body.
-public sealed record CreateExportRequest(JsonElement? Format, JsonElement? Include);
-
-internal sealed record ExportCreation(ExportDto? Job, int? PendingLimit)
-{
-    public static ExportCreation Created(ExportDto job) => new(job, null);
-
-    public static ExportCreation LimitReached(int limit) => new(null, limit);
-}
-
-internal enum ExportDownloadState
-{
-    NotFound,
-    NotReady,
-    Gone,
-    Ready,
-}
-
-internal sealed record ExportDownload(ExportDownloadState State, ExportDto? Job = null, string? Path = null, string? ContentType = null);
 
 // Export jobs of one (owner, environment): every query is filtered by both, so another owner's or
 // another environment's id is simply not found (see MemoryStore).
@@ -160,7 +118,7 @@ internal sealed class ExportStore(
             job.KnowledgeCount,
             job.SizeBytes,
             ExportFiles.DownloadNameFor(job.Environment, job.CreatedAt, job.Format),
-            status == ExportStatus.Succeeded ? $"{ApiEndpoints.BasePath}/exports/{job.Id}/download" : null,
+            status == ExportStatus.Succeeded ? $"{ApiExtensions.BasePath}/exports/{job.Id}/download" : null,
             job.CreatedAt,
             job.StartedAt,
             job.CompletedAt,
@@ -173,24 +131,4 @@ internal sealed class ExportStore(
 
     private static IQueryable<ExportJob> Scope(ApplicationDbContext db, ApiCaller caller) =>
         db.ExportJobs.AsNoTracking().Where(j => j.OwnerId == caller.OwnerId && j.Environment == caller.Environment);
-}
-
-// The words the API uses for formats, contents and statuses.
-internal static class ExportValues
-{
-    public const string Json = "json";
-    public const string Ndjson = "ndjson";
-    public const string Memories = "memories";
-    public const string Knowledge = "knowledge";
-
-    public static string Name(ExportFormat format) => format == ExportFormat.Json ? Json : Ndjson;
-
-    public static string Name(ExportStatus status) => status switch
-    {
-        ExportStatus.Queued => "queued",
-        ExportStatus.Running => "running",
-        ExportStatus.Succeeded => "succeeded",
-        ExportStatus.Failed => "failed",
-        _ => "expired",
-    };
 }

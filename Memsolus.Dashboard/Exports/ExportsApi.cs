@@ -7,21 +7,6 @@ namespace Memsolus.Dashboard.Exports;
 
 internal static class ExportsApi
 {
-    public static WebApplicationBuilder AddExports(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<ExportsOptions>()
-            .BindConfiguration(ExportsOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<ExportFiles>();
-        builder.Services.AddSingleton<ExportQueue>();
-        builder.Services.AddSingleton<ExportStore>();
-        builder.Services.AddSingleton<ExportContentWriter>();
-        builder.Services.AddSingleton<ExportRunner>();
-        builder.Services.AddHostedService<ExportWorker>();
-        return builder;
-    }
-
     public static RouteGroupBuilder MapExports(this RouteGroupBuilder api)
     {
         var exports = api.MapGroup("/exports").WithTags("Exports");
@@ -96,7 +81,7 @@ internal static class ExportsApi
                         detail: $"You already have {creation.PendingLimit} exports queued or running; start another when one has finished.");
                 }
 
-                return TypedResults.Accepted($"{ApiEndpoints.BasePath}/exports/{job.Id}", job);
+                return TypedResults.Accepted($"{ApiExtensions.BasePath}/exports/{job.Id}", job);
             })
             .RequirePermission(Permissions.ExportWrite)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)

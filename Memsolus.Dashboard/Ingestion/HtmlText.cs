@@ -3,8 +3,6 @@ using System.Text;
 
 namespace Memsolus.Dashboard.Ingestion;
 
-internal sealed record ReducedHtml(string? Title, string Text);
-
 // A page's readable text: scripts, styles and other non-text content dropped, tags stripped,
 // entities decoded, whitespace collapsed with one line per block, and the <title> kept apart.
 // A single forward scan with ordinal searches, so hostile markup cannot make it slow: there is

@@ -4,28 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Memsolus.Dashboard.Ingestion;
 
-public sealed record IngestItemErrorDto(string Item, int? Line, string Message);
-
-// Counts are records (see IngestJob.Items); errors hold the first IngestLimits.MaxRecordedErrors.
-public sealed record IngestJobDto(
-    Guid Id,
-    string Kind,
-    string Status,
-    string? Url,
-    int Items,
-    int Succeeded,
-    int Failed,
-    int KnowledgeCreated,
-    int MemoriesCreated,
-    IReadOnlyList<IngestItemErrorDto> Errors,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt);
-
-public sealed record IngestUrlRequest(string? Url);
-
-internal sealed record UploadedFile(string Name, byte[]? Content);
-
 // Ingestion jobs of one (owner, environment); see MemoryStore. New jobs wake the worker.
 internal sealed class IngestJobStore(IDbContextFactory<ApplicationDbContext> contextFactory, TimeProvider clock, IngestQueue queue)
 {

@@ -1,23 +1,11 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Ingestion;
 
-// Wakes the worker when a job is queued on this node. One pending signal is enough: the worker
-// drains every queued job each time it wakes.
-internal sealed class IngestQueue
-{
-    private readonly Channel<bool> signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    public void Notify() => signal.Writer.TryWrite(true);
-
-    public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => signal.Reader.ReadAsync(cancellationToken);
-}
-
 // Runs queued jobs one at a time: promptly when this node queued one, and every PollInterval for
 // any the signal missed. A failure is logged and recorded on its job; it never stops the host.
 internal sealed partial class IngestWorker(
-    IngestProcessor processor,
+    IngestRunner processor,
     IngestQueue queue,
     IOptions<IngestOptions> options,
     TimeProvider clock,

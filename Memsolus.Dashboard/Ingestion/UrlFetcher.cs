@@ -4,13 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Ingestion;
 
-internal sealed record FetchedPage(Uri Url, string? Title, string Text);
-
-internal sealed record FetchResult(FetchedPage? Page, string? Error)
-{
-    public static FetchResult Failed(string error) => new(null, error);
-}
-
 // Fetches one customer URL through the "outbound" client, which refuses non-public addresses at
 // connect time (for the first request and for every redirect) and limits redirects. Here: the
 // final scheme, the status, the content type, a byte cap while reading, and a deadline for the
@@ -170,14 +163,4 @@ internal sealed class UrlFetcher(
 
         return null;
     }
-}
-
-internal static class Sizes
-{
-    public static string Describe(long bytes) => bytes switch
-    {
-        >= 1024 * 1024 when bytes % (1024 * 1024) == 0 => $"{bytes / (1024 * 1024)} MiB",
-        >= 1024 when bytes % 1024 == 0 => $"{bytes / 1024} KiB",
-        _ => $"{bytes} bytes",
-    };
 }

@@ -32,9 +32,9 @@ internal static class KnowledgeApi
         knowledge.MapPost("/", async Task<Results<Created<KnowledgeDto>, ValidationProblem>> (CreateKnowledgeRequest body, HttpContext http, KnowledgeStore store) =>
             {
                 var errors = new ValidationErrors();
-                var title = errors.Text("title", body.Title, 1, KnowledgeLimits.MaxTitleLength, required: true);
-                var content = errors.Text("content", body.Content, 1, KnowledgeLimits.MaxContentLength, required: true);
-                var source = errors.Text("source", body.Source, 0, KnowledgeLimits.MaxSourceLength, required: false);
+                var title = errors.Text("title", body.Title, 1, KnowledgeEntry.MaxTitleLength, required: true);
+                var content = errors.Text("content", body.Content, 1, KnowledgeEntry.MaxContentLength, required: true);
+                var source = errors.Text("source", body.Source, 0, KnowledgeEntry.MaxSourceLength, required: false);
                 if (!errors.IsValid)
                 {
                     return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -49,9 +49,9 @@ internal static class KnowledgeApi
         knowledge.MapPatch("/{id:guid}", async Task<Results<Ok<KnowledgeDto>, ValidationProblem, ProblemHttpResult>> (Guid id, UpdateKnowledgeRequest body, HttpContext http, KnowledgeStore store) =>
             {
                 var errors = new ValidationErrors();
-                var title = errors.Text("title", body.Title, 1, KnowledgeLimits.MaxTitleLength, required: false);
-                var content = errors.Text("content", body.Content, 1, KnowledgeLimits.MaxContentLength, required: false);
-                var source = errors.Text("source", body.Source, 0, KnowledgeLimits.MaxSourceLength, required: false);
+                var title = errors.Text("title", body.Title, 1, KnowledgeEntry.MaxTitleLength, required: false);
+                var content = errors.Text("content", body.Content, 1, KnowledgeEntry.MaxContentLength, required: false);
+                var source = errors.Text("source", body.Source, 0, KnowledgeEntry.MaxSourceLength, required: false);
                 if (!errors.IsValid)
                 {
                     return TypedResults.ValidationProblem(errors.ToDictionary());

@@ -5,12 +5,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Memsolus.Dashboard.Knowledge;
 
-public sealed record KnowledgeDto(Guid Id, string Title, string Content, string? Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
-public sealed record CreateKnowledgeRequest(string? Title, string? Content, string? Source);
-
-public sealed record UpdateKnowledgeRequest(string? Title, string? Content, string? Source);
-
 // Knowledge entries of one (owner, environment); see MemoryStore.
 public sealed class KnowledgeStore(IDbContextFactory<ApplicationDbContext> contextFactory, TimeProvider clock, IWebhookEvents events)
 {

@@ -26,9 +26,9 @@ internal static class MemoriesApi
             {
                 PageRequest.TryParse(limit, cursor, out var page, out var errors);
                 var query = q?.Trim();
-                if (string.IsNullOrEmpty(query) || query.Length > MemoryLimits.MaxQueryLength)
+                if (string.IsNullOrEmpty(query) || query.Length > Memory.MaxQueryLength)
                 {
-                    errors["q"] = [$"q must be 1 to {MemoryLimits.MaxQueryLength} characters."];
+                    errors["q"] = [$"q must be 1 to {Memory.MaxQueryLength} characters."];
                 }
 
                 if (errors.Count > 0)
@@ -51,9 +51,9 @@ internal static class MemoriesApi
         memories.MapPost("/", async Task<Results<Created<MemoryDto>, ValidationProblem>> (CreateMemoryRequest body, HttpContext http, MemoryStore store) =>
             {
                 var errors = new ValidationErrors();
-                var content = errors.Text("content", body.Content, 1, MemoryLimits.MaxContentLength, required: true);
-                var tags = errors.Tags("tags", body.Tags, MemoryLimits.MaxTags, MemoryLimits.MaxTagLength);
-                var metadata = errors.JsonObject("metadata", body.Metadata, MemoryLimits.MaxMetadataBytes);
+                var content = errors.Text("content", body.Content, 1, Memory.MaxContentLength, required: true);
+                var tags = errors.Tags("tags", body.Tags, Memory.MaxTags, Memory.MaxTagLength);
+                var metadata = errors.JsonObject("metadata", body.Metadata, Memory.MaxMetadataBytes);
                 if (!errors.IsValid)
                 {
                     return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -68,9 +68,9 @@ internal static class MemoriesApi
         memories.MapPatch("/{id:guid}", async Task<Results<Ok<MemoryDto>, ValidationProblem, ProblemHttpResult>> (Guid id, UpdateMemoryRequest body, HttpContext http, MemoryStore store) =>
             {
                 var errors = new ValidationErrors();
-                var content = errors.Text("content", body.Content, 1, MemoryLimits.MaxContentLength, required: false);
-                var tags = errors.Tags("tags", body.Tags, MemoryLimits.MaxTags, MemoryLimits.MaxTagLength);
-                var metadata = errors.JsonObject("metadata", body.Metadata, MemoryLimits.MaxMetadataBytes);
+                var content = errors.Text("content", body.Content, 1, Memory.MaxContentLength, required: false);
+                var tags = errors.Tags("tags", body.Tags, Memory.MaxTags, Memory.MaxTagLength);
+                var metadata = errors.JsonObject("metadata", body.Metadata, Memory.MaxMetadataBytes);
                 if (!errors.IsValid)
                 {
                     return TypedResults.ValidationProblem(errors.ToDictionary());

@@ -4,6 +4,12 @@ namespace Memsolus.Dashboard.Memories;
 
 public sealed class Memory
 {
+    public const int MaxContentLength = 10_000;
+    public const int MaxTags = 20;
+    public const int MaxTagLength = 50;
+    public const int MaxMetadataBytes = 16 * 1024;
+    public const int MaxQueryLength = 200;
+
     // Insertion order, for stable cursor paging; never shown.
     public long Sequence { get; set; }
 

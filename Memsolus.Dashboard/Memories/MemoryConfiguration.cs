@@ -17,17 +17,8 @@ internal sealed class MemoryConfiguration : IEntityTypeConfiguration<Memory>
         // Deleting an account (Identity's personal-data page) deletes its memories too.
         builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(m => m.OwnerId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(m => m.Environment).HasConversion<string>().HasMaxLength(8);
-        builder.Property(m => m.Content).HasMaxLength(MemoryLimits.MaxContentLength).IsRequired();
+        builder.Property(m => m.Content).HasMaxLength(Memory.MaxContentLength).IsRequired();
         builder.Property(m => m.Metadata).IsRequired();
         builder.Property(m => m.SearchText).IsRequired();
     }
-}
-
-public static class MemoryLimits
-{
-    public const int MaxContentLength = 10_000;
-    public const int MaxTags = 20;
-    public const int MaxTagLength = 50;
-    public const int MaxMetadataBytes = 16 * 1024;
-    public const int MaxQueryLength = 200;
 }

@@ -6,12 +6,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Memsolus.Dashboard.Memories;
 
-public sealed record MemoryDto(Guid Id, string Content, IReadOnlyList<string> Tags, JsonElement Metadata, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
-public sealed record CreateMemoryRequest(string? Content, List<string?>? Tags, JsonElement? Metadata);
-
-public sealed record UpdateMemoryRequest(string? Content, List<string?>? Tags, JsonElement? Metadata);
-
 // Memories of one (owner, environment): every query is filtered by both, so another owner's or
 // another environment's id is simply not found.
 public sealed class MemoryStore(IDbContextFactory<ApplicationDbContext> contextFactory, TimeProvider clock, IWebhookEvents events)

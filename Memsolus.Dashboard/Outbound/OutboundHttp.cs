@@ -4,9 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Outbound;
 
-public sealed class OutboundAddressRefusedException(string message) : HttpRequestException(message);
-
-// The one HttpClient for customer-controlled URLs. Every connection goes through ConnectCallback,
+// The HttpClients for customer-controlled URLs. Every connection goes through ConnectCallback,
 // which resolves the host itself and refuses non-public addresses unless configured otherwise;
 // redirects are limited and can only lead to http or https.
 internal static class OutboundHttp
@@ -17,20 +15,9 @@ internal static class OutboundHttp
     // a 3xx is an answer to record, not a hop to follow.
     public const string WebhookClientName = "outbound-webhooks";
 
-    public static WebApplicationBuilder AddOutboundHttp(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<OutboundOptions>()
-            .BindConfiguration(OutboundOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        AddClient(builder.Services, ClientName, followRedirects: true);
-        AddClient(builder.Services, WebhookClientName, followRedirects: false);
-        return builder;
-    }
-
     // Neither client logs: the default HttpClient logging writes each request's URL at Information,
     // and customers' webhook and import URLs can carry tokens in their paths or query strings.
-    private static void AddClient(IServiceCollection services, string name, bool followRedirects) =>
+    internal static void AddClient(IServiceCollection services, string name, bool followRedirects) =>
         services.AddHttpClient(name, (services, client) =>
             {
                 client.Timeout = services.GetRequiredService<IOptions<OutboundOptions>>().Value.Timeout;

@@ -1,33 +1,15 @@
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.ApiKeys.Authentication;
 
 namespace Memsolus.Dashboard.Usage;
 
 internal static class UsageApi
 {
-    public static WebApplicationBuilder AddUsage(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<UsageOptions>()
-            .BindConfiguration(UsageOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddOptions<KeyHygieneOptions>()
-            .BindConfiguration(KeyHygieneOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<UsageRecorder>();
-        builder.Services.AddHostedService<UsageFlusher>();
-        builder.Services.AddSingleton<UsageService>();
-        builder.Services.AddSingleton<KeyHygieneService>();
-        return builder;
-    }
-
     public static RouteGroupBuilder MapUsage(this RouteGroupBuilder api)
     {
         var dashboard = api.MapGroup("/dashboard").WithTags("Dashboard");
 
-        dashboard.MapGet("/usage", async (HttpContext http, UsageService usage) =>
+        dashboard.MapGet("/usage", async (HttpContext http, UsageStore usage) =>
             {
                 var caller = ApiCaller.From(http);
                 return TypedResults.Ok(await usage.GetAsync(caller.OwnerId, caller.Environment, http.RequestAborted));
@@ -36,7 +18,7 @@ internal static class UsageApi
             .WithName("GetUsage")
             .WithSummary("Requests per key per UTC day over the last 30 days, by outcome, for the keys of the calling key's environment");
 
-        dashboard.MapGet("/alerts", async (HttpContext http, KeyHygieneService hygiene) =>
+        dashboard.MapGet("/alerts", async (HttpContext http, KeyAlertStore hygiene) =>
             {
                 var caller = ApiCaller.From(http);
                 return TypedResults.Ok(new KeyAlertList(await hygiene.GetAlertsAsync(caller.OwnerId, caller.Environment, http.RequestAborted)));

@@ -2,11 +2,6 @@ using System.Globalization;
 
 namespace Memsolus.Dashboard.Usage;
 
-public sealed record UsageSeries(string Name, IReadOnlyList<long> Daily)
-{
-    public long Total => Daily.Sum();
-}
-
 // A usage report as the home page charts it: one label per day, one series per key or per
 // outcome, each with its count per day. Series without requests are left out.
 public sealed record UsageChart(IReadOnlyList<string> Labels, IReadOnlyList<UsageSeries> Series)
@@ -43,7 +38,7 @@ public sealed record UsageChart(IReadOnlyList<string> Labels, IReadOnlyList<Usag
         var rest = used.Skip(named.Count).ToList();
         if (rest.Count > 0)
         {
-            series.Add(new UsageSeries(OtherKeys, Enumerable.Range(0, UsageService.Days).Select(d => rest.Sum(k => k.Days[d].Total)).ToList()));
+            series.Add(new UsageSeries(OtherKeys, Enumerable.Range(0, UsageStore.Days).Select(d => rest.Sum(k => k.Days[d].Total)).ToList()));
         }
 
         return new UsageChart(DayLabels(report), series);
@@ -54,14 +49,14 @@ public sealed record UsageChart(IReadOnlyList<string> Labels, IReadOnlyList<Usag
         var series = UsageOutcomes.All
             .Select(outcome => new UsageSeries(
                 OutcomeLabel(outcome),
-                Enumerable.Range(0, UsageService.Days).Select(d => report.Keys.Sum(k => k.Days[d].Outcomes[outcome])).ToList()))
+                Enumerable.Range(0, UsageStore.Days).Select(d => report.Keys.Sum(k => k.Days[d].Outcomes[outcome])).ToList()))
             .Where(s => s.Total > 0)
             .ToList();
         return new UsageChart(DayLabels(report), series);
     }
 
     private static List<string> DayLabels(UsageReport report) =>
-        Enumerable.Range(0, UsageService.Days)
+        Enumerable.Range(0, UsageStore.Days)
             .Select(d => report.From.AddDays(d).ToString("MMM d", CultureInfo.InvariantCulture))
             .ToList();
 }

@@ -7,16 +7,13 @@ using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Memsolus.Dashboard.Webhooks;
 
-// The body every delivery of one event carries, signed as sent.
-public sealed record WebhookEventPayload(Guid Id, string Type, DateTimeOffset CreatedAt, string Environment, JsonElement Data);
-
 // Publishing writes one pending delivery per enabled webhook of the (owner, environment) that
 // subscribes to the event, and wakes the dispatcher; the HTTP happens in the background, so an
 // API call never waits on a customer's endpoint. A failure here is logged, never thrown: the
 // change the event describes has already been saved.
 internal sealed partial class WebhookEvents(
     IDbContextFactory<ApplicationDbContext> contextFactory,
-    WebhookDispatcher dispatcher,
+    WebhookDeliveryRunner dispatcher,
     IOptions<HttpJsonOptions> jsonOptions,
     TimeProvider clock,
     ILogger<WebhookEvents> logger) : IWebhookEvents

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Memsolus.Dashboard.ApiKeys;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -29,23 +28,4 @@ internal sealed class WebhookSecrets(IDataProtectionProvider dataProtection)
 
     // Throws CryptographicException when the key ring that protected it is gone.
     public string Unprotect(string protectedSecret) => protector.Unprotect(protectedSecret);
-}
-
-// The Memsolus-Signature header: t=<unix seconds>,v1=<lower-case hex HMAC-SHA256>. The HMAC key
-// is the UTF-8 bytes of the whole secret (whsec_ included); the signed bytes are the UTF-8 text
-// "{t}." followed by the exact request body. A receiver recomputes it over the raw body it read,
-// compares in constant time, and refuses timestamps too far from its own clock (replays).
-internal static class WebhookSignature
-{
-    public const string HeaderName = "Memsolus-Signature";
-
-    public static string HeaderValue(string secret, long timestamp, ReadOnlySpan<byte> body)
-    {
-        var prefix = Encoding.UTF8.GetBytes($"{timestamp}.");
-        var signed = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(signed, 0);
-        body.CopyTo(signed.AsSpan(prefix.Length));
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed);
-        return $"t={timestamp},v1={Convert.ToHexStringLower(mac)}";
-    }
 }

@@ -4,32 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Memsolus.Dashboard.Webhooks;
 
-public sealed record WebhookDto(Guid Id, string Url, IReadOnlyList<string> Events, string? Description, bool Enabled, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
-// The one answer that carries the signing secret: creation. Nothing serves it again.
-public sealed record CreatedWebhookDto(Guid Id, string Url, IReadOnlyList<string> Events, string? Description, bool Enabled, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string Secret);
-
-public sealed record CreateWebhookRequest(string? Url, List<string?>? Events, string? Description, bool? Enabled);
-
-public sealed record UpdateWebhookRequest(string? Url, List<string?>? Events, string? Description, bool? Enabled);
-
-public sealed record WebhookAttemptDto(int Attempt, DateTimeOffset AttemptedAt, int? StatusCode, long DurationMs, string? Error, DateTimeOffset? NextRetryAt);
-
-// A delivery with the outcome of its latest attempt on top (attempt, statusCode, durationMs,
-// error), when it is tried next, and every attempt in order.
-public sealed record WebhookDeliveryDto(
-    Guid Id,
-    Guid EventId,
-    string Event,
-    string Status,
-    int Attempt,
-    int? StatusCode,
-    long? DurationMs,
-    string? Error,
-    DateTimeOffset? NextRetryAt,
-    DateTimeOffset CreatedAt,
-    IReadOnlyList<WebhookAttemptDto> Attempts);
-
 // Webhooks of one (owner, environment); see MemoryStore. Deliveries are reached only through a
 // webhook in scope, so another owner's deliveries are never found either.
 internal sealed class WebhookStore(IDbContextFactory<ApplicationDbContext> contextFactory, WebhookSecrets secrets, TimeProvider clock)
@@ -54,11 +28,11 @@ internal sealed class WebhookStore(IDbContextFactory<ApplicationDbContext> conte
         return webhook is null ? null : ToDto(webhook);
     }
 
-    // Null when the environment already holds WebhookLimits.MaxPerEnvironment webhooks.
+    // Null when the environment already holds Webhook.MaxPerEnvironment webhooks.
     public async Task<CreatedWebhookDto?> CreateAsync(ApiCaller caller, string url, List<string> events, string? description, bool enabled, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        if (await Scope(db, caller).CountAsync(cancellationToken) >= WebhookLimits.MaxPerEnvironment)
+        if (await Scope(db, caller).CountAsync(cancellationToken) >= Webhook.MaxPerEnvironment)
         {
             return null;
         }

@@ -6,22 +6,6 @@ namespace Memsolus.Dashboard.Webhooks;
 
 internal static class WebhooksApi
 {
-    // Registered before AddApi's fallback (TryAddSingleton of NoWebhookEvents), so features
-    // publish to the real dispatcher.
-    public static WebApplicationBuilder AddWebhooks(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<WebhooksOptions>()
-            .BindConfiguration(WebhooksOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<WebhookSecrets>();
-        builder.Services.AddSingleton<WebhookStore>();
-        builder.Services.AddSingleton<WebhookDispatcher>();
-        builder.Services.AddSingleton<IWebhookEvents, WebhookEvents>();
-        builder.Services.AddHostedService<WebhookDispatchLoop>();
-        return builder;
-    }
-
     public static RouteGroupBuilder MapWebhooks(this RouteGroupBuilder api)
     {
         var webhooks = api.MapGroup("/webhooks").WithTags("Webhooks");
@@ -64,7 +48,7 @@ internal static class WebhooksApi
                 var errors = new ValidationErrors();
                 var url = Url(errors, body.Url, required: true);
                 var events = Events(errors, body.Events, required: true);
-                var description = errors.Text("description", body.Description, 0, WebhookLimits.MaxDescriptionLength, required: false);
+                var description = errors.Text("description", body.Description, 0, Webhook.MaxDescriptionLength, required: false);
                 if (!errors.IsValid)
                 {
                     return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -75,7 +59,7 @@ internal static class WebhooksApi
                     ? TypedResults.Problem(
                         statusCode: StatusCodes.Status409Conflict,
                         title: "Too many webhooks",
-                        detail: $"An environment can have at most {WebhookLimits.MaxPerEnvironment} webhooks; delete one first.")
+                        detail: $"An environment can have at most {Webhook.MaxPerEnvironment} webhooks; delete one first.")
                     : TypedResults.Created($"/api/v1/webhooks/{created.Id}", created);
             })
             .RequirePermission(Permissions.WebhookWrite)
@@ -86,7 +70,7 @@ internal static class WebhooksApi
                 var errors = new ValidationErrors();
                 var url = Url(errors, body.Url, required: false);
                 var events = Events(errors, body.Events, required: false);
-                var description = errors.Text("description", body.Description, 0, WebhookLimits.MaxDescriptionLength, required: false);
+                var description = errors.Text("description", body.Description, 0, Webhook.MaxDescriptionLength, required: false);
                 if (!errors.IsValid)
                 {
                     return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -124,9 +108,9 @@ internal static class WebhooksApi
         }
 
         var url = value.Trim();
-        if (url.Length is 0 || url.Length > WebhookLimits.MaxUrlLength)
+        if (url.Length is 0 || url.Length > Webhook.MaxUrlLength)
         {
-            errors.Add("url", $"url must be 1 to {WebhookLimits.MaxUrlLength} characters.");
+            errors.Add("url", $"url must be 1 to {Webhook.MaxUrlLength} characters.");
             return null;
         }
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
 using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys.Authentication;

@@ -1,5 +1,5 @@
 using System.Net;
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Memsolus.Dashboard.ApiKeys.Authentication;
+using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -106,7 +106,7 @@ public abstract class FailedAttemptSyncTests(DatabaseProvider provider) : IAsync
         return await db.FailedAttemptCounts.SumAsync(c => c.Failures);
     }
 
-    private (FailedAttemptLimiter Limiter, FailedAttemptSync Sync, Node Node) NewNode()
+    private (FailedAttemptLimiter Limiter, FailedAttemptSyncWorker Sync, Node Node) NewNode()
     {
         var settings = Options.Create(new ApiKeyVerificationOptions
         {
@@ -116,7 +116,7 @@ public abstract class FailedAttemptSyncTests(DatabaseProvider provider) : IAsync
         });
         var node = new Node(new SwitchableFactory(database.Options), new WarningLog());
         var limiter = new FailedAttemptLimiter(settings, clock);
-        var sync = new FailedAttemptSync(limiter, node.Factory, settings, Options.Create(new DatabaseOptions { Provider = provider }), clock, node.Logger);
+        var sync = new FailedAttemptSyncWorker(limiter, node.Factory, settings, Options.Create(new DatabaseOptions { Provider = provider }), clock, node.Logger);
         return (limiter, sync, node);
     }
 
@@ -130,7 +130,7 @@ public abstract class FailedAttemptSyncTests(DatabaseProvider provider) : IAsync
             Unavailable ? throw new InvalidOperationException("The database is unavailable.") : new(options);
     }
 
-    private sealed class WarningLog : ILogger<FailedAttemptSync>
+    private sealed class WarningLog : ILogger<FailedAttemptSyncWorker>
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<string> warnings = new();
 

@@ -18,15 +18,15 @@ public sealed class HomeTests : ApiKeyComponentTestBase
 {
     public HomeTests()
     {
-        Context.Services.AddSingleton<ILogger<UsageRecorder>>(NullLogger<UsageRecorder>.Instance);
+        Context.Services.AddSingleton<ILogger<RequestCountRecorder>>(NullLogger<RequestCountRecorder>.Instance);
         Context.Services.AddSingleton(Options.Create(new UsageOptions()));
-        Context.Services.AddSingleton<UsageRecorder>();
-        Context.Services.AddSingleton<UsageService>();
-        Context.Services.AddSingleton(Options.Create(new KeyHygieneOptions()));
-        Context.Services.AddSingleton<KeyHygieneService>();
+        Context.Services.AddSingleton<RequestCountRecorder>();
+        Context.Services.AddSingleton<UsageStore>();
+        Context.Services.AddSingleton(Options.Create(new KeyAlertOptions()));
+        Context.Services.AddSingleton<KeyAlertStore>();
     }
 
-    private UsageRecorder Recorder => Context.Services.GetRequiredService<UsageRecorder>();
+    private RequestCountRecorder Recorder => Context.Services.GetRequiredService<RequestCountRecorder>();
 
     [Fact]
     public void Without_keys_the_page_welcomes_the_account_and_says_to_create_an_api_key_first()

@@ -127,7 +127,7 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.ToTable("ApiKeys", (string)null);
                 });
 
-            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Authentication.ApiKeyChange", b =>
+            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Verification.ApiKeyChange", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -147,7 +147,7 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.ToTable("ApiKeyChanges", (string)null);
                 });
 
-            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Authentication.FailedAttemptCount", b =>
+            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Verification.FailedAttemptCount", b =>
                 {
                     b.Property<byte[]>("Client")
                         .HasMaxLength(16)

@@ -135,7 +135,7 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                     b.ToTable("ApiKeys", (string)null);
                 });
 
-            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Authentication.ApiKeyChange", b =>
+            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Verification.ApiKeyChange", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -159,7 +159,7 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                     b.ToTable("ApiKeyChanges", (string)null);
                 });
 
-            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Authentication.FailedAttemptCount", b =>
+            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Verification.FailedAttemptCount", b =>
                 {
                     b.Property<byte[]>("Client")
                         .HasMaxLength(16)

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Memsolus.Dashboard.Data;
+
+namespace Memsolus.Dashboard.Account;
+
+internal static class AccountExtensions
+{
+    public const int MinimumPasswordLength = 12;
+
+    public static WebApplicationBuilder AddAccount(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddAuthorization();
+
+        services.AddIdentityCore<ApplicationUser>(options =>
+            {
+                // No mail sender is wired yet, so a required confirmation would lock every new
+                // account out; the template's confirmation pages stay for when one is.
+                options.SignIn.RequireConfirmedAccount = false;
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = MinimumPasswordLength;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ApplicationDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
+
+        services.AddOptions<AdminOptions>()
+            .BindConfiguration(AdminOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddHostedService<AdminAccountInitializer>();
+
+        return builder;
+    }
+
+    // Sign-in cookies for the dashboard, never for /api/v1 (the API is authorised by keys alone),
+    // then authorization and antiforgery for the pages and forms.
+    public static WebApplication UseAccount(this WebApplication app)
+    {
+        app.UseAuthenticationOutsideApi();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+}

@@ -1,0 +1,10 @@
+namespace Memsolus.Dashboard.Admin;
+
+internal static class AdminExtensions
+{
+    public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<AdminApiKeyStore>();
+        return builder;
+    }
+}

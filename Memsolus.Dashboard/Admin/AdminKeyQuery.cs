@@ -1,0 +1,12 @@
+using Memsolus.Dashboard.ApiKeys;
+
+namespace Memsolus.Dashboard.Admin;
+
+public sealed record AdminKeyQuery(
+    string? Search = null,
+    AdminKeyStatusFilter Status = AdminKeyStatusFilter.All,
+    ApiKeyEnvironment? Environment = null,
+    AdminKeySort Sort = AdminKeySort.Created,
+    bool Descending = true,
+    int Page = 0,
+    int PageSize = 25);

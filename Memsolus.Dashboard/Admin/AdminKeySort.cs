@@ -1,0 +1,9 @@
+namespace Memsolus.Dashboard.Admin;
+
+public enum AdminKeySort
+{
+    Created,
+    Name,
+    Owner,
+    LastUsed,
+}

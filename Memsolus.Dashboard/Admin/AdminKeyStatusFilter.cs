@@ -1,0 +1,11 @@
+namespace Memsolus.Dashboard.Admin;
+
+public enum AdminKeyStatusFilter
+{
+    All,
+    Active,
+    ExpiresSoon,
+    Expired,
+    Rotated,
+    Revoked,
+}

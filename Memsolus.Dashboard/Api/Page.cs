@@ -1,0 +1,3 @@
+namespace Memsolus.Dashboard.Api;
+
+public sealed record Page<T>(IReadOnlyList<T> Data, string? NextCursor);

@@ -1,0 +1,8 @@
+namespace Memsolus.Dashboard.ApiKeys;
+
+public enum ApiKeyErrorKind
+{
+    NotFound,
+    Invalid,
+    LimitReached,
+}

@@ -1,0 +1,10 @@
+namespace Memsolus.Dashboard.ApiKeys;
+
+public enum ApiKeyStatus
+{
+    Active,
+    ExpiresSoon,
+    Expired,
+    Rotated,
+    Revoked,
+}

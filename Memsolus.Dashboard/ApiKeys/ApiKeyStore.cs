@@ -1,0 +1,373 @@
+using System.Text.Json;
+using Memsolus.Dashboard.Audit;
+using Memsolus.Dashboard.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Memsolus.Dashboard.ApiKeys;
+
+// Everything an owner can do to their keys. Every method takes the acting account and only ever
+// touches that account's keys: another owner's key id is "not found", whatever the caller is.
+// Each change and its audit event are saved together, in one transaction.
+public sealed partial class ApiKeyStore(
+    IDbContextFactory<ApplicationDbContext> contextFactory,
+    TimeProvider clock,
+    IOptions<ApiKeysOptions> options,
+    ILogger<ApiKeyStore> logger)
+{
+    private static readonly ApiKeyError NotFound = new(ApiKeyErrorKind.NotFound, "That API key does not exist.");
+
+    public async Task<IReadOnlyList<ApiKeySummary>> ListAsync(AuditActor owner, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var keys = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.OwnerId == owner.UserId)
+            .ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        return keys.OrderByDescending(k => k.CreatedAt).Select(k => Summarize(k, now)).ToList();
+    }
+
+    public async Task<ApiKeySummary?> GetAsync(AuditActor owner, Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var key = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == id && k.OwnerId == owner.UserId, cancellationToken);
+        return key is null ? null : Summarize(key, clock.GetUtcNow());
+    }
+
+    public async Task<ApiKeyResult<CreatedApiKey>> CreateAsync(AuditActor owner, CreateApiKeyRequest request, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        if (Validate(request.Name, request.Permissions) is { } invalid)
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(invalid);
+        }
+
+        if (!Enum.IsDefined(request.Environment))
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(new(ApiKeyErrorKind.Invalid, "Choose Live or Test.", "Environment"));
+        }
+
+        if (ApiKeyRules.ValidateExpiration(request.Expiration, request.ExpiresOn, now) is { } expiryError)
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(new(ApiKeyErrorKind.Invalid, expiryError, "Expiration"));
+        }
+
+        var name = request.Name!.Trim();
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var active = await ActiveKeysAsync(db, owner.UserId, now, cancellationToken);
+        if (active.Count >= options.Value.MaxActivePerAccount)
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(new(
+                ApiKeyErrorKind.LimitReached,
+                $"You have reached the limit of {options.Value.MaxActivePerAccount} active {(options.Value.MaxActivePerAccount == 1 ? "key" : "keys")}. Revoke a key you no longer use first.",
+                "Name"));
+        }
+
+        if (NameTaken(active, name, exceptId: null))
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(DuplicateName(name));
+        }
+
+        var generated = ApiKeyFormat.Generate(request.Environment);
+        var key = new ApiKey
+        {
+            Id = Guid.CreateVersion7(now),
+            OwnerId = owner.UserId,
+            Name = name,
+            NormalizedName = ApiKey.Normalize(name),
+            Environment = request.Environment,
+            Permissions = [.. Permissions.Normalize(request.Permissions)],
+            SecretHash = generated.Hash,
+            DisplayKey = generated.DisplayKey,
+            CreatedAt = now,
+            CreatedBy = owner.UserId,
+            Expiration = request.Expiration,
+            ExpiresAt = ApiKeyRules.ExpiresAt(request.Expiration, request.ExpiresOn, now),
+            Version = Guid.NewGuid(),
+        };
+        db.ApiKeys.Add(key);
+        db.AuditEvents.Add(Event(AuditEventTypes.KeyCreated, key, owner, now, new
+        {
+            environment = key.Environment.ToString().ToLowerInvariant(),
+            permissions = key.Permissions,
+            expiresAt = key.ExpiresAt,
+        }));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        LogCreated(logger, key.Id, owner.UserId);
+        return ApiKeyResult<CreatedApiKey>.Ok(new CreatedApiKey(Summarize(key, now), generated.Secret));
+    }
+
+    public async Task<ApiKeyResult<ApiKeySummary>> UpdateAsync(AuditActor owner, Guid id, UpdateApiKeyRequest request, CancellationToken cancellationToken = default)
+    {
+        if (Validate(request.Name, request.Permissions) is { } invalid)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(invalid);
+        }
+
+        var now = clock.GetUtcNow();
+        var name = request.Name!.Trim();
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id && k.OwnerId == owner.UserId, cancellationToken);
+        if (key is null)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(NotFound);
+        }
+
+        if (!key.IsActiveAt(now))
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, $"This key is {Describe(key, now)} and can no longer be edited."));
+        }
+
+        var permissions = Permissions.Normalize(request.Permissions);
+        var added = permissions.Except(key.Permissions).ToList();
+        var removed = key.Permissions.Except(permissions).ToList();
+        var renamed = !string.Equals(name, key.Name, StringComparison.Ordinal);
+        if (!renamed && added.Count == 0 && removed.Count == 0)
+        {
+            return ApiKeyResult<ApiKeySummary>.Ok(Summarize(key, now));
+        }
+
+        if (renamed && NameTaken(await ActiveKeysAsync(db, owner.UserId, now, cancellationToken), name, exceptId: key.Id))
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(DuplicateName(name));
+        }
+
+        var oldName = key.Name;
+        key.Name = name;
+        key.NormalizedName = ApiKey.Normalize(name);
+        key.Permissions = [.. permissions];
+        key.Version = Guid.NewGuid();
+        db.AuditEvents.Add(Event(AuditEventTypes.KeyUpdated, key, owner, now, new
+        {
+            name = renamed ? new { from = oldName, to = name } : null,
+            permissionsAdded = added,
+            permissionsRemoved = removed,
+        }));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        LogUpdated(logger, key.Id, owner.UserId);
+        return ApiKeyResult<ApiKeySummary>.Ok(Summarize(key, now));
+    }
+
+    public async Task<ApiKeyResult<CreatedApiKey>> RotateAsync(AuditActor owner, Guid id, RotationGrace grace, CancellationToken cancellationToken = default)
+    {
+        if (!Enum.IsDefined(grace))
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(new(ApiKeyErrorKind.Invalid, "Choose when the old key stops working.", "Grace"));
+        }
+
+        var now = clock.GetUtcNow();
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var old = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id && k.OwnerId == owner.UserId, cancellationToken);
+        if (old is null)
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(NotFound);
+        }
+
+        if (!old.IsActiveAt(now))
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(new(ApiKeyErrorKind.Invalid, $"This key is {Describe(old, now)} and cannot be rotated."));
+        }
+
+        // The successor keeps the expiry policy: a relative lifetime starts again, a chosen date stays.
+        var expiresAt = old.Expiration == ApiKeyExpiration.Date
+            ? old.ExpiresAt
+            : ApiKeyRules.ExpiresAt(old.Expiration, null, now);
+        var generated = ApiKeyFormat.Generate(old.Environment);
+        var successor = new ApiKey
+        {
+            Id = Guid.CreateVersion7(now),
+            OwnerId = old.OwnerId,
+            Name = old.Name,
+            NormalizedName = old.NormalizedName,
+            Environment = old.Environment,
+            Permissions = [.. old.Permissions],
+            SecretHash = generated.Hash,
+            DisplayKey = generated.DisplayKey,
+            CreatedAt = now,
+            CreatedBy = owner.UserId,
+            Expiration = old.Expiration,
+            ExpiresAt = expiresAt,
+            RotatedFromId = old.Id,
+            Version = Guid.NewGuid(),
+        };
+
+        var stopsAt = now + ApiKeyRules.GracePeriod(grace);
+        old.RotatedToId = successor.Id;
+        old.ExpiresAt = old.ExpiresAt is { } current && current < stopsAt ? current : stopsAt;
+        old.Version = Guid.NewGuid();
+
+        db.ApiKeys.Add(successor);
+        db.AuditEvents.Add(Event(AuditEventTypes.KeyRotated, old, owner, now, new
+        {
+            grace = grace.ToString(),
+            oldKeyStopsAt = old.ExpiresAt,
+            newKeyId = successor.Id,
+            newKey = successor.DisplayKey,
+        }));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        LogRotated(logger, old.Id, successor.Id, owner.UserId);
+        return ApiKeyResult<CreatedApiKey>.Ok(new CreatedApiKey(Summarize(successor, now), generated.Secret));
+    }
+
+    public async Task<ApiKeyResult<ApiKeySummary>> RevokeAsync(AuditActor owner, Guid id, string? reason, CancellationToken cancellationToken = default)
+    {
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (reason is { Length: > ApiKeyRules.MaxReasonLength })
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, $"Use at most {ApiKeyRules.MaxReasonLength} characters.", "Reason"));
+        }
+
+        var now = clock.GetUtcNow();
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id && k.OwnerId == owner.UserId, cancellationToken);
+        if (key is null)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(NotFound);
+        }
+
+        if (key.RevokedAt is not null)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, "This key is already revoked."));
+        }
+
+        if (key.ExpiresAt is { } expires && expires <= now)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, $"This key is {Describe(key, now)} and no longer works."));
+        }
+
+        key.RevokedAt = now;
+        key.RevokedBy = owner.UserId;
+        key.RevocationReason = reason;
+        key.Version = Guid.NewGuid();
+        db.AuditEvents.Add(Event(AuditEventTypes.KeyRevoked, key, owner, now, new { by = "owner", reason }));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, "This key changed while you were revoking it. Reload and try again."));
+        }
+
+        LogRevoked(logger, key.Id, owner.UserId);
+        return ApiKeyResult<ApiKeySummary>.Ok(Summarize(key, now));
+    }
+
+    // Keys an administrator revoked that the owner has not yet acknowledged: shown as a banner.
+    public async Task<IReadOnlyList<ApiKeySummary>> UnseenAdminRevocationsAsync(AuditActor owner, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var keys = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.OwnerId == owner.UserId && k.RevokedByAdmin && k.RevocationNoticeSeenAt == null)
+            .ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        return keys.OrderByDescending(k => k.RevokedAt).Select(k => Summarize(k, now)).ToList();
+    }
+
+    public async Task AcknowledgeAdminRevocationsAsync(AuditActor owner, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await db.ApiKeys
+            .Where(k => k.OwnerId == owner.UserId && k.RevokedByAdmin && k.RevocationNoticeSeenAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevocationNoticeSeenAt, now), cancellationToken);
+    }
+
+    internal ApiKeySummary Summarize(ApiKey key, DateTimeOffset now) => new(
+        key.Id,
+        key.Name,
+        key.DisplayKey,
+        key.Environment,
+        key.Permissions,
+        key.CreatedAt,
+        key.Expiration,
+        key.ExpiresAt,
+        key.LastUsedAt,
+        key.RevokedAt,
+        key.RevokedBy,
+        key.RevocationReason,
+        key.RevokedByAdmin,
+        key.RotatedFromId,
+        key.RotatedToId,
+        ApiKeyRules.StatusAt(key, now, options.Value.ExpiresSoonWindow))
+    {
+        StillWorks = key.RevokedAt is null && (key.ExpiresAt is null || key.ExpiresAt > now),
+    };
+
+    private static ApiKeyError? Validate(string? name, IReadOnlyCollection<string>? permissions)
+    {
+        if (ApiKeyRules.ValidateName(name) is { } nameError)
+        {
+            return new(ApiKeyErrorKind.Invalid, nameError, "Name");
+        }
+
+        return ApiKeyRules.ValidatePermissions(permissions) is { } permissionError
+            ? new(ApiKeyErrorKind.Invalid, permissionError, "Permissions")
+            : null;
+    }
+
+    private static ApiKeyError DuplicateName(string name) =>
+        new(ApiKeyErrorKind.Invalid, $"You already have an active key named '{name}'. Choose another name.", "Name");
+
+    private static bool NameTaken(IEnumerable<ApiKey> active, string name, Guid? exceptId)
+    {
+        var normalized = ApiKey.Normalize(name);
+        return active.Any(k => k.Id != exceptId && k.NormalizedName == normalized);
+    }
+
+    // Revoked and rotated keys are filtered in SQL; expiry is compared here, with the service's clock.
+    private static async Task<List<ApiKey>> ActiveKeysAsync(ApplicationDbContext db, string ownerId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var candidates = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.OwnerId == ownerId && k.RevokedAt == null && k.RotatedToId == null)
+            .ToListAsync(cancellationToken);
+        return candidates.Where(k => k.IsActiveAt(now)).ToList();
+    }
+
+    private static string Describe(ApiKey key, DateTimeOffset now) => ApiKeyRules.StatusAt(key, now, TimeSpan.Zero) switch
+    {
+        ApiKeyStatus.Revoked => "revoked",
+        ApiKeyStatus.Rotated => "rotated",
+        ApiKeyStatus.Expired => "expired",
+        _ => "active",
+    };
+
+    internal static AuditEvent Event(string type, ApiKey key, AuditActor actor, DateTimeOffset now, object details) => new()
+    {
+        OccurredAt = now,
+        EventType = type,
+        OwnerId = key.OwnerId,
+        ActorId = actor.UserId,
+        ActorName = actor.UserName,
+        KeyId = key.Id,
+        KeyName = key.Name,
+        KeyDisplay = key.DisplayKey,
+        Details = JsonSerializer.Serialize(details, JsonSerializerOptions.Web),
+        ClientIp = actor.ClientIp,
+        UserAgent = actor.UserAgent,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created API key {KeyId} for account {OwnerId}")]
+    private static partial void LogCreated(ILogger logger, Guid keyId, string ownerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Updated API key {KeyId} of account {OwnerId}")]
+    private static partial void LogUpdated(ILogger logger, Guid keyId, string ownerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rotated API key {KeyId} into {NewKeyId} for account {OwnerId}")]
+    private static partial void LogRotated(ILogger logger, Guid keyId, Guid newKeyId, string ownerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Revoked API key {KeyId} of account {OwnerId}")]
+    private static partial void LogRevoked(ILogger logger, Guid keyId, string ownerId);
+}

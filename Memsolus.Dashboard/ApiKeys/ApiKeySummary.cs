@@ -1,0 +1,36 @@
+namespace Memsolus.Dashboard.ApiKeys;
+
+// What the dashboard shows of a key. Never holds the secret.
+public sealed record ApiKeySummary(
+    Guid Id,
+    string Name,
+    string DisplayKey,
+    ApiKeyEnvironment Environment,
+    IReadOnlyList<string> Permissions,
+    DateTimeOffset CreatedAt,
+    ApiKeyExpiration Expiration,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? LastUsedAt,
+    DateTimeOffset? RevokedAt,
+    string? RevokedBy,
+    string? RevocationReason,
+    bool RevokedByAdmin,
+    Guid? RotatedFromId,
+    Guid? RotatedToId,
+    ApiKeyStatus Status)
+{
+    public bool IsFullAccess => Permissions.Count == ApiKeys.Permissions.All.Count;
+
+    // Edit and rotate apply to active keys; revoke also to a rotated key still in its grace period.
+    public bool CanEdit => Status is ApiKeyStatus.Active or ApiKeyStatus.ExpiresSoon;
+
+    public bool CanRotate => CanEdit;
+
+    public bool CanRevoke => StillWorks;
+
+    // Revoked, expired and rotated-and-past-grace keys sit behind "Show revoked".
+    public bool IsHiddenByDefault => !StillWorks;
+
+    // Accepted by the API right now (set from the service's clock when the summary is made).
+    public bool StillWorks { get; init; }
+}

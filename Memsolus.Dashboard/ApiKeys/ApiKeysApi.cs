@@ -1,0 +1,22 @@
+using Memsolus.Dashboard.Api;
+using Memsolus.Dashboard.ApiKeys.Verification;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Memsolus.Dashboard.ApiKeys;
+
+internal static class ApiKeysApi
+{
+    public static RouteGroupBuilder MapApiKeys(this RouteGroupBuilder api)
+    {
+        // The verified key itself (set by ApiKeyAuthenticator), not its claims: nothing to parse.
+        api.MapGet("/me", (HttpContext http) =>
+            {
+                var key = http.Features.GetRequiredFeature<VerifiedApiKey>();
+                return new JsonAnswer<MeDto>(new MeDto(key.Id, key.Name, key.Environment.Name(), key.Permissions, key.ExpiresAt), ApiJsonContext.Default.MeDto);
+            })
+            .WithTags("Keys")
+            .WithName("GetMe").WithSummary("The calling API key: id, name, environment, permissions and expiry")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        return api;
+    }
+}

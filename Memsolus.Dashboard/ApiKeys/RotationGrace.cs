@@ -1,0 +1,9 @@
+namespace Memsolus.Dashboard.ApiKeys;
+
+public enum RotationGrace
+{
+    Immediately,
+    OneHour,
+    OneDay,
+    SevenDays,
+}

@@ -1,0 +1,5 @@
+using System.Security.Claims;
+
+namespace Memsolus.Dashboard.ApiKeys.Verification;
+
+public readonly record struct ApiKeyAuthentication(ClaimsPrincipal? Principal, ApiKeyFailure Failure, TimeSpan RetryAfter);

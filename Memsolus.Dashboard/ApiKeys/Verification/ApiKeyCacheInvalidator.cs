@@ -1,0 +1,185 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Memsolus.Dashboard.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace Memsolus.Dashboard.ApiKeys.Verification;
+
+// Removes keys from ApiKeyCache whenever a context of this app saves a change to them: an edit,
+// a rotation, a revocation, an expiry; and empties it when an owner is locked out, unlocked or
+// deleted (their keys' answers depend on it). The change is acted on twice: as it is saved, so
+// that lookups already reading the database do not store what they read, and once it is
+// committed, so that nothing read before the commit survives it. Either way this happens before
+// SaveChanges or Commit returns to the service, so before the dashboard shows the change done.
+// Bulk ExecuteUpdate/ExecuteDelete bypass this; the app does not use them for keys or owners'
+// lockout (only for "last used" and the revocation notice, which verification does not read).
+//
+// On PostgreSQL with ApiKeys:Verification:CrossNodeInvalidation (the default there), the same
+// save also inserts one ApiKeyChanges row per changed key (one "every key" row for an owner, or
+// for more than MaxListedKeys keys), so the other nodes hear of the change when, and only if, it
+// commits (ApiKeyChangeWorker). Rows are written whether or not this node caches: the others may.
+internal sealed class ApiKeyCacheInvalidator(
+    ApiKeyCache cache,
+    IOptions<DatabaseOptions> database,
+    IOptions<ApiKeyVerificationOptions> verification) : ISaveChangesInterceptor, IDbTransactionInterceptor
+{
+    // Beyond this many keys in one save, one "every key" row: cheaper to write and to apply.
+    internal const int MaxListedKeys = 100;
+
+    private readonly bool publish = ApiKeyChangeWorker.IsEnabled(database.Value, verification.Value);
+
+    private sealed class Pending
+    {
+        public List<byte[]> Hashes { get; } = [];
+
+        public bool All { get; set; }
+    }
+
+    private readonly ConditionalWeakTable<DbContext, Pending> pending = [];
+
+    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Collect(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Collect(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        AfterSave(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        AfterSave(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public void SaveChangesFailed(DbContextErrorEventData eventData) => Flush(eventData.Context);
+
+    public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Flush(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Flush(eventData.Context);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Flush(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Flush(eventData.Context);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Flush(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private void Collect(DbContext? context)
+    {
+        if (context is null || !(cache.Enabled || publish))
+        {
+            return;
+        }
+
+        List<byte[]>? hashes = null;
+        var all = false;
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Modified or EntityState.Deleted))
+            {
+                continue;
+            }
+
+            switch (entry.Entity)
+            {
+                case ApiKey:
+                    (hashes ??= []).Add((byte[])entry.Property(nameof(ApiKey.SecretHash)).OriginalValue!);
+                    break;
+                case ApplicationUser when entry.State == EntityState.Deleted || LockoutChanged(entry):
+                    all = true;
+                    break;
+            }
+        }
+
+        if (hashes is null && !all)
+        {
+            return;
+        }
+
+        if (publish)
+        {
+            Publish(context, hashes, all);
+        }
+
+        if (cache.Enabled)
+        {
+            var found = pending.GetOrCreateValue(context);
+            found.Hashes.AddRange(hashes ?? []);
+            found.All |= all;
+            Apply(found);
+        }
+    }
+
+    // Added to the context being saved, so they are saved with it: same transaction, same fate.
+    private static void Publish(DbContext context, List<byte[]>? hashes, bool all)
+    {
+        if (all || hashes!.Count > MaxListedKeys)
+        {
+            context.Add(new ApiKeyChange());
+            return;
+        }
+
+        foreach (var hash in hashes)
+        {
+            context.Add(new ApiKeyChange { SecretHash = hash });
+        }
+    }
+
+    private static bool LockoutChanged(EntityEntry entry) => entry.Property(nameof(ApplicationUser.LockoutEnd)).IsModified;
+
+    // Outside a transaction the save was its own commit; inside one, wait for the commit.
+    private void AfterSave(DbContext? context)
+    {
+        if (context?.Database.CurrentTransaction is null)
+        {
+            Flush(context);
+        }
+    }
+
+    private void Flush(DbContext? context)
+    {
+        if (context is not null && pending.TryGetValue(context, out var found))
+        {
+            pending.Remove(context);
+            Apply(found);
+        }
+    }
+
+    private void Apply(Pending found)
+    {
+        if (found.All)
+        {
+            cache.InvalidateAll();
+            return;
+        }
+
+        foreach (var hash in found.Hashes)
+        {
+            cache.Invalidate(hash);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using Memsolus.Dashboard.Data;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Memsolus.Dashboard.ApiKeys.Verification;
+
+// Hears of key changes made on other nodes and drops them from this node's cache (PostgreSQL, with
+// ApiKeys:Verification:CrossNodeInvalidation and the cache on; otherwise it returns at once).
+// Every node writes its changes to ApiKeyChanges in the change's own transaction
+// (ApiKeyCacheInvalidator), and a trigger on that table NOTIFYs Channel with "<id>:<hex SHA-256>"
+// or "<id>:*" (every key); PostgreSQL delivers a notification only when, and only if, its
+// transaction commits. This holds one connection of its own that LISTENs, so a change reaches
+// this node within milliseconds of its commit.
+//
+// The safety net: every CrossNodeSweepInterval it also reads the rows of the last Lookback and
+// applies those it has not applied yet (by id: ids are handed out before commit, so they need not
+// commit in order). A lost notification therefore costs at most one interval. A lost connection
+// costs more: whatever happened meanwhile is unknown, so the whole cache is emptied, when the
+// connection fails and again once it is back. Old rows are deleted now and then.
+internal sealed partial class ApiKeyChangeWorker(
+    ApiKeyCache cache,
+    IConfiguration configuration,
+    IOptions<DatabaseOptions> database,
+    IOptions<ApiKeyVerificationOptions> verification,
+    ILogger<ApiKeyChangeWorker> logger) : BackgroundService
+{
+    // The trigger's channel: PostgreSQL's migration InitialPostgres spells it out; keep both equal.
+    public const string Channel = "memsolus_api_key_changes";
+
+    // The listener's name in pg_stat_activity.
+    public const string ApplicationName = "Memsolus.Dashboard key change listener";
+
+    // A sweep reads the rows of this past stretch. A row is dated when inserted, so the sweep
+    // catches a change whose transaction commits within this of writing it; the notification,
+    // any change. Also how long applied ids are remembered (twice this, to be safe).
+    internal static readonly TimeSpan Lookback = TimeSpan.FromSeconds(60);
+
+    private const string SweepSql = """SELECT "Id", "SecretHash" FROM "ApiKeyChanges" WHERE "CreatedAt" > now() - interval '60 seconds'""";
+
+    // Rows outlive every sweep's look-back by far; every node deletes the old ones every few minutes.
+    private const string CleanupSql = """DELETE FROM "ApiKeyChanges" WHERE "CreatedAt" < now() - interval '1 hour'""";
+
+    private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
+    private readonly TimeSpan sweepInterval = verification.Value.CrossNodeSweepInterval;
+
+    // Ids applied, with the Stopwatch timestamp when: only ever touched by the loop (notifications
+    // are raised while the loop awaits its connection), so no lock.
+    private readonly Dictionary<long, long> applied = [];
+    private readonly byte[] hashBuffer = new byte[ApiKeyFormat.HashLength];
+    private volatile bool listening;
+
+    public static bool IsEnabled(DatabaseOptions database, ApiKeyVerificationOptions verification) =>
+        database.Provider == DatabaseProvider.Postgres && verification.CrossNodeInvalidation;
+
+    // True while connected and LISTENing.
+    public bool IsListening => listening;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!IsEnabled(database.Value, verification.Value) || !cache.Enabled)
+        {
+            return;
+        }
+
+        var connectionString = ListenerConnectionString(configuration.GetConnectionString("DefaultConnection")
+            ?? throw new InvalidOperationException("Connection string 'DefaultConnection' not found."));
+        var retryDelay = FirstRetryDelay;
+        var recovering = false;
+        while (true)
+        {
+            try
+            {
+                await ListenAsync(connectionString, recovering, stoppingToken);
+            }
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                // Whatever went wrong, retry: the node must keep hearing of changes.
+                // Reset once a connection has listened (ListenAsync sets listening), or back off.
+                retryDelay = listening ? FirstRetryDelay : TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+                listening = false;
+                recovering = true;
+                cache.InvalidateAll();
+                LogConnectionLost(logger, exception.GetType().Name, exception.Message, retryDelay);
+            }
+
+            try
+            {
+                await Task.Delay(retryDelay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ListenAsync(string connectionString, bool recovering, CancellationToken stoppingToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        connection.Notification += OnNotification;
+        await connection.OpenAsync(stoppingToken);
+        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+        {
+            await listen.ExecuteNonQueryAsync(stoppingToken);
+        }
+
+        if (recovering)
+        {
+            // Changes made while this node was not listening are unknown: forget every key.
+            cache.InvalidateAll();
+            LogReconnected(logger);
+        }
+
+        listening = true;
+        await using var sweep = new NpgsqlCommand(SweepSql, connection);
+        await using var cleanup = new NpgsqlCommand(CleanupSql, connection);
+        var nextSweep = 0L;
+        var nextCleanup = 0L;
+        while (true)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (now >= nextSweep)
+            {
+                await SweepAsync(sweep, stoppingToken);
+                nextSweep = now + ToStopwatchTicks(sweepInterval);
+            }
+
+            if (now >= nextCleanup)
+            {
+                await cleanup.ExecuteNonQueryAsync(stoppingToken);
+                nextCleanup = now + ToStopwatchTicks(CleanupInterval);
+            }
+
+            // Whole milliseconds, rounded up: to WaitAsync, 0 means "no time-out", not "none left".
+            var wait = (int)Math.Ceiling(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), nextSweep).TotalMilliseconds);
+            if (wait > 0)
+            {
+                await connection.WaitAsync(wait, stoppingToken);
+            }
+        }
+    }
+
+    // Applies the recent rows not applied yet, then forgets ids older than any sweep can return.
+    private async Task SweepAsync(NpgsqlCommand sweep, CancellationToken stoppingToken)
+    {
+        var now = Stopwatch.GetTimestamp();
+        await using (var reader = await sweep.ExecuteReaderAsync(stoppingToken))
+        {
+            while (await reader.ReadAsync(stoppingToken))
+            {
+                var id = reader.GetInt64(0);
+                if (!applied.TryAdd(id, now))
+                {
+                    continue;
+                }
+
+                if (reader.IsDBNull(1) || reader.GetBytes(1, 0, hashBuffer, 0, hashBuffer.Length) != hashBuffer.Length)
+                {
+                    cache.InvalidateAll();
+                }
+                else
+                {
+                    cache.Invalidate(hashBuffer);
+                }
+            }
+        }
+
+        var forgetBefore = now - ToStopwatchTicks(2 * Lookback);
+        foreach (var (id, appliedAt) in applied)
+        {
+            if (appliedAt < forgetBefore)
+            {
+                applied.Remove(id);
+            }
+        }
+    }
+
+    // "<id>:<64 hex digits>" or "<id>:*". Anything else empties the cache: better too much than too little.
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
+    {
+        var payload = e.Payload.AsSpan();
+        var colon = payload.IndexOf(':');
+        if (colon < 0 || !long.TryParse(payload[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            cache.InvalidateAll();
+            return;
+        }
+
+        if (!applied.TryAdd(id, Stopwatch.GetTimestamp()))
+        {
+            return;
+        }
+
+        Span<byte> hash = stackalloc byte[ApiKeyFormat.HashLength];
+        var hex = payload[(colon + 1)..];
+        if (hex.Length == 2 * hash.Length && Convert.FromHexString(hex, hash, out _, out _) == OperationStatus.Done)
+        {
+            cache.Invalidate(hash);
+        }
+        else
+        {
+            cache.InvalidateAll();
+        }
+    }
+
+    // A connection of its own, outside the pool (a pooled one is reset, UNLISTEN included, when
+    // returned), named so it can be told apart, and quick to give up on a dead server.
+    private static string ListenerConnectionString(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Pooling = false,
+            ApplicationName = ApplicationName,
+            Timeout = 5,
+            CommandTimeout = 5,
+        }.ConnectionString;
+
+    private static long ToStopwatchTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not hearing of API key changes made on other nodes ({ExceptionType}: {Reason}); emptied the key cache, reconnecting in {Delay}")]
+    private static partial void LogConnectionLost(ILogger logger, string exceptionType, string reason, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hearing of API key changes made on other nodes again; emptied the key cache")]
+    private static partial void LogReconnected(ILogger logger);
+}

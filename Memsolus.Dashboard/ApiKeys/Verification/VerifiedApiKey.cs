@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Security.Claims;
+
+namespace Memsolus.Dashboard.ApiKeys.Verification;
+
+public sealed record VerifiedApiKey(
+    Guid Id,
+    string OwnerId,
+    string Name,
+    ApiKeyEnvironment Environment,
+    IReadOnlyList<string> Permissions,
+    DateTimeOffset? ExpiresAt)
+{
+    private ClaimsIdentity? identity;
+
+    // Check 4 in docs/security.md, built once per verified key (ApiKeyCache keeps the key, so the identity
+    // too) and shared by every request that presents it: nothing may add claims to it.
+    public ClaimsIdentity Identity => identity ??= BuildIdentity();
+
+    private ClaimsIdentity BuildIdentity()
+    {
+        var claims = new List<Claim>(6 + Permissions.Count)
+        {
+            new(ClaimTypes.NameIdentifier, OwnerId),
+            new(ApiKeyClaimTypes.KeyId, Id.ToString()),
+            new(ApiKeyClaimTypes.KeyName, Name),
+            new(ApiKeyClaimTypes.OwnerId, OwnerId),
+            new(ApiKeyClaimTypes.Environment, Environment.Name()),
+        };
+        if (ExpiresAt is { } expires)
+        {
+            claims.Add(new Claim(ApiKeyClaimTypes.ExpiresAt, expires.ToString("O", CultureInfo.InvariantCulture)));
+        }
+
+        claims.AddRange(Permissions.Select(p => new Claim(ApiKeyClaimTypes.Permission, p)));
+        return new ClaimsIdentity(claims, ApiKeyHeader.Scheme, ClaimTypes.NameIdentifier, ClaimTypes.Role);
+    }
+}

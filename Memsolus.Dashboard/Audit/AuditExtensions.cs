@@ -1,0 +1,12 @@
+namespace Memsolus.Dashboard.Audit;
+
+internal static class AuditExtensions
+{
+    public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<AuditLogStore>();
+        builder.Services.AddSingleton<KeyExpiryRunner>();
+        builder.Services.AddHostedService<KeyExpiryWorker>();
+        return builder;
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using MudBlazor.Services;
+
+namespace Memsolus.Dashboard.Components;
+
+internal static partial class ComponentsExtensions
+{
+    public static WebApplicationBuilder AddComponents(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents()
+            .AddInteractiveServerComponents();
+        builder.Services.PostConfigure<LoggerFilterOptions>(KeepCircuitArgumentsOutOfLogs);
+        builder.Services.AddMudServices(options =>
+        {
+            // Fully opaque and without fades: a half-transparent snackbar fails text contrast (WCAG AA).
+            options.SnackbarConfiguration.MaximumOpacity = 100;
+            options.SnackbarConfiguration.ShowTransitionDuration = 0;
+            options.SnackbarConfiguration.HideTransitionDuration = 0;
+            options.SnackbarConfiguration.VisibleStateDuration = 5000;
+        });
+        return builder;
+    }
+
+    // Everything typed into an interactive page reaches the server as a SignalR hub invocation,
+    // and SignalR logs each invocation's arguments at Debug: a key pasted into the admin search
+    // would land in the log of anyone who turns SignalR logging up. That category never logs
+    // below Information, whatever the configuration, for every provider.
+    private const string HubDispatcherCategory = "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher";
+
+    private static void KeepCircuitArgumentsOutOfLogs(LoggerFilterOptions options)
+    {
+        var providers = options.Rules.Select(r => r.ProviderName).Distinct().ToList();
+        if (!providers.Contains(null))
+        {
+            providers.Add(null);
+        }
+
+        foreach (var provider in providers)
+        {
+            options.Rules.Add(new LoggerFilterRule(provider, HubDispatcherCategory, LogLevel.Information, filter: null));
+        }
+    }
+
+    public static WebApplication UseErrorPages(this WebApplication app)
+    {
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseMigrationsEndPoint();
+        }
+        else
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        AnnounceAddresses(app);
+        return app;
+    }
+
+    public static WebApplication MapComponents(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    // `dotnet run` should end with the address to open, in words a newcomer can act on.
+    private static void AnnounceAddresses(WebApplication app)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+            if (addresses is { Count: > 0 })
+            {
+                LogOpen(app.Logger, string.Join(" or ", addresses));
+            }
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Memsolus dashboard is running: open {Addresses} in your browser")]
+    private static partial void LogOpen(ILogger logger, string addresses);
+}

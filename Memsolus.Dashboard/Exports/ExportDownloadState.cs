@@ -1,0 +1,9 @@
+namespace Memsolus.Dashboard.Exports;
+
+internal enum ExportDownloadState
+{
+    NotFound,
+    NotReady,
+    Gone,
+    Ready,
+}

@@ -1,0 +1,7 @@
+namespace Memsolus.Dashboard.Exports;
+
+public enum ExportFormat
+{
+    Json,
+    Ndjson,
+}

@@ -1,0 +1,10 @@
+namespace Memsolus.Dashboard.Exports;
+
+public enum ExportStatus
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Expired,
+}

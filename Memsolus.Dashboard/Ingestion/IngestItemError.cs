@@ -1,0 +1,16 @@
+namespace Memsolus.Dashboard.Ingestion;
+
+public sealed class IngestItemError
+{
+    public long Sequence { get; set; }
+
+    public long JobSequence { get; set; }
+
+    // The file name or the URL.
+    public required string Item { get; set; }
+
+    // The 1-based line of a JSONL file, when the error is about one line.
+    public int? Line { get; set; }
+
+    public required string Message { get; set; }
+}

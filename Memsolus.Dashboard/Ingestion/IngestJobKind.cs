@@ -1,0 +1,7 @@
+namespace Memsolus.Dashboard.Ingestion;
+
+public enum IngestJobKind
+{
+    Files,
+    Url,
+}

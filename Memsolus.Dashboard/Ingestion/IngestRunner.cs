@@ -1,0 +1,378 @@
+using Memsolus.Dashboard.Api;
+using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Knowledge;
+using Memsolus.Dashboard.Memories;
+using Memsolus.Dashboard.Webhooks;
+using Microsoft.EntityFrameworkCore;
+
+namespace Memsolus.Dashboard.Ingestion;
+
+// The unit of work of the ingestion worker: claim the oldest queued job, import its files or URL
+// through the memory and knowledge stores (same limits as the API), record counts and per-item
+// errors as it goes, finish the job and announce ingest.completed. Tests call RunOnceAsync
+// directly; the worker calls it until it answers false.
+internal sealed partial class IngestRunner(
+    IDbContextFactory<ApplicationDbContext> contextFactory,
+    KnowledgeStore knowledge,
+    MemoryStore memories,
+    UrlFetcher fetcher,
+    IWebhookEvents events,
+    TimeProvider clock,
+    ILogger<IngestRunner> logger)
+{
+    public const string InterruptedMessage = "The server stopped while this job ran; submit the items that are missing again.";
+    public const string InternalErrorMessage = "The job stopped because of an internal error; submit the items that are missing again.";
+
+    // False when no job was waiting.
+    public async Task<bool> RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var job = await ClaimAsync(cancellationToken);
+        if (job is null)
+        {
+            return false;
+        }
+
+        if (job.Status != IngestJobStatus.Running)
+        {
+            // Another worker took it first; there may be more.
+            return true;
+        }
+
+        var run = new JobRun(job);
+        try
+        {
+            if (job.Kind == IngestJobKind.Url)
+            {
+                await ImportUrlAsync(run, cancellationToken);
+            }
+            else
+            {
+                await ImportFilesAsync(run, cancellationToken);
+            }
+        }
+        catch (JobDeletedException)
+        {
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogJobFailed(logger, exception, job.Id);
+            run.Note(InternalErrorMessage);
+            run.Broken = true;
+        }
+
+        job.Status = run.Broken || (job.Succeeded == 0 && job.Failed > 0) ? IngestJobStatus.Failed
+            : job.Failed > 0 ? IngestJobStatus.Partial
+            : IngestJobStatus.Succeeded;
+        job.CompletedAt = clock.GetUtcNow();
+        if (!await SaveAsync(run, deleteItems: true, cancellationToken))
+        {
+            return true;
+        }
+
+        LogJobCompleted(logger, job.Id, IngestJobStore.StatusName(job.Status), job.Succeeded, job.Failed);
+        await PublishAsync(job, cancellationToken);
+        return true;
+    }
+
+    // Jobs a stopped server left running cannot be resumed safely (part of their entries exist),
+    // so they are finished as failed. The worker does this once at start-up.
+    public async Task FailInterruptedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var interrupted = await db.IngestJobs.AsTracking().Where(j => j.Status == IngestJobStatus.Running).ToListAsync(cancellationToken);
+        foreach (var job in interrupted)
+        {
+            var run = new JobRun(job);
+            run.Note(InterruptedMessage);
+            job.Status = IngestJobStatus.Failed;
+            job.CompletedAt = clock.GetUtcNow();
+            if (await SaveAsync(run, deleteItems: true, cancellationToken))
+            {
+                await PublishAsync(job, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<IngestJob?> ClaimAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var job = await db.IngestJobs.AsNoTracking()
+            .Where(j => j.Status == IngestJobStatus.Queued)
+            .OrderBy(j => j.Sequence)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (job is null)
+        {
+            return null;
+        }
+
+        DateTimeOffset? now = clock.GetUtcNow();
+        var claimed = await db.IngestJobs
+            .Where(j => j.Sequence == job.Sequence && j.Status == IngestJobStatus.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, IngestJobStatus.Running).SetProperty(j => j.StartedAt, now), cancellationToken);
+        if (claimed == 1)
+        {
+            job.Status = IngestJobStatus.Running;
+            job.StartedAt = now;
+        }
+
+        return job;
+    }
+
+    private async Task ImportFilesAsync(JobRun run, CancellationToken cancellationToken)
+    {
+        List<(long Sequence, string Name)> items;
+        await using (var db = await contextFactory.CreateDbContextAsync(cancellationToken))
+        {
+            items = (await db.IngestItems.Where(i => i.JobSequence == run.Job.Sequence)
+                    .OrderBy(i => i.Sequence)
+                    .Select(i => new { i.Sequence, i.Name })
+                    .ToListAsync(cancellationToken))
+                .Select(i => (i.Sequence, i.Name))
+                .ToList();
+        }
+
+        // One file's bytes in memory at a time.
+        foreach (var (sequence, name) in items)
+        {
+            byte[]? content;
+            await using (var db = await contextFactory.CreateDbContextAsync(cancellationToken))
+            {
+                content = await db.IngestItems.Where(i => i.Sequence == sequence).Select(i => i.Content).SingleAsync(cancellationToken);
+            }
+
+            await ImportFileAsync(run, name, content, cancellationToken);
+            if (!await SaveAsync(run, deleteItems: false, cancellationToken))
+            {
+                throw new JobDeletedException();
+            }
+        }
+    }
+
+    private async Task ImportFileAsync(JobRun run, string name, byte[]? content, CancellationToken cancellationToken)
+    {
+        if (!IngestFormats.IsSupported(name))
+        {
+            var extension = IngestFormats.Extension(name);
+            run.Fail(name, null, extension.Length == 0
+                ? "The file has no extension; upload .txt, .md or .jsonl files."
+                : $"Files of type {extension} are not supported; upload .txt, .md or .jsonl files.");
+            return;
+        }
+
+        if (content is null || content.Length == 0)
+        {
+            run.Fail(name, null, "The file is empty.");
+            return;
+        }
+
+        if (!TextDecoding.TryDecodeText(content, out var text))
+        {
+            run.Fail(name, null, "The file is not UTF-8 text.");
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            run.Fail(name, null, "The file is empty.");
+            return;
+        }
+
+        if (IngestFormats.IsJsonLines(name))
+        {
+            await ImportMemoriesAsync(run, name, text, cancellationToken);
+        }
+        else
+        {
+            await ImportKnowledgeAsync(run, name, DocumentTitle.Of(text) ?? DocumentTitle.FromFileName(name), text, name, cancellationToken);
+        }
+    }
+
+    private async Task ImportMemoriesAsync(JobRun run, string name, string text, CancellationToken cancellationToken)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].TrimEnd('\r');
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            if (!MemoryLines.TryParse(line, out var memory, out var error))
+            {
+                run.Fail(name, i + 1, error);
+                continue;
+            }
+
+            await memories.CreateAsync(run.Caller, memory!.Content, memory.Tags, memory.Metadata, cancellationToken);
+            run.MemoryCreated();
+        }
+    }
+
+    private async Task ImportUrlAsync(JobRun run, CancellationToken cancellationToken)
+    {
+        var url = run.Job.Url!;
+        var result = await fetcher.FetchAsync(new Uri(url), cancellationToken);
+        if (result.Page is not { } page)
+        {
+            run.Fail(url, null, result.Error!);
+            return;
+        }
+
+        var source = page.Url.AbsoluteUri.Length <= KnowledgeEntry.MaxSourceLength ? page.Url.AbsoluteUri : url;
+        var title = page.Title ?? IngestFormats.Shorten(page.Url.Host + page.Url.AbsolutePath.TrimEnd('/'), KnowledgeEntry.MaxTitleLength);
+        await ImportKnowledgeAsync(run, url, title, page.Text, source, cancellationToken);
+    }
+
+    private async Task ImportKnowledgeAsync(JobRun run, string item, string title, string text, string source, CancellationToken cancellationToken)
+    {
+        var content = text.Trim();
+        if (content.Length == 0)
+        {
+            run.Fail(item, null, "There is no text to import.");
+            return;
+        }
+
+        if (content.Length > KnowledgeEntry.MaxContentLength)
+        {
+            run.Fail(item, null, $"The text is {content.Length:N0} characters; a knowledge entry may hold at most {KnowledgeEntry.MaxContentLength:N0}.");
+            return;
+        }
+
+        await knowledge.CreateAsync(run.Caller, title, content, source, cancellationToken);
+        run.KnowledgeCreated();
+    }
+
+    // Writes the job's counts and status and its new errors in one transaction. False when the
+    // job is gone (its owner was deleted while it ran).
+    private async Task<bool> SaveAsync(JobRun run, bool deleteItems, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        db.IngestJobs.Update(run.Job);
+        db.IngestItemErrors.AddRange(run.TakeNewErrors());
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            if (deleteItems)
+            {
+                // The files have become entries; their bytes are not kept.
+                await db.IngestItems.Where(i => i.JobSequence == run.Job.Sequence).ExecuteDeleteAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException exception)
+        {
+            if (exception is not DbUpdateConcurrencyException && await JobExistsAsync(run.Job.Sequence, cancellationToken))
+            {
+                throw;
+            }
+
+            LogJobGone(logger, run.Job.Id);
+            return false;
+        }
+    }
+
+    private async Task<bool> JobExistsAsync(long sequence, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.IngestJobs.AnyAsync(j => j.Sequence == sequence, cancellationToken);
+    }
+
+    private async Task PublishAsync(IngestJob job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+            if (await IngestJobStore.GetAsync(db, job.Sequence, cancellationToken) is { } dto)
+            {
+                await events.PublishAsync(job.OwnerId, job.Environment, WebhookEventTypes.IngestCompleted, dto, cancellationToken);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The job is finished whatever happens to its announcement.
+            LogPublishFailed(logger, exception, job.Id);
+        }
+    }
+
+    private sealed class JobDeletedException : Exception;
+
+    // What one job has done so far; the entity is the one SaveAsync writes.
+    private sealed class JobRun(IngestJob job)
+    {
+        private List<IngestItemError> newErrors = [];
+        private int recordedErrors = -1;
+
+        public IngestJob Job => job;
+
+        public ApiCaller Caller { get; } = new(job.OwnerId, job.Environment, job.KeyId);
+
+        public bool Broken { get; set; }
+
+        public void KnowledgeCreated()
+        {
+            job.Items++;
+            job.Succeeded++;
+            job.KnowledgeCreated++;
+        }
+
+        public void MemoryCreated()
+        {
+            job.Items++;
+            job.Succeeded++;
+            job.MemoriesCreated++;
+        }
+
+        public void Fail(string item, int? line, string message)
+        {
+            job.Items++;
+            job.Failed++;
+            // Until this run records an error, the job holds one per failure counted before (up
+            // to the cap), written by earlier saves.
+            if (recordedErrors < 0)
+            {
+                recordedErrors = job.Failed - 1;
+            }
+
+            if (recordedErrors < IngestJob.MaxRecordedErrors)
+            {
+                recordedErrors++;
+                Add(item, line, message);
+            }
+        }
+
+        // Why the job as a whole stopped: no record of its own, and always kept.
+        public void Note(string message) => Add(job.Url ?? "upload", null, message);
+
+        private void Add(string item, int? line, string message) => newErrors.Add(new IngestItemError
+        {
+            JobSequence = job.Sequence,
+            Item = IngestFormats.Shorten(item, IngestJob.MaxUrlLength),
+            Line = line,
+            Message = IngestFormats.Shorten(message, IngestJob.MaxMessageLength),
+        });
+
+        public List<IngestItemError> TakeNewErrors()
+        {
+            var taken = newErrors;
+            newErrors = [];
+            return taken;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingestion job {JobId} failed")]
+    private static partial void LogJobFailed(ILogger logger, Exception exception, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} finished {Status}: {Succeeded} imported, {Failed} failed")]
+    private static partial void LogJobCompleted(ILogger logger, Guid jobId, string status, int succeeded, int failed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} was deleted while it ran")]
+    private static partial void LogJobGone(ILogger logger, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not announce the completion of ingestion job {JobId}")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, Guid jobId);
+}

@@ -1,0 +1,3 @@
+namespace Memsolus.Dashboard.Ingestion;
+
+public sealed record IngestUrlRequest(string? Url);

@@ -1,0 +1,18 @@
+namespace Memsolus.Dashboard.Ingestion;
+
+internal static class IngestionExtensions
+{
+    public static WebApplicationBuilder AddIngestion(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IngestOptions>()
+            .BindConfiguration(IngestOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IngestQueue>();
+        builder.Services.AddSingleton<IngestJobStore>();
+        builder.Services.AddSingleton<UrlFetcher>();
+        builder.Services.AddSingleton<IngestRunner>();
+        builder.Services.AddHostedService<IngestWorker>();
+        return builder;
+    }
+}

@@ -1,0 +1,3 @@
+namespace Memsolus.Dashboard.Ingestion;
+
+internal sealed record UploadedFile(string Name, byte[]? Content);

@@ -1,0 +1,5 @@
+using System.Text.Json;
+
+namespace Memsolus.Dashboard.Memories;
+
+public sealed record MemoryDto(Guid Id, string Content, IReadOnlyList<string> Tags, JsonElement Metadata, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

@@ -1,0 +1,8 @@
+namespace Memsolus.Dashboard.Usage;
+
+public static class KeyAlertSeverities
+{
+    public const string Error = "error";
+    public const string Warning = "warning";
+    public const string Info = "info";
+}
