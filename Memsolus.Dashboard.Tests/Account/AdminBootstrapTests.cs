@@ -1,6 +1,5 @@
 using Memsolus.Dashboard.Account;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -9,39 +8,31 @@ namespace Memsolus.Dashboard.Tests.Account;
 
 public sealed class AdminBootstrapTests
 {
-    private const string AdminEmail = "root@memsolus.test";
-
-    private static Dictionary<string, string?> AdminSettings(string email = AdminEmail) => new()
-    {
-        ["Admin:Email"] = email,
-        ["Admin:Password"] = TestAccounts.Password,
-    };
-
     [Fact]
     public async Task Configured_admin_exists_in_role_Admin_after_start_up()
     {
-        await using var app = new MemsolusAppFactory(databasePath: null, AdminSettings());
+        await using var app = new MemsolusAppFactory(new() { Admin = TestAdmin.Configured });
 
         var admins = await AdminsAsync(app);
 
         var admin = Assert.Single(admins);
-        Assert.Equal(AdminEmail, admin.Email);
+        Assert.Equal(TestAccounts.AdminEmail, admin.Email);
         Assert.True(admin.EmailConfirmed);
     }
 
     [Fact]
     public async Task Later_starts_change_nothing_and_never_create_a_second_admin()
     {
-        var path = MemsolusAppFactory.NewDatabasePath();
+        var path = TestDatabase.NewSqlitePath();
         try
         {
             ApplicationUser first;
-            await using (var app = new MemsolusAppFactory(path, AdminSettings()))
+            await using (var app = new MemsolusAppFactory(new() { Database = path, Admin = TestAdmin.Configured }))
             {
                 first = Assert.Single(await AdminsAsync(app));
             }
 
-            await using (var again = new MemsolusAppFactory(path, AdminSettings()))
+            await using (var again = new MemsolusAppFactory(new() { Database = path, Admin = TestAdmin.Configured }))
             {
                 var second = Assert.Single(await AdminsAsync(again));
                 Assert.Equal(first.Id, second.Id);
@@ -54,7 +45,7 @@ public sealed class AdminBootstrapTests
         }
         finally
         {
-            MemsolusAppFactory.DeleteDatabase(path);
+            TestDatabase.DeleteSqliteFile(path);
         }
     }
 
@@ -69,7 +60,7 @@ public sealed class AdminBootstrapTests
     [Fact]
     public async Task Development_settings_bootstrap_a_local_admin_who_can_sign_in()
     {
-        await using var app = new MemsolusAppFactory(databasePath: null, developmentAdmin: true);
+        await using var app = new MemsolusAppFactory(new() { Admin = TestAdmin.Development });
         var configured = app.Services.GetRequiredService<IOptions<AdminOptions>>().Value;
         var client = app.CreateClient(new() { AllowAutoRedirect = false });
 
@@ -84,10 +75,7 @@ public sealed class AdminBootstrapTests
     [Fact]
     public void Half_a_configuration_stops_start_up_with_a_clear_message()
     {
-        using var app = new MemsolusAppFactory(databasePath: null, new Dictionary<string, string?>
-        {
-            ["Admin:Email"] = AdminEmail,
-        });
+        using var app = new MemsolusAppFactory(new() { Settings = new Dictionary<string, string?> { ["Admin:Email"] = TestAccounts.AdminEmail } });
 
         var error = Assert.Throws<OptionsValidationException>(() => app.Services);
 
@@ -97,10 +85,13 @@ public sealed class AdminBootstrapTests
     [Fact]
     public void Admin_password_that_fails_the_password_policy_stops_start_up()
     {
-        using var app = new MemsolusAppFactory(databasePath: null, new Dictionary<string, string?>
+        using var app = new MemsolusAppFactory(new()
         {
-            ["Admin:Email"] = AdminEmail,
-            ["Admin:Password"] = "short",
+            Settings = new Dictionary<string, string?>
+            {
+                ["Admin:Email"] = TestAccounts.AdminEmail,
+                ["Admin:Password"] = "short",
+            },
         });
 
         var error = Assert.Throws<InvalidOperationException>(() => app.Services);

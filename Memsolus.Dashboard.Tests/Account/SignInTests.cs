@@ -1,13 +1,11 @@
 using System.Net;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.Account;
 
-public abstract class SignInTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : MemsolusAppFactory
+public abstract class SignInTests(MemsolusAppFactory app)
 {
     [Fact]
     public async Task Anonymous_visit_to_the_dashboard_is_sent_to_sign_in()
@@ -100,8 +98,8 @@ public abstract class SignInTests<TApp>(TApp app) : IClassFixture<TApp>
         using var dashboard = await client.GetAsync("/");
         Assert.Equal(HttpStatusCode.Redirect, dashboard.StatusCode);
     }
+
+    public sealed class OnSqlite(MemsolusAppFactory app) : SignInTests(app), IClassFixture<MemsolusAppFactory>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.Postgres> fixture) : SignInTests(fixture.App), IClassFixture<AppFixture<Hosts.Postgres>>;
 }
-
-public sealed class SqliteSignInTests(MemsolusAppFactory app) : SignInTests<MemsolusAppFactory>(app);
-
-public sealed class PostgresSignInTests(PostgresAppFactory app) : SignInTests<PostgresAppFactory>(app);

@@ -2,16 +2,17 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Memsolus.Dashboard.Admin;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.Admin;
 
 // The admin screens and what an admin's revocation does, through the running app: its cookie
 // sign-in, its endpoint authorization, the API-key scheme and its logs.
-public abstract class AdminConsoleHttpTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : AdminAppFactory
+public abstract class AdminConsoleHttpTests(MemsolusAppFactory app)
 {
+    // The configured administrator, created in role Admin at start-up as in production.
+    private static readonly TestHostOptions Host = new() { Admin = TestAdmin.Configured };
+
     public static TheoryData<string, string> AdminPages => new()
     {
         { "/admin/api-keys", "All API keys" },
@@ -101,15 +102,15 @@ public abstract class AdminConsoleHttpTests<TApp>(TApp app) : IClassFixture<TApp
         var owner = await app.NewOwnerAsync("leaky");
         var leaked = await app.NewKeyAsync(owner, [Permissions.MemoryRead]);
         var admin = await app.AdminActorAsync();
-        var linesBefore = app.Logs.Lines.Count;
+        var linesBefore = app.Logs.Lines().Count;
 
         var page = await app.Services.GetRequiredService<AdminApiKeyStore>().SearchAsync(admin, new AdminKeyQuery(leaked.Secret));
 
         Assert.Equal(leaked.Key.Id, Assert.Single(page.Rows).Key.Id);
         // The search was logged (EF's commands, at least), so the sink was listening.
-        Assert.True(app.Logs.Lines.Count > linesBefore, "The search wrote no log line at all.");
-        Assert.DoesNotContain(app.Logs.Lines, line => line.Contains(leaked.Secret, StringComparison.Ordinal));
-        Assert.DoesNotContain(app.Logs.Lines, line => line.Contains(leaked.Secret[ApiKeyFormat.PrefixLength..], StringComparison.Ordinal));
+        Assert.True(app.Logs.Lines().Count > linesBefore, "The search wrote no log line at all.");
+        Assert.DoesNotContain(app.Logs.Lines(), line => line.Contains(leaked.Secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Lines(), line => line.Contains(leaked.Secret[ApiKeyFormat.PrefixLength..], StringComparison.Ordinal));
     }
 
     [Fact]
@@ -163,14 +164,20 @@ public abstract class AdminConsoleHttpTests<TApp>(TApp app) : IClassFixture<TApp
     private async Task<HttpClient> SignedInAdminAsync()
     {
         var client = app.CreateClient(new() { AllowAutoRedirect = false });
-        using var signedIn = await IdentityForms.LoginAsync(client, AdminAppFactory.AdminEmail, TestAccounts.Password);
+        using var signedIn = await IdentityForms.LoginAsync(client, TestAccounts.AdminEmail, TestAccounts.Password);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return client;
     }
 
     private static Regex Heading(string text) => new($"<h1[^>]*>\\s*{Regex.Escape(text)}\\s*</h1>");
+
+    public sealed class OnSqlite(AppFixture<OnSqlite> fixture) : AdminConsoleHttpTests(fixture.App), IClassFixture<AppFixture<OnSqlite>>, ITestHost
+    {
+        public static TestHostOptions Options => Host;
+    }
+
+    public sealed class OnPostgres(AppFixture<OnPostgres> fixture) : AdminConsoleHttpTests(fixture.App), IClassFixture<AppFixture<OnPostgres>>, ITestHost
+    {
+        public static TestHostOptions Options => Host.OnPostgres();
+    }
 }
-
-public sealed class SqliteAdminConsoleHttpTests(AdminAppFactory app) : AdminConsoleHttpTests<AdminAppFactory>(app);
-
-public sealed class PostgresAdminConsoleHttpTests(PostgresAdminAppFactory app) : AdminConsoleHttpTests<PostgresAdminAppFactory>(app);

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Memsolus.Dashboard.Usage;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,6 +12,9 @@ namespace Memsolus.Dashboard.Tests.Api;
 // endpoints write themselves, but also what routing, body binding and the exception handler answer.
 public sealed class ApiErrorResponseTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
 {
+    // Outside Development there is no developer exception page.
+    private static readonly TestHostOptions Production = new() { Environment = Environments.Production };
+
     [Theory]
     [InlineData("/api/v1/no-such-thing")]
     [InlineData("/api/v1/memories/not-a-guid")]
@@ -56,7 +58,7 @@ public sealed class ApiErrorResponseTests(MemsolusAppFactory app) : IClassFixtur
     [Fact]
     public async Task Unexpected_failure_inside_an_endpoint_in_production_is_500_problem_json()
     {
-        await using var production = new ProductionAppFactory(databasePath: null);
+        await using var production = new MemsolusAppFactory(Production);
         var session = await production.NewSessionAsync();
         await using (var db = await production.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
         {
@@ -77,7 +79,7 @@ public sealed class ApiErrorResponseTests(MemsolusAppFactory app) : IClassFixtur
     [Fact]
     public async Task Unexpected_failure_inside_an_endpoint_is_counted_as_a_server_error_for_the_key()
     {
-        await using var production = new ProductionAppFactory(databasePath: null);
+        await using var production = new MemsolusAppFactory(Production);
         var session = await production.NewSessionAsync();
         await using (var db = await production.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
         {
@@ -97,10 +99,10 @@ public sealed class ApiErrorResponseTests(MemsolusAppFactory app) : IClassFixtur
     [Fact]
     public async Task Failure_while_checking_a_key_in_production_is_500_problem_json()
     {
-        var path = MemsolusAppFactory.NewDatabasePath();
-        await using var production = new ProductionAppFactory(path);
+        var path = TestDatabase.NewSqlitePath();
+        await using var production = new MemsolusAppFactory(Production with { Database = path });
         var session = await production.NewSessionAsync();
-        MemsolusAppFactory.DeleteDatabase(path);
+        TestDatabase.DeleteSqliteFile(path);
         await File.WriteAllTextAsync(path, "this is not a database");
         try
         {
@@ -115,7 +117,7 @@ public sealed class ApiErrorResponseTests(MemsolusAppFactory app) : IClassFixtur
         }
         finally
         {
-            MemsolusAppFactory.DeleteDatabase(path);
+            TestDatabase.DeleteSqliteFile(path);
         }
     }
 
@@ -128,15 +130,6 @@ public sealed class ApiErrorResponseTests(MemsolusAppFactory app) : IClassFixtur
         catch (Exception escaped) when (escaped is not OperationCanceledException)
         {
             return (null, escaped);
-        }
-    }
-
-    private sealed class ProductionAppFactory(string? databasePath) : MemsolusAppFactory(databasePath)
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseEnvironment("Production");
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,8 +9,7 @@ namespace Memsolus.Dashboard.Tests.Api;
 // The cache against the app's clock: a cached key still stops at its expiry or the end of a
 // rotation's grace period, and a change the app did not make (a hand-written SQL update, another
 // node) is seen once the cache lifetime has passed.
-public abstract class ApiKeyCacheTimeTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : FakeClockAppFactory
+public abstract class ApiKeyCacheTimeTests(MemsolusAppFactory app)
 {
     private const string Me = "/api/v1/me";
 
@@ -55,8 +53,8 @@ public abstract class ApiKeyCacheTimeTests<TApp>(TApp app) : IClassFixture<TApp>
         using var response = await client.GetAsync(Me);
         Assert.Equal(expected, response.StatusCode);
     }
+
+    public sealed class OnSqlite(AppFixture<Hosts.FakeClock> fixture) : ApiKeyCacheTimeTests(fixture.App), IClassFixture<AppFixture<Hosts.FakeClock>>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.PostgresFakeClock> fixture) : ApiKeyCacheTimeTests(fixture.App), IClassFixture<AppFixture<Hosts.PostgresFakeClock>>;
 }
-
-public sealed class SqliteApiKeyCacheTimeTests(FakeClockAppFactory app) : ApiKeyCacheTimeTests<FakeClockAppFactory>(app);
-
-public sealed class PostgresApiKeyCacheTimeTests(PostgresFakeClockAppFactory app) : ApiKeyCacheTimeTests<PostgresFakeClockAppFactory>(app);

@@ -1,13 +1,11 @@
 using System.Net;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
 // docs/security.md, check 3: an expired key is rejected like any other bad key. Time is the app's own
 // (FakeTimeProvider), moved forward by the test, never waited for.
-public abstract class ApiKeyExpiryTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : FakeClockAppFactory
+public abstract class ApiKeyExpiryTests(MemsolusAppFactory app)
 {
     private const string Me = "/api/v1/me";
 
@@ -51,8 +49,8 @@ public abstract class ApiKeyExpiryTests<TApp>(TApp app) : IClassFixture<TApp>
         using var memories = await session.Client.GetAsync("/api/v1/memories");
         Assert.Equal(HttpStatusCode.Unauthorized, memories.StatusCode);
     }
+
+    public sealed class OnSqlite(AppFixture<Hosts.FakeClock> fixture) : ApiKeyExpiryTests(fixture.App), IClassFixture<AppFixture<Hosts.FakeClock>>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.PostgresFakeClock> fixture) : ApiKeyExpiryTests(fixture.App), IClassFixture<AppFixture<Hosts.PostgresFakeClock>>;
 }
-
-public sealed class SqliteApiKeyExpiryTests(FakeClockAppFactory app) : ApiKeyExpiryTests<FakeClockAppFactory>(app);
-
-public sealed class PostgresApiKeyExpiryTests(PostgresFakeClockAppFactory app) : ApiKeyExpiryTests<PostgresFakeClockAppFactory>(app);

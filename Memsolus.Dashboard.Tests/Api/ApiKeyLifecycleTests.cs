@@ -1,14 +1,12 @@
 using System.Net;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
 // Check 8 in docs/security.md: what an owner does to a key in the dashboard (revoke, rotate, edit)
 // applies to the very next API request; nothing is cached past it.
-public abstract class ApiKeyLifecycleTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : MemsolusAppFactory
+public abstract class ApiKeyLifecycleTests(MemsolusAppFactory app)
 {
     private const string Me = "/api/v1/me";
 
@@ -101,8 +99,8 @@ public abstract class ApiKeyLifecycleTests<TApp>(TApp app) : IClassFixture<TApp>
         var me = await session.GetJsonAsync(Me);
         Assert.Equal("renamed", me.GetProperty("name").GetString());
     }
+
+    public sealed class OnSqlite(MemsolusAppFactory app) : ApiKeyLifecycleTests(app), IClassFixture<MemsolusAppFactory>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.Postgres> fixture) : ApiKeyLifecycleTests(fixture.App), IClassFixture<AppFixture<Hosts.Postgres>>;
 }
-
-public sealed class SqliteApiKeyLifecycleTests(MemsolusAppFactory app) : ApiKeyLifecycleTests<MemsolusAppFactory>(app);
-
-public sealed class PostgresApiKeyLifecycleTests(PostgresAppFactory app) : ApiKeyLifecycleTests<PostgresAppFactory>(app);

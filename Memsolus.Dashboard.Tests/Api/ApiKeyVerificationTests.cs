@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,8 +11,7 @@ namespace Memsolus.Dashboard.Tests.Api;
 // The checks in docs/security.md, one test per way a request can fail verification, against the real pipeline. Every
 // rejection is the same 401 (WWW-Authenticate and an RFC 9457 body that does not say which case
 // it was); the expired case, which needs a clock the test moves, is in ApiKeyExpiryTests.
-public abstract class ApiKeyVerificationTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : MemsolusAppFactory
+public abstract class ApiKeyVerificationTests(MemsolusAppFactory app)
 {
     private const string Me = "/api/v1/me";
 
@@ -278,15 +276,15 @@ public abstract class ApiKeyVerificationTests<TApp>(TApp app) : IClassFixture<TA
 
     // The verifier's query by hash, as EF Core logs it: one per key that reaches the database.
     private int HashLookups() =>
-        app.Logs.Lines.Count(line => line.Contains("Executed DbCommand", StringComparison.Ordinal)
+        app.Logs.Lines().Count(line => line.Contains("Executed DbCommand", StringComparison.Ordinal)
             && line.Contains("\"SecretHash\" = ", StringComparison.Ordinal));
 
     private int MalformedRejections() =>
-        app.Logs.Lines.Count(line => line.Contains($"API key rejected ({ApiKeyRejection.Malformed})", StringComparison.Ordinal));
+        app.Logs.Lines().Count(line => line.Contains($"API key rejected ({ApiKeyRejection.Malformed})", StringComparison.Ordinal));
 
     private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    public sealed class OnSqlite(MemsolusAppFactory app) : ApiKeyVerificationTests(app), IClassFixture<MemsolusAppFactory>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.Postgres> fixture) : ApiKeyVerificationTests(fixture.App), IClassFixture<AppFixture<Hosts.Postgres>>;
 }
-
-public sealed class SqliteApiKeyVerificationTests(MemsolusAppFactory app) : ApiKeyVerificationTests<MemsolusAppFactory>(app);
-
-public sealed class PostgresApiKeyVerificationTests(PostgresAppFactory app) : ApiKeyVerificationTests<PostgresAppFactory>(app);

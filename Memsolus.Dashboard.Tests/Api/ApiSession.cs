@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
-using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
 

@@ -1,14 +1,12 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
 // docs/api.md: bad input is a 400 problem+json with per-field errors, an oversized body a 413,
 // never a 500, and a rejected write leaves nothing behind.
-public abstract class BadRequestTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : MemsolusAppFactory
+public abstract class BadRequestTests(MemsolusAppFactory app)
 {
     public static TheoryData<string, string, string?> BadMemoryBodies => new()
     {
@@ -212,8 +210,8 @@ public abstract class BadRequestTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         public override bool CanSeek => false;
     }
+
+    public sealed class OnSqlite(MemsolusAppFactory app) : BadRequestTests(app), IClassFixture<MemsolusAppFactory>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.Postgres> fixture) : BadRequestTests(fixture.App), IClassFixture<AppFixture<Hosts.Postgres>>;
 }
-
-public sealed class SqliteBadRequestTests(MemsolusAppFactory app) : BadRequestTests<MemsolusAppFactory>(app);
-
-public sealed class PostgresBadRequestTests(PostgresAppFactory app) : BadRequestTests<PostgresAppFactory>(app);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,8 +13,7 @@ namespace Memsolus.Dashboard.Tests.Api;
 // later is covered without touching this file. Authorisation runs before the body or the id is
 // read, so route values are random GUIDs and bodies an empty JSON object: a key with only the
 // required permission gets past authorisation (to a 2xx, 400 or 404), never to a 401 or 403.
-public abstract class EndpointPermissionMatrixTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : MemsolusAppFactory
+public abstract class EndpointPermissionMatrixTests(MemsolusAppFactory app)
 {
     public static TheoryData<string> CataloguePermissions => new(Permissions.All.Select(p => p.Name));
 
@@ -137,8 +135,8 @@ public abstract class EndpointPermissionMatrixTests<TApp>(TApp app) : IClassFixt
 
         public override string ToString() => $"{Method} {Pattern.RawText}";
     }
+
+    public sealed class OnSqlite(MemsolusAppFactory app) : EndpointPermissionMatrixTests(app), IClassFixture<MemsolusAppFactory>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.Postgres> fixture) : EndpointPermissionMatrixTests(fixture.App), IClassFixture<AppFixture<Hosts.Postgres>>;
 }
-
-public sealed class SqliteEndpointPermissionMatrixTests(MemsolusAppFactory app) : EndpointPermissionMatrixTests<MemsolusAppFactory>(app);
-
-public sealed class PostgresEndpointPermissionMatrixTests(PostgresAppFactory app) : EndpointPermissionMatrixTests<PostgresAppFactory>(app);

@@ -10,14 +10,17 @@ namespace Memsolus.Dashboard.Tests.Api;
 // Too many failed key checks from one client address are answered 429 with Retry-After, even
 // for a valid key, until the window ends. The test server gives requests no client address, so
 // each client here is given one explicitly; the clock is the app's FakeTimeProvider.
-public sealed class FailedAttemptLimitTests(FailedAttemptLimitTests.LimitedApp app) : IClassFixture<FailedAttemptLimitTests.LimitedApp>
+public sealed class FailedAttemptLimitTests(AppFixture<FailedAttemptLimitTests> fixture) : IClassFixture<AppFixture<FailedAttemptLimitTests>>, ITestHost
 {
     public const int Limit = 5;
 
-    public sealed class LimitedApp() : FakeClockAppFactory(new Dictionary<string, string?>
+    private readonly MemsolusAppFactory app = fixture.App;
+
+    public static TestHostOptions Options { get; } = new()
     {
-        ["ApiKeys:Verification:FailedAttemptLimit"] = Limit.ToString(CultureInfo.InvariantCulture),
-    });
+        FakeClock = true,
+        Settings = new Dictionary<string, string?> { ["ApiKeys:Verification:FailedAttemptLimit"] = Limit.ToString(CultureInfo.InvariantCulture) },
+    };
 
     [Fact]
     public async Task After_the_limit_of_failed_checks_even_a_valid_key_gets_429_until_the_window_ends()

@@ -1,13 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
 // /api/v1/knowledge as a client uses it, each test in an account of its own.
-public abstract class KnowledgeApiTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : MemsolusAppFactory
+public abstract class KnowledgeApiTests(MemsolusAppFactory app)
 {
     [Fact]
     public async Task Create_answers_201_with_a_location_that_serves_the_new_entry()
@@ -122,8 +120,8 @@ public abstract class KnowledgeApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(3, pages);
         Assert.Equal(Enumerable.Reverse(created), seen);
     }
+
+    public sealed class OnSqlite(MemsolusAppFactory app) : KnowledgeApiTests(app), IClassFixture<MemsolusAppFactory>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.Postgres> fixture) : KnowledgeApiTests(fixture.App), IClassFixture<AppFixture<Hosts.Postgres>>;
 }
-
-public sealed class SqliteKnowledgeApiTests(MemsolusAppFactory app) : KnowledgeApiTests<MemsolusAppFactory>(app);
-
-public sealed class PostgresKnowledgeApiTests(PostgresAppFactory app) : KnowledgeApiTests<PostgresAppFactory>(app);

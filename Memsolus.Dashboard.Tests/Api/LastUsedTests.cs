@@ -6,10 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Memsolus.Dashboard.Tests.Api;
 
 // Check 7 in docs/security.md: requests record "last used" in memory only; a flush writes it, and it never
-// moves backwards. The clock is frozen (FakeClockAppFactory), so the background flusher's timer
+// moves backwards. The clock is frozen (TestHostOptions.FakeClock), so the background flusher's timer
 // never fires: only the flushes these tests call happen.
-public abstract class LastUsedTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : FakeClockAppFactory
+public abstract class LastUsedTests(MemsolusAppFactory app)
 {
     private LastUsedRecorder Recorder => app.Services.GetRequiredService<LastUsedRecorder>();
 
@@ -87,8 +86,8 @@ public abstract class LastUsedTests<TApp>(TApp app) : IClassFixture<TApp>
 
         Assert.Equal(now.AddMinutes(10), (await Keys.GetAsync(session.Owner, session.Key.Key.Id))!.LastUsedAt);
     }
+
+    public sealed class OnSqlite(AppFixture<Hosts.FakeClock> fixture) : LastUsedTests(fixture.App), IClassFixture<AppFixture<Hosts.FakeClock>>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.PostgresFakeClock> fixture) : LastUsedTests(fixture.App), IClassFixture<AppFixture<Hosts.PostgresFakeClock>>;
 }
-
-public sealed class SqliteLastUsedTests(FakeClockAppFactory app) : LastUsedTests<FakeClockAppFactory>(app);
-
-public sealed class PostgresLastUsedTests(PostgresFakeClockAppFactory app) : LastUsedTests<PostgresFakeClockAppFactory>(app);

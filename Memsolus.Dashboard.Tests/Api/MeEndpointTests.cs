@@ -1,11 +1,9 @@
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
 // GET /api/v1/me needs a valid key and nothing more (docs/api.md).
-public abstract class MeEndpointTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : MemsolusAppFactory
+public abstract class MeEndpointTests(MemsolusAppFactory app)
 {
     public static TheoryData<string> EveryPermission => new(Permissions.All.Select(p => p.Name));
 
@@ -51,8 +49,8 @@ public abstract class MeEndpointTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal("live", me.GetProperty("environment").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, me.GetProperty("expiresAt").ValueKind);
     }
+
+    public sealed class OnSqlite(MemsolusAppFactory app) : MeEndpointTests(app), IClassFixture<MemsolusAppFactory>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.Postgres> fixture) : MeEndpointTests(fixture.App), IClassFixture<AppFixture<Hosts.Postgres>>;
 }
-
-public sealed class SqliteMeEndpointTests(MemsolusAppFactory app) : MeEndpointTests<MemsolusAppFactory>(app);
-
-public sealed class PostgresMeEndpointTests(PostgresAppFactory app) : MeEndpointTests<PostgresAppFactory>(app);

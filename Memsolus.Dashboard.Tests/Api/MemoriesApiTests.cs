@@ -1,14 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
 // /api/v1/memories as a client uses it: create, read, update, delete, page and search. Each test
 // works in an account of its own, so lists hold exactly what the test wrote.
-public abstract class MemoriesApiTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : MemsolusAppFactory
+public abstract class MemoriesApiTests(MemsolusAppFactory app)
 {
     [Fact]
     public async Task Create_answers_201_with_a_location_that_serves_the_new_memory()
@@ -268,8 +266,8 @@ public abstract class MemoriesApiTests<TApp>(TApp app) : IClassFixture<TApp>
 
     private static IEnumerable<string?> Tags(JsonElement memory) =>
         memory.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).ToList();
+
+    public sealed class OnSqlite(MemsolusAppFactory app) : MemoriesApiTests(app), IClassFixture<MemsolusAppFactory>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.Postgres> fixture) : MemoriesApiTests(fixture.App), IClassFixture<AppFixture<Hosts.Postgres>>;
 }
-
-public sealed class SqliteMemoriesApiTests(MemsolusAppFactory app) : MemoriesApiTests<MemsolusAppFactory>(app);
-
-public sealed class PostgresMemoriesApiTests(PostgresAppFactory app) : MemoriesApiTests<PostgresAppFactory>(app);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Memsolus.Dashboard.Tests.Exports;
-using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
 

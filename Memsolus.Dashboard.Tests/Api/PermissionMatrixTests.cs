@@ -1,13 +1,11 @@
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
 // Check 5 in docs/security.md, for the operations in docs/api.md: every memory, knowledge and dashboard operation against keys built
 // from the permission catalogue. The required permission alone is enough; every other permission, alone
 // or all together, is 403 naming the one that is missing, and a refused call changes nothing.
-public abstract class PermissionMatrixTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : MemsolusAppFactory
+public abstract class PermissionMatrixTests(MemsolusAppFactory app)
 {
     public static TheoryData<string> Endpoints => ApiEndpointCatalogue.OperationIds;
 
@@ -86,8 +84,8 @@ public abstract class PermissionMatrixTests<TApp>(TApp app) : IClassFixture<TApp
     private static async Task<string> SnapshotAsync(Seeded seeded) =>
         (await seeded.Full.GetJsonAsync("/api/v1/memories?limit=100")).GetRawText() +
         (await seeded.Full.GetJsonAsync("/api/v1/knowledge?limit=100")).GetRawText();
+
+    public sealed class OnSqlite(MemsolusAppFactory app) : PermissionMatrixTests(app), IClassFixture<MemsolusAppFactory>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.Postgres> fixture) : PermissionMatrixTests(fixture.App), IClassFixture<AppFixture<Hosts.Postgres>>;
 }
-
-public sealed class SqlitePermissionMatrixTests(MemsolusAppFactory app) : PermissionMatrixTests<MemsolusAppFactory>(app);
-
-public sealed class PostgresPermissionMatrixTests(PostgresAppFactory app) : PermissionMatrixTests<PostgresAppFactory>(app);

@@ -3,7 +3,6 @@ using System.Net;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -19,11 +18,15 @@ public sealed class SharedFailedAttemptLimitTests : IAsyncLifetime
     private static readonly TimeSpan Window = TimeSpan.FromHours(1);
     private static readonly TimeSpan SyncInterval = TimeSpan.FromMilliseconds(200);
 
-    private static readonly Dictionary<string, string?> Settings = new()
+    private static readonly TestHostOptions Node = new()
     {
-        ["ApiKeys:Verification:FailedAttemptLimit"] = Limit.ToString(CultureInfo.InvariantCulture),
-        ["ApiKeys:Verification:FailedAttemptWindow"] = Window.ToString("c", CultureInfo.InvariantCulture),
-        ["ApiKeys:Verification:FailedAttemptSyncInterval"] = SyncInterval.ToString("c", CultureInfo.InvariantCulture),
+        Provider = DatabaseProvider.Postgres,
+        Settings = new Dictionary<string, string?>
+        {
+            ["ApiKeys:Verification:FailedAttemptLimit"] = Limit.ToString(CultureInfo.InvariantCulture),
+            ["ApiKeys:Verification:FailedAttemptWindow"] = Window.ToString("c", CultureInfo.InvariantCulture),
+            ["ApiKeys:Verification:FailedAttemptSyncInterval"] = SyncInterval.ToString("c", CultureInfo.InvariantCulture),
+        },
     };
 
     private MemsolusAppFactory nodeA = default!;
@@ -31,8 +34,8 @@ public sealed class SharedFailedAttemptLimitTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        nodeA = new MemsolusAppFactory(databasePath: null, Settings, provider: DatabaseProvider.Postgres);
-        nodeB = new MemsolusAppFactory(nodeA.DatabasePath, Settings, provider: DatabaseProvider.Postgres);
+        nodeA = new MemsolusAppFactory(Node);
+        nodeB = new MemsolusAppFactory(Node with { Database = nodeA.Database });
         _ = nodeA.Server;
         _ = nodeB.Server;
         return Task.CompletedTask;
@@ -75,7 +78,7 @@ public sealed class SharedFailedAttemptLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, neighbourAtA.StatusCode);
         Assert.Equal(HttpStatusCode.OK, neighbourAtB.StatusCode);
 
-        Assert.DoesNotContain(nodeA.Logs.Lines.Concat(nodeB.Logs.Lines), line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains(nameof(FailedAttemptSyncWorker), StringComparison.Ordinal));
+        Assert.DoesNotContain(nodeA.Logs.Lines().Concat(nodeB.Logs.Lines()), line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains(nameof(FailedAttemptSyncWorker), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -105,7 +108,7 @@ public sealed class SharedFailedAttemptLimitTests : IAsyncLifetime
     {
         Assert.True(SyncOf(nodeA).Enabled);
 
-        using var sqlite = new MemsolusAppFactory(databasePath: null, Settings);
+        using var sqlite = new MemsolusAppFactory(Node with { Provider = DatabaseProvider.Sqlite });
 
         Assert.False(SyncOf(sqlite).Enabled);
     }

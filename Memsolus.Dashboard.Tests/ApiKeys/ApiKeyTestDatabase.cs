@@ -1,7 +1,6 @@
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;

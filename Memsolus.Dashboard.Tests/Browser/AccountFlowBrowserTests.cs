@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace Memsolus.Dashboard.Tests.Browser;

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Memsolus.Dashboard.Account;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -126,7 +125,7 @@ public sealed class AdminConsoleBrowserTests(BrowserFixture browser)
 
         await Assertions.Expect(admin.Locator("table tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(admin.Locator("table tbody tr")).ToContainTextAsync(leaked.Key.DisplayKey);
-        var leaks = browser.App.Logs.Lines
+        var leaks = browser.App.Logs.Lines()
             .Where(line => line.Contains(leaked.Secret, StringComparison.Ordinal))
             .Select(line => line.Replace(leaked.Secret, "<the pasted key>", StringComparison.Ordinal))
             .Select(line => line.Length > 240 ? line[..240] : line)

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -137,7 +136,7 @@ public sealed partial class ApiKeysBrowserTests(BrowserFixture browser)
         foreach (var key in new[] { secret, rotated })
         {
             AssertDatabaseDoesNotContain(key);
-            Assert.DoesNotContain(browser.App.Logs.Lines, line => line.Contains(key, StringComparison.Ordinal));
+            Assert.DoesNotContain(browser.App.Logs.Lines(), line => line.Contains(key, StringComparison.Ordinal));
         }
     }
 
@@ -198,7 +197,7 @@ public sealed partial class ApiKeysBrowserTests(BrowserFixture browser)
     private void AssertDatabaseDoesNotContain(string secret)
     {
         var needle = Encoding.UTF8.GetBytes(secret);
-        foreach (var file in new[] { browser.App.DatabasePath, browser.App.DatabasePath + "-wal" })
+        foreach (var file in new[] { browser.App.Database, browser.App.Database + "-wal" })
         {
             if (!File.Exists(file))
             {

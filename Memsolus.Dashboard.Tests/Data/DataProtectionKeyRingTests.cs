@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,18 +14,18 @@ public sealed class DataProtectionKeyRingTests
     [Fact]
     public async Task A_webhook_secret_outlives_the_app_that_protected_it_and_only_its_database_can_read_it()
     {
-        var path = MemsolusAppFactory.NewDatabasePath();
+        var path = TestDatabase.NewSqlitePath();
         try
         {
             string stored;
-            await using (var first = new MemsolusAppFactory(path))
+            await using (var first = new MemsolusAppFactory(new() { Database = path }))
             {
                 stored = first.Services.GetRequiredService<WebhookSecrets>().Protect("whsec_kept");
                 await using var db = await first.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();
                 Assert.Equal(1, await db.DataProtectionKeys.CountAsync());
             }
 
-            await using (var restarted = new MemsolusAppFactory(path))
+            await using (var restarted = new MemsolusAppFactory(new() { Database = path }))
             {
                 Assert.Equal("whsec_kept", restarted.Services.GetRequiredService<WebhookSecrets>().Unprotect(stored));
             }
@@ -36,7 +35,7 @@ public sealed class DataProtectionKeyRingTests
         }
         finally
         {
-            MemsolusAppFactory.DeleteDatabase(path);
+            TestDatabase.DeleteSqliteFile(path);
         }
     }
 }

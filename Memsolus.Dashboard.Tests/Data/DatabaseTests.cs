@@ -1,5 +1,4 @@
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,11 +21,11 @@ public sealed class DatabaseTests
     public async Task First_start_creates_the_database_file_with_its_schema()
     {
         await using var app = new MemsolusAppFactory();
-        Assert.False(File.Exists(app.DatabasePath));
+        Assert.False(File.Exists(app.Database));
 
         _ = app.Services;
 
-        Assert.True(File.Exists(app.DatabasePath));
+        Assert.True(File.Exists(app.Database));
         await using var context = await app.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();
         Assert.Equal(0, await context.Users.CountAsync());
     }

@@ -1,6 +1,5 @@
 using System.Net;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Memsolus.Dashboard.Tests.Data;
@@ -39,7 +38,7 @@ public sealed class PostgresDatabaseTests
         var database = await PostgresTestServer.CreateEmptyDatabaseAsync();
         try
         {
-            await using var node = new MemsolusAppFactory(database, provider: DatabaseProvider.Postgres);
+            await using var node = new MemsolusAppFactory(new() { Provider = DatabaseProvider.Postgres, Database = database });
 
             var refused = Assert.ThrowsAny<Exception>(() => node.Server);
 
@@ -68,7 +67,7 @@ public sealed class PostgresDatabaseTests
                 await context.Database.MigrateAsync();
             }
 
-            await using var node = new MemsolusAppFactory(database, provider: DatabaseProvider.Postgres);
+            await using var node = new MemsolusAppFactory(new() { Provider = DatabaseProvider.Postgres, Database = database });
             using var ready = await node.CreateClient().GetAsync("/health/ready");
 
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
@@ -85,10 +84,12 @@ public sealed class PostgresDatabaseTests
         var database = await PostgresTestServer.CreateEmptyDatabaseAsync();
         try
         {
-            await using var node = new MemsolusAppFactory(
-                database,
-                new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "true" },
-                provider: DatabaseProvider.Postgres);
+            await using var node = new MemsolusAppFactory(new()
+            {
+                Provider = DatabaseProvider.Postgres,
+                Database = database,
+                Settings = new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "true" },
+            });
             using var ready = await node.CreateClient().GetAsync("/health/ready");
 
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);

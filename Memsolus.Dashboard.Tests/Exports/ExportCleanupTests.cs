@@ -17,8 +17,8 @@ public sealed class ExportCleanupTests
 {
     private static readonly TimeSpan Retention = TimeSpan.FromHours(1);
 
-    private static ManualExportsAppFactory NewApp() =>
-        new(new Dictionary<string, string?> { ["Exports:Retention"] = Retention.ToString() });
+    private static MemsolusAppFactory NewApp() =>
+        new(ExportsHosts.Manual.With(new Dictionary<string, string?> { ["Exports:Retention"] = Retention.ToString() }));
 
     [Fact]
     public async Task Export_past_its_expiry_is_410_to_download_and_shows_expired_even_before_the_cleanup_runs()
@@ -26,7 +26,7 @@ public sealed class ExportCleanupTests
         await using var app = NewApp();
         var session = await app.NewSessionAsync();
         var id = (await session.StartExportAsync()).Id();
-        await app.Runner.RunOnceAsync();
+        await app.ExportRunner().RunOnceAsync();
 
         app.Clock.Advance(Retention - TimeSpan.FromSeconds(1));
         using (var lastMoment = await session.DownloadExportAsync(id))
@@ -50,13 +50,13 @@ public sealed class ExportCleanupTests
         await using var app = NewApp();
         var session = await app.NewSessionAsync();
         var older = (await session.StartExportAsync()).Id();
-        await app.Runner.RunOnceAsync();
+        await app.ExportRunner().RunOnceAsync();
         app.Clock.Advance(TimeSpan.FromMinutes(20));
         var newer = (await session.StartExportAsync(new { format = "ndjson" })).Id();
-        await app.Runner.RunOnceAsync();
+        await app.ExportRunner().RunOnceAsync();
         app.Clock.Advance(TimeSpan.FromMinutes(40));
 
-        var expired = await app.Runner.CleanupAsync();
+        var expired = await app.ExportRunner().CleanupAsync();
 
         Assert.Equal(1, expired);
         Assert.Equal([$"{newer:N}.ndjson"], Directory.GetFiles(app.ExportsDirectory).Select(Path.GetFileName));
@@ -69,13 +69,13 @@ public sealed class ExportCleanupTests
         await ApiAssert.ProblemAsync(olderDownload, HttpStatusCode.Gone);
         using var newerDownload = await session.DownloadExportAsync(newer);
         await ApiAssert.StatusAsync(newerDownload, HttpStatusCode.OK);
-        Assert.Equal(0, await app.Runner.CleanupAsync());
+        Assert.Equal(0, await app.ExportRunner().CleanupAsync());
     }
 
     [Fact]
     public async Task Retention_is_seven_days_unless_configured()
     {
-        await using var byDefault = new ManualExportsAppFactory();
+        await using var byDefault = new MemsolusAppFactory(ExportsHosts.Manual);
         await using var configured = NewApp();
 
         var defaultJob = await SucceededExportAsync(byDefault);
@@ -98,7 +98,7 @@ public sealed class ExportCleanupTests
         var notOurs = File(app, "notes.txt", now - TimeSpan.FromDays(30));
         var database = File(app, "memsolus.db", now - TimeSpan.FromDays(30));
 
-        await app.Runner.CleanupAsync();
+        await app.ExportRunner().CleanupAsync();
 
         Assert.Equal(
             new[] { recent, notOurs, database }.Order(),
@@ -107,15 +107,15 @@ public sealed class ExportCleanupTests
         Assert.DoesNotContain(strayTemp, Directory.GetFiles(app.ExportsDirectory).Select(Path.GetFileName));
     }
 
-    private static async Task<JsonElement> SucceededExportAsync(ExportsAppFactory app)
+    private static async Task<JsonElement> SucceededExportAsync(MemsolusAppFactory app)
     {
         var session = await app.NewSessionAsync();
         var id = (await session.StartExportAsync()).Id();
-        await app.Runner.RunOnceAsync();
+        await app.ExportRunner().RunOnceAsync();
         return await session.GetExportAsync(id);
     }
 
-    private static string File(ExportsAppFactory app, string name, DateTime lastWrite)
+    private static string File(MemsolusAppFactory app, string name, DateTime lastWrite)
     {
         var path = Path.Combine(app.ExportsDirectory, name);
         System.IO.File.WriteAllText(path, "{}");
@@ -123,7 +123,7 @@ public sealed class ExportCleanupTests
         return name;
     }
 
-    private static async Task<Dictionary<Guid, ExportJob>> JobsAsync(ExportsAppFactory app)
+    private static async Task<Dictionary<Guid, ExportJob>> JobsAsync(MemsolusAppFactory app)
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();
         return await db.ExportJobs.AsNoTracking().ToDictionaryAsync(j => j.Id);

@@ -10,8 +10,7 @@ namespace Memsolus.Dashboard.Tests.Exports;
 
 // POST, GET and download of export jobs, with the worker's steps run by the test so every status
 // along the way can be seen: queued → running → succeeded (or failed).
-public abstract class ExportJobApiTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : ManualExportsAppFactory
+public abstract class ExportJobApiTests(MemsolusAppFactory app)
 {
     [Fact]
     public async Task Post_answers_202_with_the_queued_job_and_its_location()
@@ -96,7 +95,7 @@ public abstract class ExportJobApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(JsonValueKind.Null, running.GetProperty("downloadUrl").ValueKind);
 
         app.Clock.Advance(TimeSpan.FromSeconds(3));
-        await app.Runner.WriteAsync(claimed);
+        await app.ExportRunner().WriteAsync(claimed);
         var succeeded = await session.GetExportAsync(id);
 
         Assert.Equal("succeeded", succeeded.Text("status"));
@@ -138,7 +137,7 @@ public abstract class ExportJobApiTests<TApp>(TApp app) : IClassFixture<TApp>
         var stranger = await app.NewSessionAsync();
         await owner.CreateMemoryAsync("the owner's secret recipe");
         var id = (await owner.StartExportAsync()).Id();
-        await app.Runner.RunOnceAsync();
+        await app.ExportRunner().RunOnceAsync();
 
         using var get = await stranger.Client.GetAsync($"/api/v1/exports/{id}");
         using var download = await stranger.DownloadExportAsync(id);
@@ -157,7 +156,7 @@ public abstract class ExportJobApiTests<TApp>(TApp app) : IClassFixture<TApp>
         var live = await app.NewSessionAsync();
         var test = await app.NewSessionAsync(live.Owner, environment: ApiKeyEnvironment.Test);
         var id = (await live.StartExportAsync()).Id();
-        await app.Runner.RunOnceAsync();
+        await app.ExportRunner().RunOnceAsync();
 
         using var get = await test.Client.GetAsync($"/api/v1/exports/{id}");
         using var download = await test.DownloadExportAsync(id);
@@ -188,7 +187,7 @@ public abstract class ExportJobApiTests<TApp>(TApp app) : IClassFixture<TApp>
         for (var i = 0; i < 3; i++)
         {
             ids.Add((await session.StartExportAsync()).Id());
-            await app.Runner.RunOnceAsync();
+            await app.ExportRunner().RunOnceAsync();
         }
 
         var first = await session.GetJsonAsync("/api/v1/exports?limit=2");
@@ -217,7 +216,7 @@ public abstract class ExportJobApiTests<TApp>(TApp app) : IClassFixture<TApp>
         var id = (await session.StartExportAsync()).Id();
         await ClaimAsync(id);
 
-        await app.Runner.FailInterruptedAsync();
+        await app.ExportRunner().FailInterruptedAsync();
 
         var job = await session.GetExportAsync(id);
         Assert.Equal("failed", job.Text("status"));
@@ -228,21 +227,27 @@ public abstract class ExportJobApiTests<TApp>(TApp app) : IClassFixture<TApp>
     // before it (the queue is first come, first served).
     private async Task<ExportJob> ClaimAsync(Guid id)
     {
-        while (await app.Runner.ClaimNextAsync() is { } claimed)
+        while (await app.ExportRunner().ClaimNextAsync() is { } claimed)
         {
             if (claimed.Id == id)
             {
                 return claimed;
             }
 
-            await app.Runner.WriteAsync(claimed);
+            await app.ExportRunner().WriteAsync(claimed);
         }
 
         Assert.Fail($"Export {id} was not queued.");
         return null!;
     }
+
+    public sealed class OnSqlite(AppFixture<OnSqlite> fixture) : ExportJobApiTests(fixture.App), IClassFixture<AppFixture<OnSqlite>>, ITestHost
+    {
+        public static TestHostOptions Options => ExportsHosts.Manual;
+    }
+
+    public sealed class OnPostgres(AppFixture<OnPostgres> fixture) : ExportJobApiTests(fixture.App), IClassFixture<AppFixture<OnPostgres>>, ITestHost
+    {
+        public static TestHostOptions Options => ExportsHosts.Manual.OnPostgres();
+    }
 }
-
-public sealed class SqliteExportJobApiTests(ManualExportsAppFactory app) : ExportJobApiTests<ManualExportsAppFactory>(app);
-
-public sealed class PostgresExportJobApiTests(PostgresManualExportsAppFactory app) : ExportJobApiTests<PostgresManualExportsAppFactory>(app);

@@ -10,7 +10,7 @@ public sealed class ExportLimitAndFailureTests
     [Fact]
     public async Task Owner_at_the_limit_of_pending_exports_is_429_in_either_environment_until_one_finishes()
     {
-        await using var app = new ManualExportsAppFactory(new Dictionary<string, string?> { ["Exports:MaxPendingPerOwner"] = "2" });
+        await using var app = new MemsolusAppFactory(ExportsHosts.Manual.With(new Dictionary<string, string?> { ["Exports:MaxPendingPerOwner"] = "2" }));
         var live = await app.NewSessionAsync();
         var test = await app.NewSessionAsync(live.Owner, environment: ApiKeyEnvironment.Test);
         var stranger = await app.NewSessionAsync();
@@ -26,21 +26,21 @@ public sealed class ExportLimitAndFailureTests
         Assert.Equal(2, (await live.ListAsync("/api/v1/exports")).Count + (await test.ListAsync("/api/v1/exports")).Count);
         await stranger.StartExportAsync();
 
-        await app.Runner.RunOnceAsync();
+        await app.ExportRunner().RunOnceAsync();
         await live.StartExportAsync();
     }
 
     [Fact]
     public async Task Export_that_cannot_be_written_fails_with_a_message_leaves_no_file_and_the_next_one_succeeds()
     {
-        await using var app = new ManualExportsAppFactory();
+        await using var app = new MemsolusAppFactory(ExportsHosts.Manual);
         var session = await app.NewSessionAsync();
         await session.CreateMemoryAsync("kept safe");
         // A file where the exports directory should be: nothing can be written there.
         File.WriteAllText(app.ExportsDirectory, "in the way");
         var id = (await session.StartExportAsync()).Id();
 
-        Assert.Equal(1, await app.Runner.RunOnceAsync());
+        Assert.Equal(1, await app.ExportRunner().RunOnceAsync());
 
         var job = await session.GetExportAsync(id);
         Assert.Equal("failed", job.Text("status"));
@@ -49,12 +49,12 @@ public sealed class ExportLimitAndFailureTests
         using var download = await session.DownloadExportAsync(id);
         var problem = await ApiAssert.ProblemAsync(download, HttpStatusCode.Conflict);
         Assert.Contains("failed", problem.Text("detail"), StringComparison.Ordinal);
-        Assert.Contains(app.Logs.Lines, line => line.StartsWith("Error", StringComparison.Ordinal) && line.Contains($"Export {id} failed", StringComparison.Ordinal));
-        Assert.DoesNotContain(app.Webhooks.Events, e => e.EventType == Memsolus.Dashboard.Webhooks.WebhookEventTypes.ExportCompleted);
+        Assert.Contains(app.Logs.Lines(), line => line.StartsWith("Error", StringComparison.Ordinal) && line.Contains($"Export {id} failed", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.WebhookEvents.Events, e => e.EventType == Memsolus.Dashboard.Webhooks.WebhookEventTypes.ExportCompleted);
 
         File.Delete(app.ExportsDirectory);
         var next = (await session.StartExportAsync()).Id();
-        await app.Runner.RunOnceAsync();
+        await app.ExportRunner().RunOnceAsync();
         Assert.Equal("succeeded", (await session.GetExportAsync(next)).Text("status"));
         Assert.Equal([$"{next:N}.json"], Directory.GetFiles(app.ExportsDirectory).Select(Path.GetFileName));
     }

@@ -5,8 +5,7 @@ namespace Memsolus.Dashboard.Tests.Exports;
 
 // docs/api.md: export.read lists, reads and downloads exports; export.write starts them. The
 // required permission alone is enough; every other permission together is 403 naming it.
-public abstract class ExportPermissionTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : ManualExportsAppFactory
+public abstract class ExportPermissionTests(MemsolusAppFactory app)
 {
     public static TheoryData<string> Endpoints => ExportEndpoints.OperationIds;
 
@@ -52,11 +51,17 @@ public abstract class ExportPermissionTests<TApp>(TApp app) : IClassFixture<TApp
     {
         var full = await app.NewSessionAsync();
         var id = (await full.StartExportAsync()).Id();
-        await app.Runner.RunOnceAsync();
+        await app.ExportRunner().RunOnceAsync();
         return (full, id);
     }
+
+    public sealed class OnSqlite(AppFixture<OnSqlite> fixture) : ExportPermissionTests(fixture.App), IClassFixture<AppFixture<OnSqlite>>, ITestHost
+    {
+        public static TestHostOptions Options => ExportsHosts.Manual;
+    }
+
+    public sealed class OnPostgres(AppFixture<OnPostgres> fixture) : ExportPermissionTests(fixture.App), IClassFixture<AppFixture<OnPostgres>>, ITestHost
+    {
+        public static TestHostOptions Options => ExportsHosts.Manual.OnPostgres();
+    }
 }
-
-public sealed class SqliteExportPermissionTests(ManualExportsAppFactory app) : ExportPermissionTests<ManualExportsAppFactory>(app);
-
-public sealed class PostgresExportPermissionTests(PostgresManualExportsAppFactory app) : ExportPermissionTests<PostgresManualExportsAppFactory>(app);

@@ -14,8 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Memsolus.Dashboard.Tests.Exports;
 
 // Export, then download and compare, end to end through the API with the real background worker.
-public abstract class ExportRoundTripTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : ExportsAppFactory
+public abstract class ExportRoundTripTests(MemsolusAppFactory app)
 {
     [Fact]
     public async Task Json_export_downloads_every_memory_and_knowledge_entry_exactly_as_the_api_shows_them()
@@ -173,7 +172,7 @@ public abstract class ExportRoundTripTests<TApp>(TApp app) : IClassFixture<TApp>
         var queued = await session.StartExportAsync();
         var done = await session.WaitForExportAsync(app, queued.Id());
 
-        var published = Assert.Single(app.Webhooks.Events, e => e.Data is ExportDto job && job.Id == queued.Id());
+        var published = Assert.Single(app.WebhookEvents.Events, e => e.Data is ExportDto job && job.Id == queued.Id());
         Assert.Equal(WebhookEventTypes.ExportCompleted, published.EventType);
         Assert.Equal(session.Owner.UserId, published.OwnerId);
         Assert.Equal(ApiKeyEnvironment.Test, published.Environment);
@@ -213,8 +212,14 @@ public abstract class ExportRoundTripTests<TApp>(TApp app) : IClassFixture<TApp>
         await db.SaveChangesAsync();
         return memories.Select(m => m.Id).ToList();
     }
+
+    public sealed class OnSqlite(AppFixture<OnSqlite> fixture) : ExportRoundTripTests(fixture.App), IClassFixture<AppFixture<OnSqlite>>, ITestHost
+    {
+        public static TestHostOptions Options => ExportsHosts.Worker;
+    }
+
+    public sealed class OnPostgres(AppFixture<OnPostgres> fixture) : ExportRoundTripTests(fixture.App), IClassFixture<AppFixture<OnPostgres>>, ITestHost
+    {
+        public static TestHostOptions Options => ExportsHosts.Worker.OnPostgres();
+    }
 }
-
-public sealed class SqliteExportRoundTripTests(ExportsAppFactory app) : ExportRoundTripTests<ExportsAppFactory>(app);
-
-public sealed class PostgresExportRoundTripTests(PostgresExportsAppFactory app) : ExportRoundTripTests<PostgresExportsAppFactory>(app);

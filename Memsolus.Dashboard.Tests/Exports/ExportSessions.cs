@@ -30,9 +30,9 @@ internal static class ExportSessions
         session.Client.GetAsync($"/api/v1/exports/{id}/download");
 
     // Waits for the real worker to announce the export, then reads it as the client sees it.
-    public static async Task<JsonElement> WaitForExportAsync(this ApiSession session, ExportsAppFactory app, Guid id)
+    public static async Task<JsonElement> WaitForExportAsync(this ApiSession session, MemsolusAppFactory app, Guid id)
     {
-        await app.Webhooks.WaitForAsync(e => e.EventType == WebhookEventTypes.ExportCompleted && e.Data is ExportDto job && job.Id == id);
+        await app.WebhookEvents.WaitForAsync(e => e.EventType == WebhookEventTypes.ExportCompleted && e.Data is ExportDto job && job.Id == id);
         return await session.GetExportAsync(id);
     }
 

@@ -27,7 +27,7 @@ public sealed class ExportsOptionsTests
     [Fact]
     public async Task App_refuses_to_start_with_invalid_export_settings()
     {
-        await using var app = new ExportsAppFactory(new Dictionary<string, string?> { ["Exports:Retention"] = "00:00:00" });
+        await using var app = new MemsolusAppFactory(ExportsHosts.Worker.With(new Dictionary<string, string?> { ["Exports:Retention"] = "00:00:00" }));
 
         var failure = Record.Exception(() => app.Services);
 

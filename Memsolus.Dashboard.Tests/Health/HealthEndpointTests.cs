@@ -1,10 +1,8 @@
 using System.Net;
-using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Health;
 
-public abstract class HealthEndpointTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : MemsolusAppFactory
+public abstract class HealthEndpointTests(MemsolusAppFactory app)
 {
     [Theory]
     [InlineData("/health/live")]
@@ -22,8 +20,8 @@ public abstract class HealthEndpointTests<TApp>(TApp app) : IClassFixture<TApp>
     [Fact]
     public async Task Ready_fails_when_the_database_is_gone_while_live_stays_up()
     {
-        var path = MemsolusAppFactory.NewDatabasePath();
-        await using var broken = new MemsolusAppFactory(path);
+        var path = TestDatabase.NewSqlitePath();
+        await using var broken = new MemsolusAppFactory(new() { Database = path });
         var client = broken.CreateClient(new() { AllowAutoRedirect = false });
         using (var before = await client.GetAsync("/health/ready"))
         {
@@ -31,7 +29,7 @@ public abstract class HealthEndpointTests<TApp>(TApp app) : IClassFixture<TApp>
         }
 
         // Replace the database with a file that is not SQLite at all.
-        MemsolusAppFactory.DeleteDatabase(path);
+        TestDatabase.DeleteSqliteFile(path);
         await File.WriteAllTextAsync(path, "this is not a database");
         try
         {
@@ -43,11 +41,11 @@ public abstract class HealthEndpointTests<TApp>(TApp app) : IClassFixture<TApp>
         }
         finally
         {
-            MemsolusAppFactory.DeleteDatabase(path);
+            TestDatabase.DeleteSqliteFile(path);
         }
     }
+
+    public sealed class OnSqlite(MemsolusAppFactory app) : HealthEndpointTests(app), IClassFixture<MemsolusAppFactory>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.Postgres> fixture) : HealthEndpointTests(fixture.App), IClassFixture<AppFixture<Hosts.Postgres>>;
 }
-
-public sealed class SqliteHealthEndpointTests(MemsolusAppFactory app) : HealthEndpointTests<MemsolusAppFactory>(app);
-
-public sealed class PostgresHealthEndpointTests(PostgresAppFactory app) : HealthEndpointTests<PostgresAppFactory>(app);

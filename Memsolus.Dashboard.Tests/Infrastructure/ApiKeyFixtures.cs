@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Account;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Audit;
@@ -19,6 +20,16 @@ internal static class ApiKeyFixtures
         var result = await users.CreateAsync(user, TestAccounts.Password);
         Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
         return new AuditActor(user.Id, email, "127.0.0.1", "tests");
+    }
+
+    // The administrator a host with TestAdmin.Configured created at start-up.
+    public static async Task<AuditActor> AdminActorAsync(this MemsolusAppFactory app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var admin = await users.FindByEmailAsync(TestAccounts.AdminEmail) ?? throw new InvalidOperationException("The configured admin was not created.");
+        Assert.True(await users.IsInRoleAsync(admin, AdminOptions.RoleName));
+        return new AuditActor(admin.Id, admin.Email, "127.0.0.1", "tests");
     }
 
     public static async Task<CreatedApiKey> NewKeyAsync(

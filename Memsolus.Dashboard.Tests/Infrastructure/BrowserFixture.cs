@@ -9,7 +9,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     private const string ChromiumVariable = "MEMSOLUS_CHROMIUM";
     private IPlaywright? playwright;
 
-    public MemsolusAppFactory App { get; } = new();
+    public MemsolusAppFactory App { get; } = new(new() { Kestrel = true });
 
     public Uri BaseAddress { get; private set; } = default!;
 
@@ -28,7 +28,7 @@ public sealed class BrowserFixture : IAsyncLifetime
                 $"(Debian/Ubuntu), or set {ChromiumVariable} to the path of a Chromium or Chrome binary.");
         }
 
-        BaseAddress = App.StartKestrel();
+        BaseAddress = App.KestrelAddress;
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

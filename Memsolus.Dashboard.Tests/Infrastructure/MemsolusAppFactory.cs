@@ -1,100 +1,120 @@
 using System.Net;
 using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Outbound;
+using Memsolus.Dashboard.Webhooks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Memsolus.Dashboard.Tests.Infrastructure;
 
-// The whole app, on a database of its own: by default a SQLite file in the temp folder (never
-// the shared Data/ file, never another test class's database); with DatabaseProvider.Postgres a
-// fresh copy of the migrated template on the test PostgreSQL server (PostgresTestServer).
-// Settings given here override appsettings.
-public class MemsolusAppFactory : WebApplicationFactory<Program>
+// The one test host: the whole app, on a database of its own (never the shared Data/ file, never
+// another test class's), configured by TestHostOptions rather than by subclasses. It keeps every
+// log line the app writes, down to Trace, and gives the app an exports folder of its own.
+public sealed class MemsolusAppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
     private readonly bool ownsDatabase;
+    private readonly FakeTimeProvider? clock;
+    private readonly RecordingWebhookEvents? webhookEvents;
 
+    // The default app; xunit builds it as a class fixture through this constructor, and allows
+    // a class fixture only one public constructor.
     public MemsolusAppFactory()
-        : this(databasePath: null, settings: null)
+        : this(new TestHostOptions())
     {
     }
 
-    // xunit needs one public constructor on a class fixture; tests that want another database or
-    // settings call this one directly. The provider is `provider`, else Database:Provider in the
-    // settings (OnPostgres), else SQLite. databasePath is a SQLite file or a PostgreSQL connection
-    // string (another node's database, say); null makes a new database that this factory deletes
-    // when disposed.
-    internal MemsolusAppFactory(
-        string? databasePath,
-        IReadOnlyDictionary<string, string?>? settings = null,
-        bool developmentAdmin = false,
-        DatabaseProvider? provider = null)
+    internal MemsolusAppFactory(TestHostOptions options)
     {
-        Provider = provider
-            ?? (settings?.GetValueOrDefault("Database:Provider") is { } configured ? Enum.Parse<DatabaseProvider>(configured) : DatabaseProvider.Sqlite);
-        ownsDatabase = databasePath is null;
-        DatabasePath = databasePath ?? (Provider == DatabaseProvider.Postgres
+        Options = options;
+        ownsDatabase = options.Database is null;
+        Database = options.Database ?? (options.Provider == DatabaseProvider.Postgres
             ? PostgresTestServer.CreateDatabaseAsync().GetAwaiter().GetResult()
-            : NewDatabasePath());
-        this.settings = new Dictionary<string, string?>
+            : TestDatabase.NewSqlitePath());
+        ExportsDirectory = Path.Combine(Path.GetTempPath(), $"memsolus-exports-{Guid.NewGuid():N}");
+        clock = options.FakeClock ? TestClock.New() : null;
+        webhookEvents = options.RecordWebhookEvents ? new RecordingWebhookEvents() : null;
+        settings = Settings(options, Database, ExportsDirectory);
+        if (options.Kestrel)
         {
-            ["Database:Provider"] = Provider.ToString(),
-            ["ConnectionStrings:DefaultConnection"] = Provider == DatabaseProvider.Postgres ? DatabasePath : $"Data Source={DatabasePath}",
-        };
-        if (!developmentAdmin)
-        {
-            // No admin unless a test asks for one, so the accounts a test makes are the only ones.
-            this.settings["Admin:Email"] = "";
-            this.settings["Admin:Password"] = "";
-        }
-
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            this.settings[key] = value;
+            UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         }
     }
 
-    // The setting that puts a factory (and so its twin of a suite) on PostgreSQL.
-    public static IReadOnlyDictionary<string, string?> OnPostgres { get; } =
-        new Dictionary<string, string?> { ["Database:Provider"] = nameof(DatabaseProvider.Postgres) };
+    public TestHostOptions Options { get; }
 
-    // Settings with OnPostgres added, for factories that have settings of their own.
-    public static Dictionary<string, string?> WithPostgres(IReadOnlyDictionary<string, string?>? settings) =>
-        new(settings ?? new Dictionary<string, string?>()) { ["Database:Provider"] = nameof(DatabaseProvider.Postgres) };
-
-    public DatabaseProvider Provider { get; }
+    public DatabaseProvider Provider => Options.Provider;
 
     // The SQLite file, or the PostgreSQL connection string.
-    public string DatabasePath { get; }
+    public string Database { get; }
 
-    public LogSink Logs { get; } = new();
+    // Exports:Directory; nothing is there until the export worker writes a file.
+    public string ExportsDirectory { get; }
 
-    public static string NewDatabasePath() =>
-        Path.Combine(Path.GetTempPath(), $"memsolus-tests-{Guid.NewGuid():N}.db");
+    public FakeLogCollector Logs { get; } = new();
 
-    // Serves the app with Kestrel on 127.0.0.1 and a free port, for a real browser.
-    public Uri StartKestrel()
+    public FakeTimeProvider Clock =>
+        clock ?? throw new InvalidOperationException("This host runs on the system clock: set TestHostOptions.FakeClock.");
+
+    public RecordingWebhookEvents WebhookEvents =>
+        webhookEvents ?? throw new InvalidOperationException("This host publishes webhooks: set TestHostOptions.RecordWebhookEvents.");
+
+    // Where Kestrel serves the app (TestHostOptions.Kestrel); the first read starts it.
+    public Uri KestrelAddress
     {
-        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        StartServer();
-        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Uri(address);
+        get
+        {
+            StartServer();
+            return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(Options.Environment);
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
         builder.ConfigureLogging(logging =>
         {
-            logging.AddProvider(Logs);
-            logging.AddFilter<LogSink>(category: null, LogLevel.Trace);
+            logging.AddProvider(new FakeLoggerProvider(Logs));
+            logging.AddFilter<FakeLoggerProvider>(category: null, LogLevel.Trace);
+        });
+        builder.ConfigureServices(services =>
+        {
+            // The app registers TimeProvider.System with TryAdd; these run after the app's own
+            // registrations, so the system clock is removed, not shadowed.
+            if (clock is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton<TimeProvider>(clock);
+            }
+
+            if (webhookEvents is not null)
+            {
+                services.RemoveAll<IWebhookEvents>();
+                services.AddSingleton<IWebhookEvents>(webhookEvents);
+            }
+
+            foreach (var worker in Options.StoppedWorkers)
+            {
+                StopWorker(services, worker);
+            }
+
+            if (Options.OutboundHandler is { } configure)
+            {
+                services.AddHttpClient(OutboundHttp.ClientName)
+                    .ConfigurePrimaryHttpMessageHandler((handler, _) => configure((SocketsHttpHandler)handler));
+            }
+
+            Options.Services?.Invoke(services);
         });
     }
 
@@ -102,30 +122,75 @@ public class MemsolusAppFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
-        if (!ownsDatabase)
+        if (ownsDatabase)
         {
-            return;
+            if (Provider == DatabaseProvider.Postgres)
+            {
+                await PostgresTestServer.DropDatabaseAsync(Database);
+            }
+            else
+            {
+                TestDatabase.DeleteSqliteFile(Database);
+            }
         }
 
-        if (Provider == DatabaseProvider.Postgres)
+        if (Directory.Exists(ExportsDirectory))
         {
-            await PostgresTestServer.DropDatabaseAsync(DatabasePath);
+            Directory.Delete(ExportsDirectory, recursive: true);
         }
         else
         {
-            DeleteDatabase(DatabasePath);
+            // A test may put a file where the folder should be, to make writing an export fail.
+            File.Delete(ExportsDirectory);
         }
     }
 
-    public static void DeleteDatabase(string path)
+    private static Dictionary<string, string?> Settings(TestHostOptions options, string database, string exportsDirectory)
     {
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        var settings = new Dictionary<string, string?>
         {
-            File.Delete(file);
+            ["Database:Provider"] = options.Provider.ToString(),
+            ["ConnectionStrings:DefaultConnection"] = options.Provider == DatabaseProvider.Postgres ? database : $"Data Source={database}",
+            ["Exports:Directory"] = exportsDirectory,
+        };
+        switch (options.Admin)
+        {
+            case TestAdmin.None:
+                settings["Admin:Email"] = "";
+                settings["Admin:Password"] = "";
+                break;
+            case TestAdmin.Configured:
+                settings["Admin:Email"] = TestAccounts.AdminEmail;
+                settings["Admin:Password"] = TestAccounts.Password;
+                break;
+        }
+
+        if (options.AllowPrivateNetworks)
+        {
+            settings["Outbound:AllowPrivateNetworks"] = "true";
+        }
+
+        foreach (var (key, value) in options.Settings)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    // Removes one hosted service, leaving the others. A worker that is not registered is an error:
+    // the test would otherwise race a worker it believes stopped.
+    private static void StopWorker(IServiceCollection services, Type worker)
+    {
+        var registrations = services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == worker).ToList();
+        if (registrations.Count == 0)
+        {
+            throw new InvalidOperationException($"No hosted service {worker.Name} to stop.");
+        }
+
+        foreach (var registration in registrations)
+        {
+            services.Remove(registration);
         }
     }
 }
-
-// The same app on PostgreSQL, for the PostgreSQL half of a suite that runs on both providers.
-public sealed class PostgresAppFactory() : MemsolusAppFactory(databasePath: null, OnPostgres);

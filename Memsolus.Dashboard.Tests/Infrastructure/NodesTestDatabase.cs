@@ -28,7 +28,7 @@ internal sealed class NodesTestDatabase : IAsyncDisposable
             return new NodesTestDatabase(provider, connectionString, connectionString);
         }
 
-        var path = MemsolusAppFactory.NewDatabasePath();
+        var path = TestDatabase.NewSqlitePath();
         var database = new NodesTestDatabase(provider, path, $"Data Source={path}");
         await using var db = database.CreateContext();
         await db.Database.MigrateAsync();
@@ -45,7 +45,7 @@ internal sealed class NodesTestDatabase : IAsyncDisposable
         }
         else
         {
-            MemsolusAppFactory.DeleteDatabase(location);
+            TestDatabase.DeleteSqliteFile(location);
         }
     }
 }

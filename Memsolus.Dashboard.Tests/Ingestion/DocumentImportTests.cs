@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Memsolus.Dashboard.Ingestion;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Tests.Ingestion;
@@ -95,10 +94,13 @@ public sealed class DocumentImportTests
     [Fact]
     public async Task App_does_not_start_with_ingest_settings_that_contradict_each_other()
     {
-        await using var app = new MemsolusAppFactory(databasePath: null, new Dictionary<string, string?>
+        await using var app = new MemsolusAppFactory(new()
         {
-            ["Ingest:MaxFileBytes"] = "2048",
-            ["Ingest:MaxTotalBytes"] = "1024",
+            Settings = new Dictionary<string, string?>
+            {
+                ["Ingest:MaxFileBytes"] = "2048",
+                ["Ingest:MaxTotalBytes"] = "1024",
+            },
         });
 
         var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());

@@ -1,16 +1,18 @@
 using System.Net;
 using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.Ingestion;
 using Memsolus.Dashboard.Tests.Api;
-using Memsolus.Dashboard.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.Ingestion;
 
 // docs/security.md ("Each request sees only its owner's data") and docs/api.md for ingestion: jobs belong to an owner and an environment (anyone else's id is
 // 404, never 403), reading needs ingest.read, submitting needs ingest.write, and nothing else.
-public abstract class IngestAccessTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : ManualIngestAppFactory
+public abstract class IngestAccessTests(MemsolusAppFactory app)
 {
+    private IngestRunner Runner => app.Services.GetRequiredService<IngestRunner>();
+
     [Fact]
     public async Task Another_owners_or_another_environments_job_is_404_and_absent_from_their_lists()
     {
@@ -31,7 +33,7 @@ public abstract class IngestAccessTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Single(await owner.ListAsync("/api/v1/ingest/jobs"));
         using var unknown = await owner.Client.GetAsync($"/api/v1/ingest/jobs/{Guid.NewGuid()}");
         await ApiAssert.ProblemAsync(unknown, HttpStatusCode.NotFound);
-        while (await app.Processor.RunOnceAsync())
+        while (await Runner.RunOnceAsync())
         {
         }
     }
@@ -62,7 +64,7 @@ public abstract class IngestAccessTests<TApp>(TApp app) : IClassFixture<TApp>
             await ApiAssert.StatusAsync(allowed, endpoint.Success);
         }
 
-        while (await app.Processor.RunOnceAsync())
+        while (await Runner.RunOnceAsync())
         {
         }
     }
@@ -75,7 +77,7 @@ public abstract class IngestAccessTests<TApp>(TApp app) : IClassFixture<TApp>
 
         using var response = await writer.UploadAsync(("a.md", "# Imported\ntext"), ("m.jsonl", "{\"content\":\"remembered\"}"));
         await IngestClient.AcceptedJobIdAsync(response);
-        while (await app.Processor.RunOnceAsync())
+        while (await Runner.RunOnceAsync())
         {
         }
 
@@ -112,8 +114,14 @@ public abstract class IngestAccessTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.True(upload.TryGetProperty("multipart/form-data", out _), $"Upload body is not described as multipart: {upload}");
         Assert.Equal(JsonValueKind.Object, paths.GetProperty("/api/v1/ingest/files").GetProperty("post").GetProperty("responses").GetProperty("202").ValueKind);
     }
+
+    public sealed class OnSqlite(AppFixture<OnSqlite> fixture) : IngestAccessTests(fixture.App), IClassFixture<AppFixture<OnSqlite>>, ITestHost
+    {
+        public static TestHostOptions Options => IngestHosts.Manual;
+    }
+
+    public sealed class OnPostgres(AppFixture<OnPostgres> fixture) : IngestAccessTests(fixture.App), IClassFixture<AppFixture<OnPostgres>>, ITestHost
+    {
+        public static TestHostOptions Options => IngestHosts.Manual.OnPostgres();
+    }
 }
-
-public sealed class SqliteIngestAccessTests(ManualIngestAppFactory app) : IngestAccessTests<ManualIngestAppFactory>(app);
-
-public sealed class PostgresIngestAccessTests(PostgresManualIngestAppFactory app) : IngestAccessTests<PostgresManualIngestAppFactory>(app);

@@ -10,8 +10,7 @@ namespace Memsolus.Dashboard.Tests.Ingestion;
 
 // Files and a URL go in through the API, the real worker imports them, and the entries come out
 // through /knowledge and /memories, for the submitting owner and environment only.
-public abstract class IngestEndToEndTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : IngestAppFactory
+public abstract class IngestEndToEndTests(MemsolusAppFactory app)
 {
     [Fact]
     public async Task Uploaded_markdown_text_and_jsonl_become_knowledge_and_memories_of_that_owner_and_environment_only()
@@ -45,7 +44,7 @@ public abstract class IngestEndToEndTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Empty(await sameOwnerTestKey.ListAsync("/api/v1/memories"));
         Assert.Empty(await otherOwner.ListAsync("/api/v1/knowledge"));
         Assert.Empty(await otherOwner.ListAsync("/api/v1/memories"));
-        Assert.DoesNotContain(app.Logs.Lines, line => line.StartsWith("Error Memsolus.Dashboard.Ingestion", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Lines(), line => line.StartsWith("Error Memsolus.Dashboard.Ingestion", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -89,8 +88,8 @@ public abstract class IngestEndToEndTests<TApp>(TApp app) : IClassFixture<TApp>
 
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
         // Not even the path: the outbound clients do not log requests at all.
-        Assert.DoesNotContain(app.Logs.Lines, line => line.Contains("s3cr3t-t0ken", StringComparison.Ordinal));
-        Assert.DoesNotContain(app.Logs.Lines, line => line.Contains("/private", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Lines(), line => line.Contains("s3cr3t-t0ken", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Lines(), line => line.Contains("/private", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -117,13 +116,19 @@ public abstract class IngestEndToEndTests<TApp>(TApp app) : IClassFixture<TApp>
         var job = await session.FinishedJobAsync(app, response);
 
         var id = job.GetProperty("id").GetGuid();
-        var published = Assert.Single(app.Events.Published, e => e.Data is IngestJobDto dto && dto.Id == id);
+        var published = Assert.Single(app.WebhookEvents.Events, e => e.Data is IngestJobDto dto && dto.Id == id);
         Assert.Equal((session.Owner.UserId, ApiKeyEnvironment.Test, WebhookEventTypes.IngestCompleted), (published.OwnerId, published.Environment, published.EventType));
         // The event carries the job exactly as the API shows it.
         Assert.Equal(job.GetRawText(), JsonSerializer.Serialize(published.Data, JsonSerializerOptions.Web));
     }
+
+    public sealed class OnSqlite(AppFixture<OnSqlite> fixture) : IngestEndToEndTests(fixture.App), IClassFixture<AppFixture<OnSqlite>>, ITestHost
+    {
+        public static TestHostOptions Options => IngestHosts.Worker;
+    }
+
+    public sealed class OnPostgres(AppFixture<OnPostgres> fixture) : IngestEndToEndTests(fixture.App), IClassFixture<AppFixture<OnPostgres>>, ITestHost
+    {
+        public static TestHostOptions Options => IngestHosts.Worker.OnPostgres();
+    }
 }
-
-public sealed class SqliteIngestEndToEndTests(IngestAppFactory app) : IngestEndToEndTests<IngestAppFactory>(app);
-
-public sealed class PostgresIngestEndToEndTests(PostgresIngestAppFactory app) : IngestEndToEndTests<PostgresIngestAppFactory>(app);

@@ -12,9 +12,10 @@ namespace Memsolus.Dashboard.Tests.Ingestion;
 // A job's life as GET /ingest/jobs/{id} shows it: queued until the worker takes it, running while
 // it imports, then succeeded, partial or failed, with the times of each step. The worker is off
 // here; each test runs jobs itself, on a clock it moves.
-public abstract class IngestJobStatusTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : ManualIngestAppFactory
+public abstract class IngestJobStatusTests(MemsolusAppFactory app)
 {
+    private IngestRunner Runner => app.Services.GetRequiredService<IngestRunner>();
+
     [Fact]
     public async Task Job_is_queued_until_the_worker_runs_it_and_then_succeeded_with_its_times()
     {
@@ -117,8 +118,8 @@ public abstract class IngestJobStatusTests<TApp>(TApp app) : IClassFixture<TApp>
 
         Assert.Equal("succeeded", (await session.GetJsonAsync($"/api/v1/ingest/jobs/{firstId}")).GetProperty("status").GetString());
         Assert.Equal("queued", (await session.GetJsonAsync($"/api/v1/ingest/jobs/{secondId}")).GetProperty("status").GetString());
-        Assert.True(await app.Processor.RunOnceAsync());
-        Assert.False(await app.Processor.RunOnceAsync());
+        Assert.True(await Runner.RunOnceAsync());
+        Assert.False(await Runner.RunOnceAsync());
         Assert.Equal("succeeded", (await session.GetJsonAsync($"/api/v1/ingest/jobs/{secondId}")).GetProperty("status").GetString());
     }
 
@@ -153,7 +154,7 @@ public abstract class IngestJobStatusTests<TApp>(TApp app) : IClassFixture<TApp>
             await db.IngestJobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, IngestJobStatus.Running));
         }
 
-        await app.Processor.FailInterruptedAsync();
+        await Runner.FailInterruptedAsync();
 
         var job = await session.GetJsonAsync($"/api/v1/ingest/jobs/{id}");
         Assert.Equal("failed", job.GetProperty("status").GetString());
@@ -164,7 +165,7 @@ public abstract class IngestJobStatusTests<TApp>(TApp app) : IClassFixture<TApp>
             Assert.False(await db.IngestItems.AnyAsync(i => db.IngestJobs.Any(j => j.Id == id && j.Sequence == i.JobSequence)));
         }
 
-        Assert.False(await app.Processor.RunOnceAsync());
+        Assert.False(await Runner.RunOnceAsync());
     }
 
     [Fact]
@@ -190,11 +191,17 @@ public abstract class IngestJobStatusTests<TApp>(TApp app) : IClassFixture<TApp>
         var queued = await db.IngestJobs.CountAsync(j => j.Status == IngestJobStatus.Queued);
         for (var i = 0; i < queued - exceptFor; i++)
         {
-            Assert.True(await app.Processor.RunOnceAsync());
+            Assert.True(await Runner.RunOnceAsync());
         }
     }
+
+    public sealed class OnSqlite(AppFixture<OnSqlite> fixture) : IngestJobStatusTests(fixture.App), IClassFixture<AppFixture<OnSqlite>>, ITestHost
+    {
+        public static TestHostOptions Options => IngestHosts.Manual;
+    }
+
+    public sealed class OnPostgres(AppFixture<OnPostgres> fixture) : IngestJobStatusTests(fixture.App), IClassFixture<AppFixture<OnPostgres>>, ITestHost
+    {
+        public static TestHostOptions Options => IngestHosts.Manual.OnPostgres();
+    }
 }
-
-public sealed class SqliteIngestJobStatusTests(ManualIngestAppFactory app) : IngestJobStatusTests<ManualIngestAppFactory>(app);
-
-public sealed class PostgresIngestJobStatusTests(PostgresManualIngestAppFactory app) : IngestJobStatusTests<PostgresManualIngestAppFactory>(app);

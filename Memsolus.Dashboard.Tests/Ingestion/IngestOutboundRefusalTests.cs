@@ -8,8 +8,12 @@ namespace Memsolus.Dashboard.Tests.Ingestion;
 // With Outbound:AllowPrivateNetworks false (production), a URL that reaches loopback, private,
 // link-local or metadata addresses, directly, by name or through a redirect, is refused when the
 // worker connects, and the refusal is the job's per-item error. The listener never sees a request.
-public sealed class IngestOutboundRefusalTests(PublicOnlyIngestAppFactory app) : IClassFixture<PublicOnlyIngestAppFactory>
+public sealed class IngestOutboundRefusalTests(AppFixture<IngestOutboundRefusalTests> fixture) : IClassFixture<AppFixture<IngestOutboundRefusalTests>>, ITestHost
 {
+    private readonly MemsolusAppFactory app = fixture.App;
+
+    public static TestHostOptions Options => IngestHosts.PublicOnly;
+
     [Theory]
     [InlineData("http://127.0.0.1:{port}/secret")]
     [InlineData("http://localhost:{port}/secret")]
@@ -46,7 +50,7 @@ public sealed class IngestOutboundRefusalTests(PublicOnlyIngestAppFactory app) :
         });
         var session = await app.NewSessionAsync();
 
-        using var response = await session.SubmitUrlAsync($"http://{PublicOnlyIngestAppFactory.PublicHost}:{server.Port}/start");
+        using var response = await session.SubmitUrlAsync($"http://{IngestHosts.PublicHost}:{server.Port}/start");
         var job = await session.FinishedJobAsync(app, response);
 
         Assert.Equal("failed", job.GetProperty("status").GetString());
@@ -63,7 +67,7 @@ public sealed class IngestOutboundRefusalTests(PublicOnlyIngestAppFactory app) :
         await using var server = await LoopbackServer.StartAsync(web => web.MapGet("/page", () => Results.Content("<title>Public page</title><p>Hello</p>", "text/html")));
         var session = await app.NewSessionAsync();
 
-        using var response = await session.SubmitUrlAsync($"http://{PublicOnlyIngestAppFactory.PublicHost}:{server.Port}/page");
+        using var response = await session.SubmitUrlAsync($"http://{IngestHosts.PublicHost}:{server.Port}/page");
         var job = await session.FinishedJobAsync(app, response);
 
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
@@ -80,12 +84,12 @@ public sealed class IngestOutboundRefusalTests(PublicOnlyIngestAppFactory app) :
         });
         var session = await app.NewSessionAsync();
 
-        using var response = await session.SubmitUrlAsync($"http://{PublicOnlyIngestAppFactory.PublicHost}:{server.Port}/old");
+        using var response = await session.SubmitUrlAsync($"http://{IngestHosts.PublicHost}:{server.Port}/old");
         var job = await session.FinishedJobAsync(app, response);
 
         Assert.Equal("succeeded", job.GetProperty("status").GetString());
         var entry = Assert.Single(await session.ListAsync("/api/v1/knowledge"));
-        Assert.Equal($"http://{PublicOnlyIngestAppFactory.PublicHost}:{server.Port}/new", entry.GetProperty("source").GetString());
+        Assert.Equal($"http://{IngestHosts.PublicHost}:{server.Port}/new", entry.GetProperty("source").GetString());
         Assert.Equal("moved here", entry.GetProperty("content").GetString());
     }
 

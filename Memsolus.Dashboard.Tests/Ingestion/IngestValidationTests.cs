@@ -9,9 +9,8 @@ namespace Memsolus.Dashboard.Tests.Ingestion;
 
 // What is refused at the door (400/413, nothing queued) and what is refused item by item while
 // the rest of the job still imports. Limits here: 3 files, 16 KiB a file, 32 KiB an upload,
-// 16 KiB a fetched URL (IngestAppFactory).
-public abstract class IngestValidationTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : IngestAppFactory
+// 16 KiB a fetched URL (IngestHosts).
+public abstract class IngestValidationTests(MemsolusAppFactory app)
 {
     [Theory]
     [InlineData("file:///etc/passwd")]
@@ -98,7 +97,7 @@ public abstract class IngestValidationTests<TApp>(TApp app) : IClassFixture<TApp
     {
         var session = await app.NewSessionAsync();
 
-        using var response = await session.UploadAsync(("small.md", "fine"), ("big.md", new string('x', IngestAppFactory.MaxFileBytes + 1)));
+        using var response = await session.UploadAsync(("small.md", "fine"), ("big.md", new string('x', IngestHosts.MaxFileBytes + 1)));
 
         var problem = await ApiAssert.ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal("big.md is 16385 bytes; each file may be at most 16 KiB.", problem.GetProperty("detail").GetString());
@@ -221,7 +220,7 @@ public abstract class IngestValidationTests<TApp>(TApp app) : IClassFixture<TApp
     [InlineData(false)]
     public async Task Fetched_body_over_the_size_cap_is_an_item_error_with_or_without_a_length(bool sendLength)
     {
-        var body = Encoding.UTF8.GetBytes(new string('x', IngestAppFactory.MaxUrlBytes + 1));
+        var body = Encoding.UTF8.GetBytes(new string('x', IngestHosts.MaxUrlBytes + 1));
         await using var server = await LoopbackServer.StartAsync(web => web.MapGet("/big", async (HttpContext context) =>
         {
             context.Response.ContentType = "text/plain";
@@ -245,7 +244,7 @@ public abstract class IngestValidationTests<TApp>(TApp app) : IClassFixture<TApp
     [Fact]
     public async Task Fetched_body_at_the_size_cap_is_imported()
     {
-        await using var server = await LoopbackServer.StartAsync(web => web.MapGet("/exact", () => Results.Text(new string('x', IngestAppFactory.MaxUrlBytes), "text/plain")));
+        await using var server = await LoopbackServer.StartAsync(web => web.MapGet("/exact", () => Results.Text(new string('x', IngestHosts.MaxUrlBytes), "text/plain")));
         var session = await app.NewSessionAsync();
 
         using var response = await session.SubmitUrlAsync(server.Url("/exact").AbsoluteUri);
@@ -282,8 +281,14 @@ public abstract class IngestValidationTests<TApp>(TApp app) : IClassFixture<TApp
         Assert.Equal("failed", job.GetProperty("status").GetString());
         Assert.Equal(message, Assert.Single(IngestClient.Errors(job)).Message);
     }
+
+    public sealed class OnSqlite(AppFixture<OnSqlite> fixture) : IngestValidationTests(fixture.App), IClassFixture<AppFixture<OnSqlite>>, ITestHost
+    {
+        public static TestHostOptions Options => IngestHosts.Worker;
+    }
+
+    public sealed class OnPostgres(AppFixture<OnPostgres> fixture) : IngestValidationTests(fixture.App), IClassFixture<AppFixture<OnPostgres>>, ITestHost
+    {
+        public static TestHostOptions Options => IngestHosts.Worker.OnPostgres();
+    }
 }
-
-public sealed class SqliteIngestValidationTests(IngestAppFactory app) : IngestValidationTests<IngestAppFactory>(app);
-
-public sealed class PostgresIngestValidationTests(PostgresIngestAppFactory app) : IngestValidationTests<PostgresIngestAppFactory>(app);

@@ -4,7 +4,6 @@ using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.Api;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -266,7 +265,7 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
         var elapsed = await TimeUntilAsync(onB, Me, HttpStatusCode.Unauthorized);
 
         Assert.True(elapsed <= Bound, $"Node B refused the revoked key after {elapsed.TotalMilliseconds:F0} ms.");
-        Assert.DoesNotContain(nodes.B.Logs.Lines, line => line.Contains(session.Key.Secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(nodes.B.Logs.Lines(), line => line.Contains(session.Key.Secret, StringComparison.Ordinal));
     }
 
     // B's cache generation once no earlier test's change is still on its way to B (a sweep
@@ -286,7 +285,7 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
     }
 
     private int WarningsOnB() =>
-        nodes.B.Logs.Lines.Count(line => line.StartsWith($"Warning {typeof(ApiKeyChangeWorker).FullName}", StringComparison.Ordinal));
+        nodes.B.Logs.Lines().Count(line => line.StartsWith($"Warning {typeof(ApiKeyChangeWorker).FullName}", StringComparison.Ordinal));
 
     // Polls until the answer is the one expected; how long that took from the moment of the call.
     // Gives up after five seconds, so a failure says how late it was rather than hanging.

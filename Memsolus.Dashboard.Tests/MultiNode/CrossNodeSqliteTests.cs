@@ -1,7 +1,6 @@
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.Api;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

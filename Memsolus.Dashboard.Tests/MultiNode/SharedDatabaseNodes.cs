@@ -1,6 +1,5 @@
 using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -39,16 +38,17 @@ public sealed class SharedDatabaseNodes : IAsyncLifetime
     {
         ConnectionString = await PostgresTestServer.CreateDatabaseAsync();
         // A makes the changes; one test saves more keys of one account than the default allows.
-        A = new MemsolusAppFactory(ConnectionString, new Dictionary<string, string?> { ["ApiKeys:MaxActivePerAccount"] = "1000" }, provider: DatabaseProvider.Postgres);
-        B = new MemsolusAppFactory(ConnectionString, provider: DatabaseProvider.Postgres);
-        C = new MemsolusAppFactory(
-            ConnectionString,
-            new Dictionary<string, string?> { [$"{ApiKeyVerificationOptions.SectionName}:{nameof(ApiKeyVerificationOptions.CrossNodeInvalidation)}"] = "false" },
-            provider: DatabaseProvider.Postgres);
-        D = new MemsolusAppFactory(
-            ConnectionString,
-            new Dictionary<string, string?> { [$"{ApiKeyVerificationOptions.SectionName}:{nameof(ApiKeyVerificationOptions.CrossNodeSweepInterval)}"] = "00:01:00" },
-            provider: DatabaseProvider.Postgres);
+        var onTheDatabase = new TestHostOptions { Provider = DatabaseProvider.Postgres, Database = ConnectionString };
+        A = new MemsolusAppFactory(onTheDatabase.With(new Dictionary<string, string?> { ["ApiKeys:MaxActivePerAccount"] = "1000" }));
+        B = new MemsolusAppFactory(onTheDatabase);
+        C = new MemsolusAppFactory(onTheDatabase.With(new Dictionary<string, string?>
+        {
+            [$"{ApiKeyVerificationOptions.SectionName}:{nameof(ApiKeyVerificationOptions.CrossNodeInvalidation)}"] = "false",
+        }));
+        D = new MemsolusAppFactory(onTheDatabase.With(new Dictionary<string, string?>
+        {
+            [$"{ApiKeyVerificationOptions.SectionName}:{nameof(ApiKeyVerificationOptions.CrossNodeSweepInterval)}"] = "00:01:00",
+        }));
         foreach (var node in new[] { A, B, C, D })
         {
             _ = node.Server;

@@ -1,6 +1,5 @@
 using System.Net;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 
 namespace Memsolus.Dashboard.Tests.MultiNode;
@@ -101,8 +100,8 @@ public sealed class SharedSignInTests
         {
             var first = await PostgresTestServer.CreateDatabaseAsync();
             var second = sharedDatabase ? first : await PostgresTestServer.CreateDatabaseAsync();
-            var a = new MemsolusAppFactory(first, provider: DatabaseProvider.Postgres);
-            var b = new MemsolusAppFactory(second, provider: DatabaseProvider.Postgres);
+            var a = new MemsolusAppFactory(new() { Provider = DatabaseProvider.Postgres, Database = first });
+            var b = new MemsolusAppFactory(new() { Provider = DatabaseProvider.Postgres, Database = second });
             if (startTogether)
             {
                 await Task.WhenAll(Task.Run(() => a.Server), Task.Run(() => b.Server));

@@ -2,7 +2,6 @@ using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.Browser;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Memsolus.Dashboard.Usage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,6 @@ using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.ApiKeys;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Memsolus.Dashboard.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;

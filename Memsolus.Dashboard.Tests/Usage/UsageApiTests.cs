@@ -9,8 +9,7 @@ namespace Memsolus.Dashboard.Tests.Usage;
 
 // GET /api/v1/dashboard/usage and /alerts: the calling key's owner's keys of the calling key's
 // environment only. The clock is frozen at 2026-03-10 09:30 UTC.
-public abstract class UsageApiTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : FakeClockAppFactory
+public abstract class UsageApiTests(MemsolusAppFactory app)
 {
     private RequestCountRecorder Recorder => app.Services.GetRequiredService<RequestCountRecorder>();
 
@@ -115,8 +114,8 @@ public abstract class UsageApiTests<TApp>(TApp app) : IClassFixture<TApp>
             Assert.Equal(expected, response.StatusCode);
         }
     }
+
+    public sealed class OnSqlite(AppFixture<Hosts.FakeClock> fixture) : UsageApiTests(fixture.App), IClassFixture<AppFixture<Hosts.FakeClock>>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.PostgresFakeClock> fixture) : UsageApiTests(fixture.App), IClassFixture<AppFixture<Hosts.PostgresFakeClock>>;
 }
-
-public sealed class SqliteUsageApiTests(FakeClockAppFactory app) : UsageApiTests<FakeClockAppFactory>(app);
-
-public sealed class PostgresUsageApiTests(PostgresFakeClockAppFactory app) : UsageApiTests<PostgresFakeClockAppFactory>(app);

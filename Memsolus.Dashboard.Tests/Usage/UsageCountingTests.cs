@@ -1,7 +1,6 @@
 using System.Net;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Tests.Api;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Memsolus.Dashboard.Usage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,8 +9,7 @@ namespace Memsolus.Dashboard.Tests.Usage;
 // Every API request is counted for the key that made it, by endpoint group and by the status
 // the caller finally got, in memory until a flush. The clock is frozen at 2026-03-10 09:30, so
 // the background flusher never runs on its own here.
-public abstract class UsageCountingTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : FakeClockAppFactory
+public abstract class UsageCountingTests(MemsolusAppFactory app)
 {
     private static readonly DateTimeOffset Hour = new(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
 
@@ -99,8 +97,8 @@ public abstract class UsageCountingTests<TApp>(TApp app) : IClassFixture<TApp>
         using var response = await session.Client.SendAsync(request);
         await ApiAssert.StatusAsync(response, expected);
     }
+
+    public sealed class OnSqlite(AppFixture<Hosts.FakeClock> fixture) : UsageCountingTests(fixture.App), IClassFixture<AppFixture<Hosts.FakeClock>>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.PostgresFakeClock> fixture) : UsageCountingTests(fixture.App), IClassFixture<AppFixture<Hosts.PostgresFakeClock>>;
 }
-
-public sealed class SqliteUsageCountingTests(FakeClockAppFactory app) : UsageCountingTests<FakeClockAppFactory>(app);
-
-public sealed class PostgresUsageCountingTests(PostgresFakeClockAppFactory app) : UsageCountingTests<PostgresFakeClockAppFactory>(app);

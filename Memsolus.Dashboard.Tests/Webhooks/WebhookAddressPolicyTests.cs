@@ -7,8 +7,10 @@ namespace Memsolus.Dashboard.Tests.Webhooks;
 
 // With Outbound:AllowPrivateNetworks off (the default), a webhook may name a loopback URL, but the
 // dispatcher refuses to connect to it and says so on the attempt; nothing reaches the listener.
-public sealed class WebhookAddressPolicyTests(FakeClockAppFactory app) : IClassFixture<FakeClockAppFactory>
+public sealed class WebhookAddressPolicyTests(AppFixture<Hosts.FakeClock> fixture) : IClassFixture<AppFixture<Hosts.FakeClock>>
 {
+    private readonly MemsolusAppFactory app = fixture.App;
+
     [Fact]
     public async Task Delivery_to_127_0_0_1_fails_with_address_refused_recorded_on_the_attempt()
     {

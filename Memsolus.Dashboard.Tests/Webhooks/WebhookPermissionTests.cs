@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Tests.Api;
-using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Webhooks;
 
@@ -29,8 +28,7 @@ internal static class WebhookEndpointCatalogue
         };
 }
 
-public abstract class WebhookPermissionTests<TApp>(TApp app) : IClassFixture<TApp>
-    where TApp : MemsolusAppFactory
+public abstract class WebhookPermissionTests(MemsolusAppFactory app)
 {
     public static TheoryData<string> Endpoints => WebhookEndpointCatalogue.OperationIds;
 
@@ -93,8 +91,8 @@ public abstract class WebhookPermissionTests<TApp>(TApp app) : IClassFixture<TAp
         var webhook = await full.CreateWebhookAsync("https://hooks.example.com/seed", ["memory.created"]);
         return (full, webhook.Id());
     }
+
+    public sealed class OnSqlite(MemsolusAppFactory app) : WebhookPermissionTests(app), IClassFixture<MemsolusAppFactory>;
+
+    public sealed class OnPostgres(AppFixture<Hosts.Postgres> fixture) : WebhookPermissionTests(fixture.App), IClassFixture<AppFixture<Hosts.Postgres>>;
 }
-
-public sealed class SqliteWebhookPermissionTests(MemsolusAppFactory app) : WebhookPermissionTests<MemsolusAppFactory>(app);
-
-public sealed class PostgresWebhookPermissionTests(PostgresAppFactory app) : WebhookPermissionTests<PostgresAppFactory>(app);

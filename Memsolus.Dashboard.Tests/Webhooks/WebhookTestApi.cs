@@ -5,35 +5,9 @@ using System.Text;
 using System.Text.Json;
 using Memsolus.Dashboard.Tests.Api;
 using Memsolus.Dashboard.Webhooks;
-using Microsoft.Extensions.DependencyInjection;
+
 
 namespace Memsolus.Dashboard.Tests.Webhooks;
-
-// The app on a fake clock with Outbound:AllowPrivateNetworks on, so deliveries can reach a
-// WebhookReceiver on 127.0.0.1. The real background dispatcher runs; tests also call RunOnceAsync,
-// which waits for any run in progress, so afterwards every due delivery has been sent and recorded.
-public class WebhookAppFactory : FakeClockAppFactory
-{
-    public WebhookAppFactory()
-        : this(onPostgres: false)
-    {
-    }
-
-    protected WebhookAppFactory(bool onPostgres)
-        : base(Settings(onPostgres))
-    {
-    }
-
-    private static Dictionary<string, string?> Settings(bool onPostgres)
-    {
-        var settings = new Dictionary<string, string?> { ["Outbound:AllowPrivateNetworks"] = "true" };
-        return onPostgres ? WithPostgres(settings) : settings;
-    }
-
-    internal WebhookDeliveryRunner Dispatcher => Services.GetRequiredService<WebhookDeliveryRunner>();
-}
-
-public sealed class PostgresWebhookAppFactory() : WebhookAppFactory(onPostgres: true);
 
 internal static class WebhookTestApi
 {

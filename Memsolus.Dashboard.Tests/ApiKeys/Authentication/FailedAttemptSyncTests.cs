@@ -1,7 +1,6 @@
 using System.Net;
 using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

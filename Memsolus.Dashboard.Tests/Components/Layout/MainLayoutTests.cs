@@ -1,6 +1,5 @@
 using Bunit;
 using Memsolus.Dashboard.Components.Layout;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,5 @@
 using Bunit;
 using Memsolus.Dashboard.Components.Layout;
-using Memsolus.Dashboard.Tests.Infrastructure;
 
 namespace Memsolus.Dashboard.Tests.Components.Layout;
 

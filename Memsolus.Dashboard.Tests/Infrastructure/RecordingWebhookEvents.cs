@@ -1,11 +1,11 @@
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Webhooks;
 
-namespace Memsolus.Dashboard.Tests.Exports;
+namespace Memsolus.Dashboard.Tests.Infrastructure;
 
-public sealed record PublishedEvent(string OwnerId, ApiKeyEnvironment Environment, string EventType, object Data);
-
-// Every event the app publishes, and a way to wait for one that has not happened yet.
+// Stands in for the webhooks feature (TestHostOptions.RecordWebhookEvents): keeps every event the
+// app publishes, and lets a test wait for one that has not happened yet, such as the event a
+// worker publishes when it has finished a job, instead of sleeping.
 public sealed class RecordingWebhookEvents : IWebhookEvents
 {
     private readonly Lock gate = new();
@@ -40,7 +40,7 @@ public sealed class RecordingWebhookEvents : IWebhookEvents
     }
 
     // Completes when a matching event is (or already was) published. The timeout only turns a
-    // broken worker into a failure instead of a hung test run.
+    // broken worker into a failure instead of a hung test run; it is not a timing assertion.
     public Task<PublishedEvent> WaitForAsync(Func<PublishedEvent, bool> match)
     {
         lock (gate)

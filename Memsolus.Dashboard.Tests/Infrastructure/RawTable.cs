@@ -1,0 +1,8 @@
+namespace Memsolus.Dashboard.Tests.Infrastructure;
+
+// The tables TestDatabase.RawRowsAsync reads past EF Core.
+internal enum RawTable
+{
+    ApiKeys,
+    AuditEvents,
+}
