@@ -7,51 +7,49 @@ namespace Memsolus.Dashboard.Tests.Admin;
 
 // The page's [Authorize(Roles = "Admin")] is not the only guard: a forged circuit event or a
 // future caller reaches the services directly, so each one checks the role in the database.
-public abstract class AdminApiKeyServiceAuthorizationTests
+public abstract class AdminApiKeyServiceAuthorizationTests(DatabaseProvider provider)
 {
-    protected abstract DatabaseProvider Provider { get; }
-
     [Fact]
     public async Task Search_by_an_account_without_role_Admin_is_refused()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var owner = await db.Keys.AddOwnerAsync();
-        await db.Keys.CreateKeyAsync(owner, "production-agent");
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var owner = await db.AddOwnerAsync();
+        await db.CreateKeyAsync(owner, "production-agent");
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.Service.SearchAsync(owner, new AdminKeyQuery()));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AdminKeys.SearchAsync(owner, new AdminKeyQuery()));
     }
 
     [Fact]
     public async Task Revoke_by_an_account_without_role_Admin_is_refused_and_the_key_keeps_working()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var victim = await db.Keys.AddOwnerAsync("victim");
-        var key = await db.Keys.CreateKeyAsync(victim, "production-agent");
-        var attacker = await db.Keys.AddOwnerAsync("attacker");
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var victim = await db.AddOwnerAsync("victim");
+        var key = await db.CreateKeyAsync(victim, "production-agent");
+        var attacker = await db.AddOwnerAsync("attacker");
         var eventsBefore = await db.AuditEventsAsync();
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.Service.RevokeAsync(attacker, key.Key.Id, "because I can"));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AdminKeys.RevokeAsync(attacker, key.Key.Id, "because I can"));
 
         var row = await db.KeyRowAsync(key.Key.Id);
         Assert.Null(row.RevokedAt);
         Assert.False(row.RevokedByAdmin);
-        Assert.Equal(ApiKeyStatus.Active, (await db.Keys.Service.GetAsync(victim, key.Key.Id))!.Status);
+        Assert.Equal(ApiKeyStatus.Active, (await db.Keys.GetAsync(victim, key.Key.Id))!.Status);
         Assert.Equal(eventsBefore.Count, (await db.AuditEventsAsync()).Count);
     }
 
     [Fact]
     public async Task Revoke_all_by_an_account_without_role_Admin_is_refused_and_nothing_changes()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var victim = await db.Keys.AddOwnerAsync("victim");
-        var first = await db.Keys.CreateKeyAsync(victim, "production-agent");
-        var second = await db.Keys.CreateKeyAsync(victim, "crm-integration", environment: ApiKeyEnvironment.Test);
-        var attacker = await db.Keys.AddOwnerAsync("attacker");
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var victim = await db.AddOwnerAsync("victim");
+        var first = await db.CreateKeyAsync(victim, "production-agent");
+        var second = await db.CreateKeyAsync(victim, "crm-integration", environment: ApiKeyEnvironment.Test);
+        var attacker = await db.AddOwnerAsync("attacker");
         var eventsBefore = await db.AuditEventsAsync();
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.Service.RevokeAllAsync(attacker, victim.UserId, "because I can"));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AdminKeys.RevokeAllAsync(attacker, victim.UserId, "because I can"));
 
-        Assert.All(await db.Keys.Service.ListAsync(victim), k => Assert.True(k.StillWorks));
+        Assert.All(await db.Keys.ListAsync(victim), k => Assert.True(k.StillWorks));
         Assert.Null((await db.KeyRowAsync(first.Key.Id)).RevokedAt);
         Assert.Null((await db.KeyRowAsync(second.Key.Id)).RevokedAt);
         Assert.Equal(eventsBefore.Count, (await db.AuditEventsAsync()).Count);
@@ -60,11 +58,11 @@ public abstract class AdminApiKeyServiceAuthorizationTests
     [Fact]
     public async Task Revoking_ones_own_key_through_the_admin_service_is_refused_to_a_non_admin()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var owner = await db.Keys.AddOwnerAsync();
-        var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var owner = await db.AddOwnerAsync();
+        var key = await db.CreateKeyAsync(owner, "production-agent");
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.Service.RevokeAsync(owner, key.Key.Id, "my own key"));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AdminKeys.RevokeAsync(owner, key.Key.Id, "my own key"));
 
         Assert.Null((await db.KeyRowAsync(key.Key.Id)).RevokedAt);
     }
@@ -72,9 +70,9 @@ public abstract class AdminApiKeyServiceAuthorizationTests
     [Fact]
     public async Task Reading_every_accounts_audit_log_without_role_Admin_is_refused()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var owner = await db.Keys.AddOwnerAsync();
-        await db.Keys.CreateKeyAsync(owner, "production-agent");
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var owner = await db.AddOwnerAsync();
+        await db.CreateKeyAsync(owner, "production-agent");
 
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AuditLog.AllEventsAsync(owner, new AuditQuery()));
     }
@@ -82,14 +80,15 @@ public abstract class AdminApiKeyServiceAuthorizationTests
     [Fact]
     public async Task A_role_other_than_Admin_grants_nothing()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var support = await db.AddAccountInRoleAsync("Support", "support");
-        var owner = await db.Keys.AddOwnerAsync();
-        var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var support = await db.AddOwnerAsync("support");
+        await db.AddToRoleAsync(support, "Support");
+        var owner = await db.AddOwnerAsync();
+        var key = await db.CreateKeyAsync(owner, "production-agent");
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.Service.SearchAsync(support, new AdminKeyQuery()));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.Service.RevokeAsync(support, key.Key.Id, "leaked"));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.Service.RevokeAllAsync(support, owner.UserId, "leaked"));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AdminKeys.SearchAsync(support, new AdminKeyQuery()));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AdminKeys.RevokeAsync(support, key.Key.Id, "leaked"));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AdminKeys.RevokeAllAsync(support, owner.UserId, "leaked"));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AuditLog.AllEventsAsync(support, new AuditQuery()));
         Assert.Null((await db.KeyRowAsync(key.Key.Id)).RevokedAt);
     }
@@ -97,10 +96,10 @@ public abstract class AdminApiKeyServiceAuthorizationTests
     [Fact]
     public async Task An_account_that_does_not_exist_is_refused()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var ghost = new AuditActor(Guid.NewGuid().ToString(), "ghost@example.com", null, null);
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.Service.SearchAsync(ghost, new AdminKeyQuery()));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AdminKeys.SearchAsync(ghost, new AdminKeyQuery()));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AuditLog.AllEventsAsync(ghost, new AuditQuery()));
     }
 
@@ -109,16 +108,17 @@ public abstract class AdminApiKeyServiceAuthorizationTests
     [Fact]
     public async Task An_admin_removed_from_the_role_is_refused_from_the_next_call()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var owner = await db.Keys.AddOwnerAsync();
-        var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
-        Assert.Equal(1, (await db.Service.SearchAsync(db.Admin, new AdminKeyQuery())).Total);
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var admin = await db.AddAdminAsync();
+        var owner = await db.AddOwnerAsync();
+        var key = await db.CreateKeyAsync(owner, "production-agent");
+        Assert.Equal(1, (await db.AdminKeys.SearchAsync(admin, new AdminKeyQuery())).Total);
 
-        await db.RemoveFromRolesAsync(db.Admin);
+        await db.RemoveFromRolesAsync(admin);
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.Service.SearchAsync(db.Admin, new AdminKeyQuery()));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.Service.RevokeAsync(db.Admin, key.Key.Id, "leaked"));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AuditLog.AllEventsAsync(db.Admin, new AuditQuery()));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AdminKeys.SearchAsync(admin, new AdminKeyQuery()));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AdminKeys.RevokeAsync(admin, key.Key.Id, "leaked"));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AuditLog.AllEventsAsync(admin, new AuditQuery()));
         Assert.Null((await db.KeyRowAsync(key.Key.Id)).RevokedAt);
     }
 
@@ -130,22 +130,16 @@ public abstract class AdminApiKeyServiceAuthorizationTests
     [InlineData("   ")]
     public async Task A_non_admin_is_refused_before_the_reason_is_looked_at(string? reason)
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var victim = await db.Keys.AddOwnerAsync("victim");
-        var key = await db.Keys.CreateKeyAsync(victim, "production-agent");
-        var attacker = await db.Keys.AddOwnerAsync("attacker");
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var victim = await db.AddOwnerAsync("victim");
+        var key = await db.CreateKeyAsync(victim, "production-agent");
+        var attacker = await db.AddOwnerAsync("attacker");
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.Service.RevokeAsync(attacker, key.Key.Id, reason));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.Service.RevokeAllAsync(attacker, victim.UserId, reason));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AdminKeys.RevokeAsync(attacker, key.Key.Id, reason));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => db.AdminKeys.RevokeAllAsync(attacker, victim.UserId, reason));
     }
-}
 
-public sealed class SqliteAdminApiKeyServiceAuthorizationTests : AdminApiKeyServiceAuthorizationTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-}
+    public sealed class OnSqlite() : AdminApiKeyServiceAuthorizationTests(DatabaseProvider.Sqlite);
 
-public sealed class PostgresAdminApiKeyServiceAuthorizationTests : AdminApiKeyServiceAuthorizationTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+    public sealed class OnPostgres() : AdminApiKeyServiceAuthorizationTests(DatabaseProvider.Postgres);
 }

@@ -6,23 +6,21 @@ namespace Memsolus.Dashboard.Tests.ApiKeys;
 
 // Every change to a key leaves one event saying what happened, to which key, by whom, when and
 // from where; a refused change leaves none.
-public abstract class ApiKeyServiceAuditTrailTests
+public abstract class ApiKeyServiceAuditTrailTests(DatabaseProvider provider)
 {
-    protected abstract DatabaseProvider Provider { get; }
-
     [Fact]
     public async Task Each_change_writes_one_event_of_its_type_with_actor_time_address_and_key()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
 
         var created = await db.CreateKeyAsync(owner, "production-agent");
         db.Clock.Advance(TimeSpan.FromMinutes(10));
-        await db.Service.UpdateAsync(owner, created.Key.Id, new UpdateApiKeyRequest("crm-integration", [Permissions.MemoryRead]));
+        await db.Keys.UpdateAsync(owner, created.Key.Id, new UpdateApiKeyRequest("crm-integration", [Permissions.MemoryRead]));
         db.Clock.Advance(TimeSpan.FromMinutes(10));
-        var successor = (await db.Service.RotateAsync(owner, created.Key.Id, RotationGrace.OneHour)).Value!;
+        var successor = (await db.Keys.RotateAsync(owner, created.Key.Id, RotationGrace.OneHour)).Value!;
         db.Clock.Advance(TimeSpan.FromMinutes(10));
-        await db.Service.RevokeAsync(owner, successor.Key.Id, "project ended");
+        await db.Keys.RevokeAsync(owner, successor.Key.Id, "project ended");
 
         var events = await db.AuditEventsAsync();
         Assert.Equal(
@@ -31,7 +29,7 @@ public abstract class ApiKeyServiceAuditTrailTests
         Assert.Equal([created.Key.Id, created.Key.Id, created.Key.Id, successor.Key.Id], events.Select(e => e.KeyId));
         Assert.Equal(
             [0, 10, 20, 30],
-            events.Select(e => (int)(e.OccurredAt - ApiKeyTestDatabase.Start).TotalMinutes));
+            events.Select(e => (int)(e.OccurredAt - TestClock.Start).TotalMinutes));
         Assert.All(events, e =>
         {
             Assert.Equal(owner.UserId, e.OwnerId);
@@ -48,11 +46,11 @@ public abstract class ApiKeyServiceAuditTrailTests
     [Fact]
     public async Task Event_records_the_actor_who_did_it_and_their_address()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var fromElsewhere = owner with { ClientIp = "2001:db8::1", UserAgent = "curl/8.5.0" };
 
-        await db.Service.CreateAsync(fromElsewhere, ApiKeyTestDatabase.Request("production-agent"));
+        await db.Keys.CreateAsync(fromElsewhere, TestDatabase.Request("production-agent"));
 
         var created = Assert.Single(await db.AuditEventsAsync());
         Assert.Equal("2001:db8::1", created.ClientIp);
@@ -62,27 +60,21 @@ public abstract class ApiKeyServiceAuditTrailTests
     [Fact]
     public async Task Refused_changes_write_no_events()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider, new ApiKeysOptions { MaxActivePerAccount = 1 });
+        await using var db = await TestDatabase.CreateAsync(provider, new ApiKeysOptions { MaxActivePerAccount = 1 });
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
-        await db.Service.RevokeAsync(owner, key.Key.Id, null);
+        await db.Keys.RevokeAsync(owner, key.Key.Id, null);
         var before = (await db.AuditEventsAsync()).Count;
 
-        Assert.False((await db.Service.CreateAsync(owner, ApiKeyTestDatabase.Request(""))).Succeeded);
-        Assert.False((await db.Service.UpdateAsync(owner, key.Key.Id, new UpdateApiKeyRequest("renamed", ApiKeyTestDatabase.SomePermissions))).Succeeded);
-        Assert.False((await db.Service.RotateAsync(owner, key.Key.Id, RotationGrace.OneHour)).Succeeded);
-        Assert.False((await db.Service.RevokeAsync(owner, key.Key.Id, null)).Succeeded);
+        Assert.False((await db.Keys.CreateAsync(owner, TestDatabase.Request(""))).Succeeded);
+        Assert.False((await db.Keys.UpdateAsync(owner, key.Key.Id, new UpdateApiKeyRequest("renamed", TestDatabase.SomePermissions))).Succeeded);
+        Assert.False((await db.Keys.RotateAsync(owner, key.Key.Id, RotationGrace.OneHour)).Succeeded);
+        Assert.False((await db.Keys.RevokeAsync(owner, key.Key.Id, null)).Succeeded);
 
         Assert.Equal(before, (await db.AuditEventsAsync()).Count);
     }
-}
 
-public sealed class SqliteApiKeyServiceAuditTrailTests : ApiKeyServiceAuditTrailTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-}
+    public sealed class OnSqlite() : ApiKeyServiceAuditTrailTests(DatabaseProvider.Sqlite);
 
-public sealed class PostgresApiKeyServiceAuditTrailTests : ApiKeyServiceAuditTrailTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+    public sealed class OnPostgres() : ApiKeyServiceAuditTrailTests(DatabaseProvider.Postgres);
 }

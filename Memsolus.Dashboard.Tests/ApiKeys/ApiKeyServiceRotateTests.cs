@@ -7,21 +7,19 @@ using Memsolus.Dashboard.Audit;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
-public abstract class ApiKeyServiceRotateTests
+public abstract class ApiKeyServiceRotateTests(DatabaseProvider provider)
 {
-    protected abstract DatabaseProvider Provider { get; }
-
     [Theory]
     [InlineData(ApiKeyEnvironment.Live)]
     [InlineData(ApiKeyEnvironment.Test)]
     public async Task Rotation_makes_a_new_key_with_the_same_name_environment_and_permissions(ApiKeyEnvironment environment)
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent", environment: environment, permissions: [Permissions.ExportRead, Permissions.DashboardRead]);
         db.Clock.Advance(TimeSpan.FromDays(1));
 
-        var result = await db.Service.RotateAsync(owner, old.Key.Id, RotationGrace.OneHour);
+        var result = await db.Keys.RotateAsync(owner, old.Key.Id, RotationGrace.OneHour);
 
         Assert.True(result.Succeeded, result.Error?.Message);
         var successor = result.Value!;
@@ -29,7 +27,7 @@ public abstract class ApiKeyServiceRotateTests
         Assert.Equal("production-agent", successor.Key.Name);
         Assert.Equal(environment, successor.Key.Environment);
         Assert.Equal([Permissions.ExportRead, Permissions.DashboardRead], successor.Key.Permissions);
-        Assert.Equal(ApiKeyTestDatabase.Start.AddDays(1), successor.Key.CreatedAt);
+        Assert.Equal(TestClock.Start.AddDays(1), successor.Key.CreatedAt);
         Assert.Equal(ApiKeyStatus.Active, successor.Key.Status);
         Assert.True(ApiKeyFormat.TryParse(successor.Secret, out var parsed));
         Assert.Equal(environment, parsed);
@@ -40,11 +38,11 @@ public abstract class ApiKeyServiceRotateTests
     [Fact]
     public async Task Old_and_new_keys_point_at_each_other()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent");
 
-        var successor = (await db.Service.RotateAsync(owner, old.Key.Id, RotationGrace.OneDay)).Value!;
+        var successor = (await db.Keys.RotateAsync(owner, old.Key.Id, RotationGrace.OneDay)).Value!;
 
         var oldRow = await db.KeyRowAsync(old.Key.Id);
         var newRow = await db.KeyRowAsync(successor.Key.Id);
@@ -57,11 +55,11 @@ public abstract class ApiKeyServiceRotateTests
     [Fact]
     public async Task Only_the_hash_of_the_new_secret_is_stored()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent");
 
-        var successor = (await db.Service.RotateAsync(owner, old.Key.Id, RotationGrace.OneDay)).Value!;
+        var successor = (await db.Keys.RotateAsync(owner, old.Key.Id, RotationGrace.OneDay)).Value!;
 
         Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes(successor.Secret)), (await db.KeyRowAsync(successor.Key.Id)).SecretHash);
         Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes(old.Secret)), (await db.KeyRowAsync(old.Key.Id)).SecretHash);
@@ -76,19 +74,19 @@ public abstract class ApiKeyServiceRotateTests
     [Fact]
     public async Task Rotating_immediately_stops_the_old_key_at_once()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent");
         db.Clock.Advance(TimeSpan.FromDays(2));
         var rotatedAt = db.Clock.GetUtcNow();
 
-        var successor = (await db.Service.RotateAsync(owner, old.Key.Id, RotationGrace.Immediately)).Value!;
+        var successor = (await db.Keys.RotateAsync(owner, old.Key.Id, RotationGrace.Immediately)).Value!;
 
-        var summary = (await db.Service.GetAsync(owner, old.Key.Id))!;
+        var summary = (await db.Keys.GetAsync(owner, old.Key.Id))!;
         Assert.Equal(rotatedAt, summary.ExpiresAt);
         Assert.Equal(ApiKeyStatus.Rotated, summary.Status);
         Assert.False(summary.StillWorks);
-        Assert.True((await db.Service.GetAsync(owner, successor.Key.Id))!.StillWorks);
+        Assert.True((await db.Keys.GetAsync(owner, successor.Key.Id))!.StillWorks);
     }
 
     [Theory]
@@ -97,52 +95,52 @@ public abstract class ApiKeyServiceRotateTests
     [InlineData(RotationGrace.SevenDays, 7 * 24)]
     public async Task Old_key_keeps_working_through_the_grace_period_and_stops_at_its_end(RotationGrace grace, int hours)
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent");
         db.Clock.Advance(TimeSpan.FromDays(2));
         var stopsAt = db.Clock.GetUtcNow().AddHours(hours);
 
-        var successor = (await db.Service.RotateAsync(owner, old.Key.Id, grace)).Value!;
+        var successor = (await db.Keys.RotateAsync(owner, old.Key.Id, grace)).Value!;
 
         Assert.Equal(stopsAt, (await db.KeyRowAsync(old.Key.Id)).ExpiresAt);
 
         db.Clock.Advance(TimeSpan.FromHours(hours) - TimeSpan.FromMinutes(1));
-        var during = (await db.Service.GetAsync(owner, old.Key.Id))!;
+        var during = (await db.Keys.GetAsync(owner, old.Key.Id))!;
         Assert.True(during.StillWorks);
         Assert.Equal(ApiKeyStatus.Rotated, during.Status);
 
         db.Clock.Advance(TimeSpan.FromMinutes(1));
-        var after = (await db.Service.GetAsync(owner, old.Key.Id))!;
+        var after = (await db.Keys.GetAsync(owner, old.Key.Id))!;
         Assert.False(after.StillWorks);
         Assert.Equal(ApiKeyStatus.Rotated, after.Status);
-        Assert.True((await db.Service.GetAsync(owner, successor.Key.Id))!.StillWorks);
+        Assert.True((await db.Keys.GetAsync(owner, successor.Key.Id))!.StillWorks);
     }
 
     [Fact]
     public async Task Grace_period_never_outlives_the_old_keys_own_expiry()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(29));
 
-        await db.Service.RotateAsync(owner, old.Key.Id, RotationGrace.SevenDays);
+        await db.Keys.RotateAsync(owner, old.Key.Id, RotationGrace.SevenDays);
 
-        Assert.Equal(ApiKeyTestDatabase.Start.AddDays(30), (await db.KeyRowAsync(old.Key.Id)).ExpiresAt);
+        Assert.Equal(TestClock.Start.AddDays(30), (await db.KeyRowAsync(old.Key.Id)).ExpiresAt);
     }
 
     [Fact]
     public async Task Relative_expiry_starts_again_from_the_rotation()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(10));
 
-        var successor = (await db.Service.RotateAsync(owner, old.Key.Id, RotationGrace.OneHour)).Value!;
+        var successor = (await db.Keys.RotateAsync(owner, old.Key.Id, RotationGrace.OneHour)).Value!;
 
-        var expected = ApiKeyTestDatabase.Start.AddDays(10).AddDays(30);
+        var expected = TestClock.Start.AddDays(10).AddDays(30);
         Assert.Equal(ApiKeyExpiration.Days30, successor.Key.Expiration);
         Assert.Equal(expected, successor.Key.ExpiresAt);
         Assert.Equal(expected, (await db.KeyRowAsync(successor.Key.Id)).ExpiresAt);
@@ -151,12 +149,12 @@ public abstract class ApiKeyServiceRotateTests
     [Fact]
     public async Task Chosen_expiry_date_stays_the_same_after_rotation()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Date, new DateOnly(2026, 6, 30));
         db.Clock.Advance(TimeSpan.FromDays(10));
 
-        var successor = (await db.Service.RotateAsync(owner, old.Key.Id, RotationGrace.OneDay)).Value!;
+        var successor = (await db.Keys.RotateAsync(owner, old.Key.Id, RotationGrace.OneDay)).Value!;
 
         var midnight = new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.Zero);
         Assert.Equal(ApiKeyExpiration.Date, successor.Key.Expiration);
@@ -167,11 +165,11 @@ public abstract class ApiKeyServiceRotateTests
     [Fact]
     public async Task Key_that_never_expires_is_rotated_into_one_that_never_expires()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var old = await db.CreateKeyAsync(owner, "production-agent");
 
-        var successor = (await db.Service.RotateAsync(owner, old.Key.Id, RotationGrace.OneHour)).Value!;
+        var successor = (await db.Keys.RotateAsync(owner, old.Key.Id, RotationGrace.OneHour)).Value!;
 
         Assert.Equal(ApiKeyExpiration.Never, successor.Key.Expiration);
         Assert.Null(successor.Key.ExpiresAt);
@@ -180,12 +178,12 @@ public abstract class ApiKeyServiceRotateTests
     [Fact]
     public async Task Revoked_key_cannot_be_rotated()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
-        await db.Service.RevokeAsync(owner, key.Key.Id, null);
+        await db.Keys.RevokeAsync(owner, key.Key.Id, null);
 
-        var result = await db.Service.RotateAsync(owner, key.Key.Id, RotationGrace.OneHour);
+        var result = await db.Keys.RotateAsync(owner, key.Key.Id, RotationGrace.OneHour);
 
         Assert.Equal(ApiKeyErrorKind.Invalid, result.Error?.Kind);
         Assert.Equal(1, await db.KeyCountAsync());
@@ -196,12 +194,12 @@ public abstract class ApiKeyServiceRotateTests
     [Fact]
     public async Task Rotated_key_cannot_be_rotated_again()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
-        var successor = (await db.Service.RotateAsync(owner, key.Key.Id, RotationGrace.SevenDays)).Value!;
+        var successor = (await db.Keys.RotateAsync(owner, key.Key.Id, RotationGrace.SevenDays)).Value!;
 
-        var result = await db.Service.RotateAsync(owner, key.Key.Id, RotationGrace.OneHour);
+        var result = await db.Keys.RotateAsync(owner, key.Key.Id, RotationGrace.OneHour);
 
         Assert.Equal(ApiKeyErrorKind.Invalid, result.Error?.Kind);
         Assert.Equal(2, await db.KeyCountAsync());
@@ -211,12 +209,12 @@ public abstract class ApiKeyServiceRotateTests
     [Fact]
     public async Task Expired_key_cannot_be_rotated()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(30));
 
-        var result = await db.Service.RotateAsync(owner, key.Key.Id, RotationGrace.OneHour);
+        var result = await db.Keys.RotateAsync(owner, key.Key.Id, RotationGrace.OneHour);
 
         Assert.Equal(ApiKeyErrorKind.Invalid, result.Error?.Kind);
         Assert.Equal(1, await db.KeyCountAsync());
@@ -225,13 +223,13 @@ public abstract class ApiKeyServiceRotateTests
     [Fact]
     public async Task New_key_can_itself_be_rotated()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var first = await db.CreateKeyAsync(owner, "production-agent");
-        var second = (await db.Service.RotateAsync(owner, first.Key.Id, RotationGrace.Immediately)).Value!;
+        var second = (await db.Keys.RotateAsync(owner, first.Key.Id, RotationGrace.Immediately)).Value!;
         db.Clock.Advance(TimeSpan.FromMinutes(1));
 
-        var third = await db.Service.RotateAsync(owner, second.Key.Id, RotationGrace.Immediately);
+        var third = await db.Keys.RotateAsync(owner, second.Key.Id, RotationGrace.Immediately);
 
         Assert.True(third.Succeeded, third.Error?.Message);
         Assert.Equal(second.Key.Id, third.Value!.Key.RotatedFromId);
@@ -240,11 +238,11 @@ public abstract class ApiKeyServiceRotateTests
     [Fact]
     public async Task Rotation_is_allowed_at_the_active_key_limit()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider, new ApiKeysOptions { MaxActivePerAccount = 1 });
+        await using var db = await TestDatabase.CreateAsync(provider, new ApiKeysOptions { MaxActivePerAccount = 1 });
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
 
-        var result = await db.Service.RotateAsync(owner, key.Key.Id, RotationGrace.SevenDays);
+        var result = await db.Keys.RotateAsync(owner, key.Key.Id, RotationGrace.SevenDays);
 
         Assert.True(result.Succeeded, result.Error?.Message);
     }
@@ -252,12 +250,12 @@ public abstract class ApiKeyServiceRotateTests
     [Fact]
     public async Task New_key_owns_the_name_so_a_new_key_cannot_take_it()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
-        await db.Service.RotateAsync(owner, key.Key.Id, RotationGrace.OneHour);
+        await db.Keys.RotateAsync(owner, key.Key.Id, RotationGrace.OneHour);
 
-        var result = await db.Service.CreateAsync(owner, ApiKeyTestDatabase.Request("production-agent"));
+        var result = await db.Keys.CreateAsync(owner, TestDatabase.Request("production-agent"));
 
         Assert.Equal("Name", result.Error?.Field);
     }
@@ -265,30 +263,24 @@ public abstract class ApiKeyServiceRotateTests
     [Fact]
     public async Task Rotation_writes_a_key_rotated_event_on_the_old_key_naming_the_new_one()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
         db.Clock.Advance(TimeSpan.FromDays(1));
 
-        var successor = (await db.Service.RotateAsync(owner, key.Key.Id, RotationGrace.OneDay)).Value!;
+        var successor = (await db.Keys.RotateAsync(owner, key.Key.Id, RotationGrace.OneDay)).Value!;
 
         var rotated = Assert.Single(await db.AuditEventsAsync(), e => e.EventType == AuditEventTypes.KeyRotated);
         Assert.Equal(key.Key.Id, rotated.KeyId);
         Assert.Equal(key.Key.DisplayKey, rotated.KeyDisplay);
-        Assert.Equal(ApiKeyTestDatabase.Start.AddDays(1), rotated.OccurredAt);
+        Assert.Equal(TestClock.Start.AddDays(1), rotated.OccurredAt);
         using var details = JsonDocument.Parse(rotated.Details!);
         Assert.Equal(successor.Key.Id, details.RootElement.GetProperty("newKeyId").GetGuid());
         Assert.Equal(successor.Key.DisplayKey, details.RootElement.GetProperty("newKey").GetString());
         Assert.Equal(nameof(RotationGrace.OneDay), details.RootElement.GetProperty("grace").GetString());
     }
-}
 
-public sealed class SqliteApiKeyServiceRotateTests : ApiKeyServiceRotateTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-}
+    public sealed class OnSqlite() : ApiKeyServiceRotateTests(DatabaseProvider.Sqlite);
 
-public sealed class PostgresApiKeyServiceRotateTests : ApiKeyServiceRotateTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+    public sealed class OnPostgres() : ApiKeyServiceRotateTests(DatabaseProvider.Postgres);
 }

@@ -4,30 +4,28 @@ using Memsolus.Dashboard.ApiKeys;
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
 // What the API Keys page shows for each key as time passes (the default 7-day "expires soon" window).
-public abstract class ApiKeyServiceStatusTests
+public abstract class ApiKeyServiceStatusTests(DatabaseProvider provider)
 {
-    protected abstract DatabaseProvider Provider { get; }
-
     [Fact]
     public async Task List_shows_each_keys_status_as_of_the_service_clock()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var active = await db.CreateKeyAsync(owner, "never-expires");
         db.Clock.Advance(TimeSpan.FromMinutes(1));
         var soon = await db.CreateKeyAsync(owner, "thirty-days", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromMinutes(1));
-        var expired = await db.CreateKeyAsync(owner, "through-today", ApiKeyExpiration.Date, DateOnly.FromDateTime(ApiKeyTestDatabase.Start.UtcDateTime));
+        var expired = await db.CreateKeyAsync(owner, "through-today", ApiKeyExpiration.Date, DateOnly.FromDateTime(TestClock.Start.UtcDateTime));
         db.Clock.Advance(TimeSpan.FromMinutes(1));
         var rotated = await db.CreateKeyAsync(owner, "rotated");
         db.Clock.Advance(TimeSpan.FromMinutes(1));
         var revoked = await db.CreateKeyAsync(owner, "revoked");
         db.Clock.Advance(TimeSpan.FromMinutes(1));
-        var successor = (await db.Service.RotateAsync(owner, rotated.Key.Id, RotationGrace.OneHour)).Value!;
-        await db.Service.RevokeAsync(owner, revoked.Key.Id, "no longer used");
+        var successor = (await db.Keys.RotateAsync(owner, rotated.Key.Id, RotationGrace.OneHour)).Value!;
+        await db.Keys.RevokeAsync(owner, revoked.Key.Id, "no longer used");
 
         db.Clock.Advance(TimeSpan.FromDays(24));
-        var statuses = (await db.Service.ListAsync(owner)).ToDictionary(k => k.Id, k => (k.Status, k.StillWorks));
+        var statuses = (await db.Keys.ListAsync(owner)).ToDictionary(k => k.Id, k => (k.Status, k.StillWorks));
 
         Assert.Equal((ApiKeyStatus.Active, true), statuses[active.Key.Id]);
         Assert.Equal((ApiKeyStatus.ExpiresSoon, true), statuses[soon.Key.Id]);
@@ -41,32 +39,32 @@ public abstract class ApiKeyServiceStatusTests
     [Fact]
     public async Task Key_expires_soon_from_seven_days_before_its_expiry()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "thirty-days", ApiKeyExpiration.Days30);
 
         db.Clock.Advance(TimeSpan.FromDays(23) - TimeSpan.FromSeconds(1));
-        Assert.Equal(ApiKeyStatus.Active, Assert.Single(await db.Service.ListAsync(owner)).Status);
+        Assert.Equal(ApiKeyStatus.Active, Assert.Single(await db.Keys.ListAsync(owner)).Status);
 
         db.Clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(ApiKeyStatus.ExpiresSoon, Assert.Single(await db.Service.ListAsync(owner)).Status);
-        Assert.True((await db.Service.GetAsync(owner, key.Key.Id))!.StillWorks);
+        Assert.Equal(ApiKeyStatus.ExpiresSoon, Assert.Single(await db.Keys.ListAsync(owner)).Status);
+        Assert.True((await db.Keys.GetAsync(owner, key.Key.Id))!.StillWorks);
     }
 
     [Fact]
     public async Task Key_is_expired_from_the_moment_of_its_expiry()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "thirty-days", ApiKeyExpiration.Days30);
 
         db.Clock.Advance(TimeSpan.FromDays(30) - TimeSpan.FromSeconds(1));
-        var before = (await db.Service.GetAsync(owner, key.Key.Id))!;
+        var before = (await db.Keys.GetAsync(owner, key.Key.Id))!;
         Assert.Equal(ApiKeyStatus.ExpiresSoon, before.Status);
         Assert.True(before.StillWorks);
 
         db.Clock.Advance(TimeSpan.FromSeconds(1));
-        var after = (await db.Service.GetAsync(owner, key.Key.Id))!;
+        var after = (await db.Keys.GetAsync(owner, key.Key.Id))!;
         Assert.Equal(ApiKeyStatus.Expired, after.Status);
         Assert.False(after.StillWorks);
     }
@@ -74,26 +72,26 @@ public abstract class ApiKeyServiceStatusTests
     [Fact]
     public async Task Expires_soon_window_follows_the_options()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider, new ApiKeysOptions { ExpiresSoonWindow = TimeSpan.FromDays(14) });
+        await using var db = await TestDatabase.CreateAsync(provider, new ApiKeysOptions { ExpiresSoonWindow = TimeSpan.FromDays(14) });
         var owner = await db.AddOwnerAsync();
         await db.CreateKeyAsync(owner, "thirty-days", ApiKeyExpiration.Days30);
 
         db.Clock.Advance(TimeSpan.FromDays(16));
 
-        Assert.Equal(ApiKeyStatus.ExpiresSoon, Assert.Single(await db.Service.ListAsync(owner)).Status);
+        Assert.Equal(ApiKeyStatus.ExpiresSoon, Assert.Single(await db.Keys.ListAsync(owner)).Status);
     }
 
     [Fact]
     public async Task Rotated_key_stays_rotated_rather_than_expired_after_its_grace_period()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
-        await db.Service.RotateAsync(owner, key.Key.Id, RotationGrace.OneHour);
+        await db.Keys.RotateAsync(owner, key.Key.Id, RotationGrace.OneHour);
 
         db.Clock.Advance(TimeSpan.FromDays(40));
 
-        var old = (await db.Service.GetAsync(owner, key.Key.Id))!;
+        var old = (await db.Keys.GetAsync(owner, key.Key.Id))!;
         Assert.Equal(ApiKeyStatus.Rotated, old.Status);
         Assert.False(old.CanEdit);
         Assert.False(old.CanRevoke);
@@ -102,26 +100,20 @@ public abstract class ApiKeyServiceStatusTests
     [Fact]
     public async Task Revoked_key_stays_listed_as_revoked()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
-        await db.Service.RevokeAsync(owner, key.Key.Id, "leaked");
+        await db.Keys.RevokeAsync(owner, key.Key.Id, "leaked");
 
         db.Clock.Advance(TimeSpan.FromDays(400));
 
-        var listed = Assert.Single(await db.Service.ListAsync(owner));
+        var listed = Assert.Single(await db.Keys.ListAsync(owner));
         Assert.Equal(ApiKeyStatus.Revoked, listed.Status);
         Assert.Equal("leaked", listed.RevocationReason);
         Assert.True(listed.IsHiddenByDefault);
     }
-}
 
-public sealed class SqliteApiKeyServiceStatusTests : ApiKeyServiceStatusTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-}
+    public sealed class OnSqlite() : ApiKeyServiceStatusTests(DatabaseProvider.Sqlite);
 
-public sealed class PostgresApiKeyServiceStatusTests : ApiKeyServiceStatusTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+    public sealed class OnPostgres() : ApiKeyServiceStatusTests(DatabaseProvider.Postgres);
 }

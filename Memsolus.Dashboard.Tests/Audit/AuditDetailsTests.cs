@@ -1,23 +1,20 @@
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
-using Memsolus.Dashboard.Tests.Admin;
 
 namespace Memsolus.Dashboard.Tests.Audit;
 
 // "What changed", as a reader of the log sees it, for each event type. The details are written by
 // the real services, so these prove the JSON they store and the words it turns into agree.
-public abstract class AuditDetailsTests
+public abstract class AuditDetailsTests(DatabaseProvider provider)
 {
-    protected abstract DatabaseProvider Provider { get; }
-
     [Fact]
     public async Task Key_created_names_the_environment_permissions_and_expiry()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var owner = await db.Keys.AddOwnerAsync();
-        await db.Keys.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
-        await db.Keys.CreateKeyAsync(owner, "staging-agent", environment: ApiKeyEnvironment.Test, permissions: [Permissions.KnowledgeRead]);
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var owner = await db.AddOwnerAsync();
+        await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
+        await db.CreateKeyAsync(owner, "staging-agent", environment: ApiKeyEnvironment.Test, permissions: [Permissions.KnowledgeRead]);
 
         var described = await DescribedAsync(db);
 
@@ -32,13 +29,13 @@ public abstract class AuditDetailsTests
     [Fact]
     public async Task Key_updated_says_what_was_renamed_added_and_removed()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var owner = await db.Keys.AddOwnerAsync();
-        var key = await db.Keys.CreateKeyAsync(owner, "a", permissions: [Permissions.MemoryRead]);
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var owner = await db.AddOwnerAsync();
+        var key = await db.CreateKeyAsync(owner, "a", permissions: [Permissions.MemoryRead]);
 
-        await db.Keys.Service.UpdateAsync(owner, key.Key.Id, new UpdateApiKeyRequest("b", [Permissions.MemoryRead, Permissions.MemoryWrite]));
-        await db.Keys.Service.UpdateAsync(owner, key.Key.Id, new UpdateApiKeyRequest("b", [Permissions.MemoryWrite]));
-        await db.Keys.Service.UpdateAsync(owner, key.Key.Id, new UpdateApiKeyRequest("c", [Permissions.KnowledgeRead]));
+        await db.Keys.UpdateAsync(owner, key.Key.Id, new UpdateApiKeyRequest("b", [Permissions.MemoryRead, Permissions.MemoryWrite]));
+        await db.Keys.UpdateAsync(owner, key.Key.Id, new UpdateApiKeyRequest("b", [Permissions.MemoryWrite]));
+        await db.Keys.UpdateAsync(owner, key.Key.Id, new UpdateApiKeyRequest("c", [Permissions.KnowledgeRead]));
 
         var described = (await DescribedAsync(db)).Skip(1);
 
@@ -54,11 +51,11 @@ public abstract class AuditDetailsTests
     [Fact]
     public async Task Key_rotated_names_the_new_key_and_when_the_old_one_stops()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var owner = await db.Keys.AddOwnerAsync();
-        var key = await db.Keys.CreateKeyAsync(owner, "production-agent");
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var owner = await db.AddOwnerAsync();
+        var key = await db.CreateKeyAsync(owner, "production-agent");
 
-        var successor = (await db.Keys.Service.RotateAsync(owner, key.Key.Id, RotationGrace.OneDay)).Value!;
+        var successor = (await db.Keys.RotateAsync(owner, key.Key.Id, RotationGrace.OneDay)).Value!;
 
         Assert.Equal($"replaced by {successor.Key.DisplayKey}; old key stops 2026-03-11 09:30 UTC", (await DescribedAsync(db)).Last());
     }
@@ -66,15 +63,16 @@ public abstract class AuditDetailsTests
     [Fact]
     public async Task Key_revoked_says_by_whom_and_why()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var owner = await db.Keys.AddOwnerAsync();
-        var withReason = await db.Keys.CreateKeyAsync(owner, "production-agent");
-        var withoutReason = await db.Keys.CreateKeyAsync(owner, "staging-agent");
-        var leaked = await db.Keys.CreateKeyAsync(owner, "crm-integration");
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var admin = await db.AddAdminAsync();
+        var owner = await db.AddOwnerAsync();
+        var withReason = await db.CreateKeyAsync(owner, "production-agent");
+        var withoutReason = await db.CreateKeyAsync(owner, "staging-agent");
+        var leaked = await db.CreateKeyAsync(owner, "crm-integration");
 
-        await db.Keys.Service.RevokeAsync(owner, withReason.Key.Id, "integration retired");
-        await db.Keys.Service.RevokeAsync(owner, withoutReason.Key.Id, reason: null);
-        await db.Service.RevokeAsync(db.Admin, leaked.Key.Id, "found in a public repository");
+        await db.Keys.RevokeAsync(owner, withReason.Key.Id, "integration retired");
+        await db.Keys.RevokeAsync(owner, withoutReason.Key.Id, reason: null);
+        await db.AdminKeys.RevokeAsync(admin, leaked.Key.Id, "found in a public repository");
 
         Assert.Equal(
             [
@@ -88,12 +86,12 @@ public abstract class AuditDetailsTests
     [Fact]
     public async Task Key_expired_says_when()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var owner = await db.Keys.AddOwnerAsync();
-        await db.Keys.CreateKeyAsync(owner, "short-lived", ApiKeyExpiration.Days30);
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var owner = await db.AddOwnerAsync();
+        await db.CreateKeyAsync(owner, "short-lived", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(31));
 
-        await db.ExpiryRecorder.RecordExpiredAsync();
+        await db.ExpiryRunner.RecordExpiredAsync();
 
         Assert.Equal("expired 2026-04-09 09:30 UTC", (await DescribedAsync(db)).Last());
     }
@@ -101,13 +99,14 @@ public abstract class AuditDetailsTests
     [Fact]
     public async Task Account_keys_revoked_says_how_many_keys_stopped_and_why()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var owner = await db.Keys.AddOwnerAsync();
-        await db.Keys.CreateKeyAsync(owner, "production-agent");
-        await db.Keys.CreateKeyAsync(owner, "staging-agent");
-        await db.Keys.CreateKeyAsync(owner, "crm-integration");
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var admin = await db.AddAdminAsync();
+        var owner = await db.AddOwnerAsync();
+        await db.CreateKeyAsync(owner, "production-agent");
+        await db.CreateKeyAsync(owner, "staging-agent");
+        await db.CreateKeyAsync(owner, "crm-integration");
 
-        await db.Service.RevokeAllAsync(db.Admin, owner.UserId, "account compromised");
+        await db.AdminKeys.RevokeAllAsync(admin, owner.UserId, "account compromised");
 
         Assert.Equal("3 working key(s) revoked by an administrator: account compromised", (await DescribedAsync(db)).Last());
     }
@@ -130,16 +129,10 @@ public abstract class AuditDetailsTests
         Assert.Equal(label, AuditDetails.Label(eventType));
 
     // Every event written so far, oldest first, in words.
-    private static async Task<List<string>> DescribedAsync(AdminTestDatabase db) =>
+    private static async Task<List<string>> DescribedAsync(TestDatabase db) =>
         (await db.AuditEventsAsync()).Select(e => AuditDetails.Describe(e.EventType, e.Details)).ToList();
-}
 
-public sealed class SqliteAuditDetailsTests : AuditDetailsTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-}
+    public sealed class OnSqlite() : AuditDetailsTests(DatabaseProvider.Sqlite);
 
-public sealed class PostgresAuditDetailsTests : AuditDetailsTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+    public sealed class OnPostgres() : AuditDetailsTests(DatabaseProvider.Postgres);
 }

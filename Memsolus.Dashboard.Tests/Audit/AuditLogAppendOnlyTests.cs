@@ -1,21 +1,18 @@
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
-using Memsolus.Dashboard.Tests.ApiKeys;
 using Microsoft.EntityFrameworkCore;
 
 namespace Memsolus.Dashboard.Tests.Audit;
 
 // History cannot be rewritten through the app's DbContext: saving a changed or removed audit
 // event throws, and the stored row stays exactly as it was written.
-public abstract class AuditLogAppendOnlyTests
+public abstract class AuditLogAppendOnlyTests(DatabaseProvider provider)
 {
-    protected abstract DatabaseProvider Provider { get; }
-
     [Fact]
     public async Task Saving_a_changed_audit_event_is_refused_and_the_row_is_unchanged()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
@@ -34,7 +31,7 @@ public abstract class AuditLogAppendOnlyTests
     [Fact]
     public async Task Saving_a_changed_audit_event_synchronously_is_refused_too()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
@@ -51,7 +48,7 @@ public abstract class AuditLogAppendOnlyTests
     [Fact]
     public async Task Saving_a_deleted_audit_event_is_refused_and_the_row_remains()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
@@ -67,7 +64,7 @@ public abstract class AuditLogAppendOnlyTests
     [Fact]
     public async Task Saving_a_detached_copy_marked_as_updated_is_refused()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
@@ -91,7 +88,7 @@ public abstract class AuditLogAppendOnlyTests
     [Fact]
     public async Task Refused_save_writes_none_of_the_other_changes_in_it()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
@@ -112,7 +109,7 @@ public abstract class AuditLogAppendOnlyTests
     [Fact]
     public async Task Bulk_update_through_the_context_cannot_rewrite_audit_events()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
@@ -130,7 +127,7 @@ public abstract class AuditLogAppendOnlyTests
     [Fact]
     public async Task Bulk_delete_through_the_context_cannot_remove_audit_events()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
@@ -147,14 +144,14 @@ public abstract class AuditLogAppendOnlyTests
     [Fact]
     public async Task New_audit_events_can_still_be_appended()
     {
-        await using var db = await ApiKeyTestDatabase.CreateAsync(Provider);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var original = await SeedEventAsync(db);
 
         await using (var context = db.CreateContext())
         {
             context.AuditEvents.Add(new AuditEvent
             {
-                OccurredAt = ApiKeyTestDatabase.Start.AddMinutes(1),
+                OccurredAt = TestClock.Start.AddMinutes(1),
                 EventType = AuditEventTypes.KeyExpired,
                 OwnerId = original.OwnerId,
                 KeyId = original.KeyId,
@@ -165,14 +162,14 @@ public abstract class AuditLogAppendOnlyTests
         Assert.Equal([AuditEventTypes.KeyCreated, AuditEventTypes.KeyExpired], (await db.AuditEventsAsync()).Select(e => e.EventType));
     }
 
-    private static async Task<AuditEvent> SeedEventAsync(ApiKeyTestDatabase db)
+    private static async Task<AuditEvent> SeedEventAsync(TestDatabase db)
     {
         var owner = await db.AddOwnerAsync();
         await db.CreateKeyAsync(owner, "production-agent", ApiKeyExpiration.Days30);
         return Assert.Single(await db.AuditEventsAsync());
     }
 
-    private static async Task<AuditEvent> ReloadAsync(ApiKeyTestDatabase db, long id)
+    private static async Task<AuditEvent> ReloadAsync(TestDatabase db, long id)
     {
         await using var context = db.CreateContext();
         return await context.AuditEvents.AsNoTracking().SingleAsync(e => e.Id == id);
@@ -192,14 +189,8 @@ public abstract class AuditLogAppendOnlyTests
         Assert.Equal(expected.ClientIp, actual.ClientIp);
         Assert.Equal(expected.UserAgent, actual.UserAgent);
     }
-}
 
-public sealed class SqliteAuditLogAppendOnlyTests : AuditLogAppendOnlyTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-}
+    public sealed class OnSqlite() : AuditLogAppendOnlyTests(DatabaseProvider.Sqlite);
 
-public sealed class PostgresAuditLogAppendOnlyTests : AuditLogAppendOnlyTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+    public sealed class OnPostgres() : AuditLogAppendOnlyTests(DatabaseProvider.Postgres);
 }

@@ -1,27 +1,23 @@
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
-using Memsolus.Dashboard.Tests.Admin;
-using Memsolus.Dashboard.Tests.ApiKeys;
 
 namespace Memsolus.Dashboard.Tests.Audit;
 
 // Keys expire by the clock; the recorder writes key.expired once per key, dated when it expired.
-public abstract class KeyExpiryRecorderTests
+public abstract class KeyExpiryRecorderTests(DatabaseProvider provider)
 {
-    protected abstract DatabaseProvider Provider { get; }
-
     [Fact]
     public async Task An_expired_key_gets_one_key_expired_event_however_often_the_recorder_runs()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var owner = await db.Keys.AddOwnerAsync();
-        var key = await db.Keys.CreateKeyAsync(owner, "short-lived", ApiKeyExpiration.Days30);
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var owner = await db.AddOwnerAsync();
+        var key = await db.CreateKeyAsync(owner, "short-lived", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(31));
 
-        var first = await db.ExpiryRecorder.RecordExpiredAsync();
+        var first = await db.ExpiryRunner.RecordExpiredAsync();
         db.Clock.Advance(TimeSpan.FromMinutes(1));
-        var second = await db.ExpiryRecorder.RecordExpiredAsync();
+        var second = await db.ExpiryRunner.RecordExpiredAsync();
 
         Assert.Equal(1, first);
         Assert.Equal(0, second);
@@ -32,49 +28,49 @@ public abstract class KeyExpiryRecorderTests
         Assert.Equal(key.Key.DisplayKey, expired.KeyDisplay);
         Assert.Equal("system", expired.ActorName);
         Assert.Null(expired.ActorId);
-        Assert.Equal(ApiKeyTestDatabase.Start.AddDays(30), expired.OccurredAt);
+        Assert.Equal(TestClock.Start.AddDays(30), expired.OccurredAt);
         Assert.Equal("expired 2026-04-09 09:30 UTC", AuditDetails.Describe(expired.EventType, expired.Details));
     }
 
     [Fact]
     public async Task Keys_that_have_not_expired_or_never_expire_get_no_event()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var owner = await db.Keys.AddOwnerAsync();
-        await db.Keys.CreateKeyAsync(owner, "forever");
-        await db.Keys.CreateKeyAsync(owner, "quarterly", ApiKeyExpiration.Days90);
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var owner = await db.AddOwnerAsync();
+        await db.CreateKeyAsync(owner, "forever");
+        await db.CreateKeyAsync(owner, "quarterly", ApiKeyExpiration.Days90);
         db.Clock.Advance(TimeSpan.FromDays(89));
 
-        Assert.Equal(0, await db.ExpiryRecorder.RecordExpiredAsync());
+        Assert.Equal(0, await db.ExpiryRunner.RecordExpiredAsync());
         Assert.DoesNotContain(await db.AuditEventsAsync(), e => e.EventType == AuditEventTypes.KeyExpired);
     }
 
     [Fact]
     public async Task A_key_revoked_before_it_expired_gets_no_expiry_event()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var owner = await db.Keys.AddOwnerAsync();
-        var key = await db.Keys.CreateKeyAsync(owner, "short-lived", ApiKeyExpiration.Days30);
-        await db.Keys.Service.RevokeAsync(owner, key.Key.Id, "integration retired");
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var owner = await db.AddOwnerAsync();
+        var key = await db.CreateKeyAsync(owner, "short-lived", ApiKeyExpiration.Days30);
+        await db.Keys.RevokeAsync(owner, key.Key.Id, "integration retired");
         db.Clock.Advance(TimeSpan.FromDays(31));
 
-        Assert.Equal(0, await db.ExpiryRecorder.RecordExpiredAsync());
+        Assert.Equal(0, await db.ExpiryRunner.RecordExpiredAsync());
         Assert.DoesNotContain(await db.AuditEventsAsync(), e => e.EventType == AuditEventTypes.KeyExpired);
     }
 
     [Fact]
     public async Task Each_key_is_recorded_when_its_own_time_comes()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var alice = await db.Keys.AddOwnerAsync("alice");
-        var bob = await db.Keys.AddOwnerAsync("bob");
-        var monthly = await db.Keys.CreateKeyAsync(alice, "monthly", ApiKeyExpiration.Days30);
-        var quarterly = await db.Keys.CreateKeyAsync(bob, "quarterly", ApiKeyExpiration.Days90);
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var alice = await db.AddOwnerAsync("alice");
+        var bob = await db.AddOwnerAsync("bob");
+        var monthly = await db.CreateKeyAsync(alice, "monthly", ApiKeyExpiration.Days30);
+        var quarterly = await db.CreateKeyAsync(bob, "quarterly", ApiKeyExpiration.Days90);
 
         db.Clock.Advance(TimeSpan.FromDays(31));
-        Assert.Equal(1, await db.ExpiryRecorder.RecordExpiredAsync());
+        Assert.Equal(1, await db.ExpiryRunner.RecordExpiredAsync());
         db.Clock.Advance(TimeSpan.FromDays(60));
-        Assert.Equal(1, await db.ExpiryRecorder.RecordExpiredAsync());
+        Assert.Equal(1, await db.ExpiryRunner.RecordExpiredAsync());
 
         var expired = (await db.AuditEventsAsync()).Where(e => e.EventType == AuditEventTypes.KeyExpired).ToList();
         Assert.Equal([monthly.Key.Id, quarterly.Key.Id], expired.Select(e => e.KeyId!.Value));
@@ -84,14 +80,14 @@ public abstract class KeyExpiryRecorderTests
     [Fact]
     public async Task A_key_valid_through_a_chosen_date_is_recorded_from_the_next_midnight()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var owner = await db.Keys.AddOwnerAsync();
-        await db.Keys.CreateKeyAsync(owner, "launch-week", ApiKeyExpiration.Date, new DateOnly(2026, 3, 20));
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var owner = await db.AddOwnerAsync();
+        await db.CreateKeyAsync(owner, "launch-week", ApiKeyExpiration.Date, new DateOnly(2026, 3, 20));
 
         db.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 20, 23, 59, 59, TimeSpan.Zero));
-        Assert.Equal(0, await db.ExpiryRecorder.RecordExpiredAsync());
+        Assert.Equal(0, await db.ExpiryRunner.RecordExpiredAsync());
         db.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 21, 0, 0, 0, TimeSpan.Zero));
-        Assert.Equal(1, await db.ExpiryRecorder.RecordExpiredAsync());
+        Assert.Equal(1, await db.ExpiryRunner.RecordExpiredAsync());
 
         var expired = Assert.Single(await db.AuditEventsAsync(), e => e.EventType == AuditEventTypes.KeyExpired);
         Assert.Equal(new DateTimeOffset(2026, 3, 21, 0, 0, 0, TimeSpan.Zero), expired.OccurredAt);
@@ -100,24 +96,18 @@ public abstract class KeyExpiryRecorderTests
     [Fact]
     public async Task The_owner_sees_the_expiry_in_their_audit_log()
     {
-        await using var db = await AdminTestDatabase.CreateAsync(Provider);
-        var owner = await db.Keys.AddOwnerAsync();
-        await db.Keys.CreateKeyAsync(owner, "short-lived", ApiKeyExpiration.Days30);
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var owner = await db.AddOwnerAsync();
+        await db.CreateKeyAsync(owner, "short-lived", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(30));
-        await db.ExpiryRecorder.RecordExpiredAsync();
+        await db.ExpiryRunner.RecordExpiredAsync();
 
         var page = await db.AuditLog.OwnEventsAsync(owner, new AuditQuery(EventType: AuditEventTypes.KeyExpired));
 
         Assert.Equal("short-lived", Assert.Single(page.Rows).KeyName);
     }
-}
 
-public sealed class SqliteKeyExpiryRecorderTests : KeyExpiryRecorderTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-}
+    public sealed class OnSqlite() : KeyExpiryRecorderTests(DatabaseProvider.Sqlite);
 
-public sealed class PostgresKeyExpiryRecorderTests : KeyExpiryRecorderTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+    public sealed class OnPostgres() : KeyExpiryRecorderTests(DatabaseProvider.Postgres);
 }

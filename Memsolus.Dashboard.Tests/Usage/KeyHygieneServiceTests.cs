@@ -7,28 +7,26 @@ namespace Memsolus.Dashboard.Tests.Usage;
 
 // The alerts follow the public docs' best practices, each at its threshold on a fake clock that
 // starts at 2026-03-10 09:30 UTC.
-public abstract class KeyHygieneServiceTests : IAsyncLifetime
+public abstract class KeyHygieneServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    protected abstract DatabaseProvider Provider { get; }
-
-    private UsageTestDatabase db = default!;
+    private TestDatabase db = default!;
     private AuditActor owner = default!;
 
     public async Task InitializeAsync()
     {
-        db = await UsageTestDatabase.CreateAsync(Provider);
+        db = await TestDatabase.CreateAsync(provider);
         owner = await db.AddOwnerAsync();
     }
 
     public async Task DisposeAsync() => await db.DisposeAsync();
 
     private Task<IReadOnlyList<KeyAlert>> AlertsAsync(ApiKeyEnvironment? environment = null) =>
-        db.Hygiene.GetAlertsAsync(owner.UserId, environment);
+        db.KeyAlerts.GetAlertsAsync(owner.UserId, environment);
 
     [Fact]
     public async Task A_new_key_in_use_with_some_permissions_has_no_alerts()
     {
-        var key = await db.CreateKeyAsync(owner, "production-agent");
+        var key = await db.AddKeyAsync(owner, "production-agent");
         db.Clock.Advance(TimeSpan.FromDays(10));
         await db.MarkUsedAsync(key, db.Clock.GetUtcNow());
 
@@ -38,7 +36,7 @@ public abstract class KeyHygieneServiceTests : IAsyncLifetime
     [Fact]
     public async Task A_key_never_used_a_week_after_its_creation_is_flagged_for_revocation()
     {
-        var key = await db.CreateKeyAsync(owner, "forgotten-script");
+        var key = await db.AddKeyAsync(owner, "forgotten-script");
 
         db.Clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
         Assert.Empty(await AlertsAsync());
@@ -52,7 +50,7 @@ public abstract class KeyHygieneServiceTests : IAsyncLifetime
     [Fact]
     public async Task A_key_unused_for_30_days_is_flagged_for_revocation()
     {
-        var key = await db.CreateKeyAsync(owner, "old-integration");
+        var key = await db.AddKeyAsync(owner, "old-integration");
         await db.MarkUsedAsync(key, db.Clock.GetUtcNow());
 
         db.Clock.Advance(TimeSpan.FromDays(30) - TimeSpan.FromSeconds(1));
@@ -67,7 +65,7 @@ public abstract class KeyHygieneServiceTests : IAsyncLifetime
     [Fact]
     public async Task A_key_older_than_90_days_is_due_for_rotation_and_its_successor_is_not()
     {
-        var key = await db.CreateKeyAsync(owner, "production-agent");
+        var key = await db.AddKeyAsync(owner, "production-agent");
 
         db.Clock.Advance(TimeSpan.FromDays(90) - TimeSpan.FromSeconds(1));
         await db.MarkUsedAsync(key, db.Clock.GetUtcNow());
@@ -78,7 +76,7 @@ public abstract class KeyHygieneServiceTests : IAsyncLifetime
         Assert.Equal((KeyAlertTypes.RotationDue, KeyAlertSeverities.Warning, key.Id, KeyAlertActions.Rotate), (alert.Type, alert.Severity, alert.KeyId, alert.Action));
         Assert.StartsWith("Created 90 days ago, on Mar 10, 2026. Rotate keys regularly", alert.Message, StringComparison.Ordinal);
 
-        var successor = await db.Keys.Service.RotateAsync(owner, key.Id, RotationGrace.OneHour);
+        var successor = await db.Keys.RotateAsync(owner, key.Id, RotationGrace.OneHour);
         Assert.True(successor.Succeeded);
         await db.MarkUsedAsync(successor.Value!.Key, db.Clock.GetUtcNow());
         Assert.Empty(await AlertsAsync());
@@ -87,7 +85,7 @@ public abstract class KeyHygieneServiceTests : IAsyncLifetime
     [Fact]
     public async Task A_key_with_every_permission_is_flagged_for_editing()
     {
-        var key = await db.CreateKeyAsync(owner, "admin-script", Permissions.All.Select(p => p.Name).ToList());
+        var key = await db.AddKeyAsync(owner, "admin-script", Permissions.All.Select(p => p.Name).ToList());
 
         var alert = Assert.Single(await AlertsAsync());
 
@@ -98,8 +96,8 @@ public abstract class KeyHygieneServiceTests : IAsyncLifetime
     [Fact]
     public async Task A_key_expiring_within_7_days_is_flagged_for_rotation_or_replacement_when_its_date_was_chosen()
     {
-        var monthly = await db.CreateKeyAsync(owner, "monthly", expiration: ApiKeyExpiration.Days30);
-        var launch = await db.CreateKeyAsync(owner, "launch-week", expiration: ApiKeyExpiration.Date, expiresOn: new DateOnly(2026, 4, 15));
+        var monthly = await db.AddKeyAsync(owner, "monthly", expiration: ApiKeyExpiration.Days30);
+        var launch = await db.AddKeyAsync(owner, "launch-week", expiration: ApiKeyExpiration.Date, expiresOn: new DateOnly(2026, 4, 15));
 
         // The monthly key stops at Apr 9 09:30; eight days before, neither key is close.
         db.Clock.Advance(TimeSpan.FromDays(22));
@@ -123,7 +121,7 @@ public abstract class KeyHygieneServiceTests : IAsyncLifetime
     [Fact]
     public async Task Twenty_refusals_in_the_current_and_previous_hour_raise_an_error_that_suggests_editing_when_most_were_403()
     {
-        var key = await db.CreateKeyAsync(owner, "crm-integration");
+        var key = await db.AddKeyAsync(owner, "crm-integration");
         await db.MarkUsedAsync(key, db.Clock.GetUtcNow());
         var now = db.Clock.GetUtcNow();
         // Two hours ago is outside the window, however many.
@@ -131,11 +129,11 @@ public abstract class KeyHygieneServiceTests : IAsyncLifetime
         db.Requests(key, owner, 10, UsageOutcomes.Forbidden, at: now.AddHours(-1));
         db.Requests(key, owner, 9, UsageOutcomes.Forbidden);
         db.Requests(key, owner, 100, UsageOutcomes.Success);
-        await db.Recorder.FlushAsync();
+        await db.RequestCounts.FlushAsync();
         Assert.Empty(await AlertsAsync());
 
         db.Requests(key, owner, 1, UsageOutcomes.Unauthorized);
-        await db.Recorder.FlushAsync();
+        await db.RequestCounts.FlushAsync();
 
         var alert = Assert.Single(await AlertsAsync());
         Assert.Equal((KeyAlertTypes.FailedRequests, KeyAlertSeverities.Error, key.Id, KeyAlertActions.Edit), (alert.Type, alert.Severity, alert.KeyId, alert.Action));
@@ -146,10 +144,10 @@ public abstract class KeyHygieneServiceTests : IAsyncLifetime
     public async Task The_refusal_threshold_is_an_option()
     {
         db.AlertOptions.FailureBurstThreshold = 3;
-        var key = await db.CreateKeyAsync(owner, "crm-integration");
+        var key = await db.AddKeyAsync(owner, "crm-integration");
         await db.MarkUsedAsync(key, db.Clock.GetUtcNow());
         db.Requests(key, owner, 3, UsageOutcomes.Forbidden);
-        await db.Recorder.FlushAsync();
+        await db.RequestCounts.FlushAsync();
 
         Assert.Equal(KeyAlertTypes.FailedRequests, Assert.Single(await AlertsAsync()).Type);
     }
@@ -157,10 +155,10 @@ public abstract class KeyHygieneServiceTests : IAsyncLifetime
     [Fact]
     public async Task A_revoked_key_that_is_still_being_sent_raises_an_error_with_nothing_to_do_to_the_key()
     {
-        var key = await db.CreateKeyAsync(owner, "leaked-agent", Permissions.All.Select(p => p.Name).ToList());
-        Assert.True((await db.Keys.Service.RevokeAsync(owner, key.Id, "leaked")).Succeeded);
+        var key = await db.AddKeyAsync(owner, "leaked-agent", Permissions.All.Select(p => p.Name).ToList());
+        Assert.True((await db.Keys.RevokeAsync(owner, key.Id, "leaked")).Succeeded);
         db.Requests(key, owner, 25, UsageOutcomes.Unauthorized);
-        await db.Recorder.FlushAsync();
+        await db.RequestCounts.FlushAsync();
 
         var alert = Assert.Single(await AlertsAsync());
 
@@ -171,12 +169,12 @@ public abstract class KeyHygieneServiceTests : IAsyncLifetime
     [Fact]
     public async Task A_key_in_its_rotation_grace_period_refused_mostly_with_401_is_flagged_for_revocation()
     {
-        var key = await db.CreateKeyAsync(owner, "production-agent");
+        var key = await db.AddKeyAsync(owner, "production-agent");
         await db.MarkUsedAsync(key, db.Clock.GetUtcNow());
-        var successor = (await db.Keys.Service.RotateAsync(owner, key.Id, RotationGrace.OneDay)).Value!.Key;
+        var successor = (await db.Keys.RotateAsync(owner, key.Id, RotationGrace.OneDay)).Value!.Key;
         await db.MarkUsedAsync(successor, db.Clock.GetUtcNow());
         db.Requests(key, owner, 20, UsageOutcomes.Unauthorized);
-        await db.Recorder.FlushAsync();
+        await db.RequestCounts.FlushAsync();
 
         var alert = Assert.Single(await AlertsAsync());
 
@@ -187,11 +185,11 @@ public abstract class KeyHygieneServiceTests : IAsyncLifetime
     public async Task Revoked_expired_and_rotated_keys_get_no_hygiene_advice()
     {
         var all = Permissions.All.Select(p => p.Name).ToList();
-        var revoked = await db.CreateKeyAsync(owner, "revoked", all);
-        Assert.True((await db.Keys.Service.RevokeAsync(owner, revoked.Id, null)).Succeeded);
-        await db.CreateKeyAsync(owner, "expired", all, expiration: ApiKeyExpiration.Days30);
-        var rotated = await db.CreateKeyAsync(owner, "rotated", all);
-        var successor = (await db.Keys.Service.RotateAsync(owner, rotated.Id, RotationGrace.Immediately)).Value!.Key;
+        var revoked = await db.AddKeyAsync(owner, "revoked", all);
+        Assert.True((await db.Keys.RevokeAsync(owner, revoked.Id, null)).Succeeded);
+        await db.AddKeyAsync(owner, "expired", all, expiration: ApiKeyExpiration.Days30);
+        var rotated = await db.AddKeyAsync(owner, "rotated", all);
+        var successor = (await db.Keys.RotateAsync(owner, rotated.Id, RotationGrace.Immediately)).Value!.Key;
 
         db.Clock.Advance(TimeSpan.FromDays(31));
 
@@ -204,10 +202,10 @@ public abstract class KeyHygieneServiceTests : IAsyncLifetime
     public async Task Alerts_cover_only_the_owners_keys_of_the_environment_asked_for()
     {
         var all = Permissions.All.Select(p => p.Name).ToList();
-        var live = await db.CreateKeyAsync(owner, "live-admin", all);
-        var test = await db.CreateKeyAsync(owner, "test-admin", all, ApiKeyEnvironment.Test);
+        var live = await db.AddKeyAsync(owner, "live-admin", all);
+        var test = await db.AddKeyAsync(owner, "test-admin", all, ApiKeyEnvironment.Test);
         var someoneElse = await db.AddOwnerAsync("someone-else");
-        await db.CreateKeyAsync(someoneElse, "their-admin", all);
+        await db.AddKeyAsync(someoneElse, "their-admin", all);
 
         Assert.Equal([live.Id], (await AlertsAsync(ApiKeyEnvironment.Live)).Select(a => a.KeyId));
         Assert.Equal([test.Id], (await AlertsAsync(ApiKeyEnvironment.Test)).Select(a => a.KeyId));
@@ -219,27 +217,21 @@ public abstract class KeyHygieneServiceTests : IAsyncLifetime
     public async Task Errors_come_before_warnings_and_warnings_before_advice()
     {
         var all = Permissions.All.Select(p => p.Name).ToList();
-        var idle = await db.CreateKeyAsync(owner, "a-idle");
-        var admin = await db.CreateKeyAsync(owner, "b-admin", all);
-        var probed = await db.CreateKeyAsync(owner, "c-probed");
+        var idle = await db.AddKeyAsync(owner, "a-idle");
+        var admin = await db.AddKeyAsync(owner, "b-admin", all);
+        var probed = await db.AddKeyAsync(owner, "c-probed");
         db.Clock.Advance(TimeSpan.FromDays(8));
         await db.MarkUsedAsync(admin, db.Clock.GetUtcNow());
         await db.MarkUsedAsync(probed, db.Clock.GetUtcNow());
         db.Requests(probed, owner, 30, UsageOutcomes.Forbidden);
-        await db.Recorder.FlushAsync();
+        await db.RequestCounts.FlushAsync();
 
         Assert.Equal(
             [(probed.Id, KeyAlertTypes.FailedRequests), (admin.Id, KeyAlertTypes.FullAccess), (idle.Id, KeyAlertTypes.NeverUsed)],
             (await AlertsAsync()).Select(a => (a.KeyId, a.Type)));
     }
-}
 
-public sealed class SqliteKeyHygieneServiceTests : KeyHygieneServiceTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-}
+    public sealed class OnSqlite() : KeyHygieneServiceTests(DatabaseProvider.Sqlite);
 
-public sealed class PostgresKeyHygieneServiceTests : KeyHygieneServiceTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+    public sealed class OnPostgres() : KeyHygieneServiceTests(DatabaseProvider.Postgres);
 }

@@ -7,13 +7,11 @@ namespace Memsolus.Dashboard.Tests.Usage;
 
 // Counting without a database write per request: counts gather in memory per (key, UTC hour,
 // endpoint group, outcome) and a flush adds them to the stored counters in one batch.
-public abstract class UsageRecorderTests : IAsyncLifetime
+public abstract class UsageRecorderTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    protected abstract DatabaseProvider Provider { get; }
+    private TestDatabase db = default!;
 
-    private UsageTestDatabase db = default!;
-
-    public async Task InitializeAsync() => db = await UsageTestDatabase.CreateAsync(Provider);
+    public async Task InitializeAsync() => db = await TestDatabase.CreateAsync(provider);
 
     public async Task DisposeAsync() => await db.DisposeAsync();
 
@@ -21,17 +19,17 @@ public abstract class UsageRecorderTests : IAsyncLifetime
     public async Task Requests_are_counted_in_memory_and_reach_the_database_only_when_flushed()
     {
         var owner = await db.AddOwnerAsync();
-        var key = await db.CreateKeyAsync(owner, "production-agent");
+        var key = await db.AddKeyAsync(owner, "production-agent");
 
         db.Requests(key, owner, 3, UsageOutcomes.Success);
         db.Requests(key, owner, 1, UsageOutcomes.Forbidden, group: "knowledge");
 
         Assert.Empty(await db.CountersAsync());
-        Assert.Equal(2, db.Recorder.PendingCount);
+        Assert.Equal(2, db.RequestCounts.PendingCount);
 
-        Assert.Equal(2, await db.Recorder.FlushAsync());
+        Assert.Equal(2, await db.RequestCounts.FlushAsync());
 
-        Assert.Equal(0, db.Recorder.PendingCount);
+        Assert.Equal(0, db.RequestCounts.PendingCount);
         var hour = new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero);
         Assert.Equal(
             [(key.Id, owner.UserId, hour, "memories", "2xx", 3L), (key.Id, owner.UserId, hour, "knowledge", "403", 1L)],
@@ -42,15 +40,15 @@ public abstract class UsageRecorderTests : IAsyncLifetime
     public async Task A_later_flush_adds_to_the_same_hours_counter_and_a_new_hour_gets_its_own()
     {
         var owner = await db.AddOwnerAsync();
-        var key = await db.CreateKeyAsync(owner, "production-agent");
+        var key = await db.AddKeyAsync(owner, "production-agent");
         db.Requests(key, owner, 2, UsageOutcomes.Success);
-        await db.Recorder.FlushAsync();
+        await db.RequestCounts.FlushAsync();
 
         db.Requests(key, owner, 5, UsageOutcomes.Success);
-        await db.Recorder.FlushAsync();
+        await db.RequestCounts.FlushAsync();
         db.Clock.Advance(TimeSpan.FromMinutes(30));
         db.Requests(key, owner, 1, UsageOutcomes.Success);
-        await db.Recorder.FlushAsync();
+        await db.RequestCounts.FlushAsync();
 
         Assert.Equal(
             [(9, 7L), (10, 1L)],
@@ -60,7 +58,7 @@ public abstract class UsageRecorderTests : IAsyncLifetime
     [Fact]
     public async Task Nothing_to_flush_writes_nothing()
     {
-        Assert.Equal(0, await db.Recorder.FlushAsync());
+        Assert.Equal(0, await db.RequestCounts.FlushAsync());
 
         Assert.Empty(await db.CountersAsync());
     }
@@ -69,7 +67,7 @@ public abstract class UsageRecorderTests : IAsyncLifetime
     public async Task Counts_made_while_flushes_run_are_neither_lost_nor_counted_twice()
     {
         var owner = await db.AddOwnerAsync();
-        var key = await db.CreateKeyAsync(owner, "busy-agent");
+        var key = await db.AddKeyAsync(owner, "busy-agent");
         const int Writers = 4;
         const int PerWriter = 5_000;
 
@@ -77,18 +75,18 @@ public abstract class UsageRecorderTests : IAsyncLifetime
         {
             for (var i = 0; i < PerWriter; i++)
             {
-                db.Recorder.Record(key.Id, owner.UserId, db.Clock.GetUtcNow(), "memories", i % 2 == 0 ? UsageOutcomes.Success : UsageOutcomes.Forbidden);
+                db.RequestCounts.Record(key.Id, owner.UserId, db.Clock.GetUtcNow(), "memories", i % 2 == 0 ? UsageOutcomes.Success : UsageOutcomes.Forbidden);
             }
         })).ToArray();
         var writing = Task.WhenAll(writers);
         do
         {
-            await db.Recorder.FlushAsync();
+            await db.RequestCounts.FlushAsync();
         }
         while (!writing.IsCompleted);
 
         await writing;
-        await db.Recorder.FlushAsync();
+        await db.RequestCounts.FlushAsync();
 
         var counters = await db.CountersAsync();
         Assert.Equal(Writers * PerWriter / 2, counters.Single(c => c.Outcome == UsageOutcomes.Success).Count);
@@ -99,15 +97,15 @@ public abstract class UsageRecorderTests : IAsyncLifetime
     public async Task A_failed_flush_keeps_the_counts_for_the_next_one()
     {
         var owner = await db.AddOwnerAsync();
-        var key = await db.CreateKeyAsync(owner, "production-agent");
+        var key = await db.AddKeyAsync(owner, "production-agent");
         db.Requests(key, owner, 4, UsageOutcomes.Success);
 
-        db.Factory.Unavailable = true;
-        Assert.Equal(0, await db.Recorder.FlushAsync());
+        db.Contexts.Unavailable = true;
+        Assert.Equal(0, await db.RequestCounts.FlushAsync());
         db.Requests(key, owner, 1, UsageOutcomes.Success);
-        db.Factory.Unavailable = false;
+        db.Contexts.Unavailable = false;
 
-        Assert.Equal(1, await db.Recorder.FlushAsync());
+        Assert.Equal(1, await db.RequestCounts.FlushAsync());
         Assert.Equal(5, (await db.CountersAsync()).Single().Count);
     }
 
@@ -115,28 +113,28 @@ public abstract class UsageRecorderTests : IAsyncLifetime
     public async Task Counts_for_a_key_that_no_longer_exists_are_dropped_and_the_rest_are_written()
     {
         var owner = await db.AddOwnerAsync();
-        var key = await db.CreateKeyAsync(owner, "production-agent");
+        var key = await db.AddKeyAsync(owner, "production-agent");
         db.Requests(key, owner, 2, UsageOutcomes.Success);
-        db.Recorder.Record(Guid.NewGuid(), owner.UserId, db.Clock.GetUtcNow(), "memories", UsageOutcomes.Success);
+        db.RequestCounts.Record(Guid.NewGuid(), owner.UserId, db.Clock.GetUtcNow(), "memories", UsageOutcomes.Success);
 
-        Assert.Equal(1, await db.Recorder.FlushAsync());
+        Assert.Equal(1, await db.RequestCounts.FlushAsync());
 
         Assert.Equal(key.Id, (await db.CountersAsync()).Single().KeyId);
-        Assert.Equal(0, db.Recorder.PendingCount);
+        Assert.Equal(0, db.RequestCounts.PendingCount);
     }
 
     [Fact]
     public async Task Counters_older_than_the_90_day_retention_are_deleted()
     {
         var owner = await db.AddOwnerAsync();
-        var key = await db.CreateKeyAsync(owner, "production-agent");
+        var key = await db.AddKeyAsync(owner, "production-agent");
         var now = db.Clock.GetUtcNow();
         db.Requests(key, owner, 1, UsageOutcomes.Success, at: now.AddDays(-90).AddHours(-1));
         db.Requests(key, owner, 2, UsageOutcomes.Success, at: now.AddDays(-90).AddHours(1));
         db.Requests(key, owner, 3, UsageOutcomes.Success);
-        await db.Recorder.FlushAsync();
+        await db.RequestCounts.FlushAsync();
 
-        Assert.Equal(1, await db.Recorder.DeleteExpiredAsync());
+        Assert.Equal(1, await db.RequestCounts.DeleteExpiredAsync());
 
         Assert.Equal([2L, 3L], (await db.CountersAsync()).Select(c => c.Count).Order());
     }
@@ -169,14 +167,8 @@ public abstract class UsageRecorderTests : IAsyncLifetime
     [InlineData("", "other")]
     public void A_request_counts_in_the_group_of_its_first_path_segment(string path, string group) =>
         Assert.Equal(group, UsageGroups.Of(new PathString(path)));
-}
 
-public sealed class SqliteUsageRecorderTests : UsageRecorderTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-}
+    public sealed class OnSqlite() : UsageRecorderTests(DatabaseProvider.Sqlite);
 
-public sealed class PostgresUsageRecorderTests : UsageRecorderTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+    public sealed class OnPostgres() : UsageRecorderTests(DatabaseProvider.Postgres);
 }

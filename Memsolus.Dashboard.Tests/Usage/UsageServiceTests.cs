@@ -7,18 +7,16 @@ namespace Memsolus.Dashboard.Tests.Usage;
 
 // Requests per key per UTC day over the last 30 days (today included), from the flushed counters.
 // The fake clock starts at 2026-03-10 09:30 UTC, so the period is Feb 9 to Mar 10.
-public abstract class UsageServiceTests : IAsyncLifetime
+public abstract class UsageServiceTests(DatabaseProvider provider) : IAsyncLifetime
 {
-    protected abstract DatabaseProvider Provider { get; }
-
     private static readonly DateOnly Today = new(2026, 3, 10);
 
-    private UsageTestDatabase db = default!;
+    private TestDatabase db = default!;
     private AuditActor owner = default!;
 
     public async Task InitializeAsync()
     {
-        db = await UsageTestDatabase.CreateAsync(Provider);
+        db = await TestDatabase.CreateAsync(provider);
         owner = await db.AddOwnerAsync();
     }
 
@@ -27,7 +25,7 @@ public abstract class UsageServiceTests : IAsyncLifetime
     [Fact]
     public async Task Each_key_has_thirty_UTC_days_ending_today_with_a_count_per_outcome()
     {
-        var key = await db.CreateKeyAsync(owner, "production-agent");
+        var key = await db.AddKeyAsync(owner, "production-agent");
         var midnight = new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero);
         db.Requests(key, owner, 3, UsageOutcomes.Success);
         db.Requests(key, owner, 2, UsageOutcomes.Success, group: "knowledge");
@@ -35,7 +33,7 @@ public abstract class UsageServiceTests : IAsyncLifetime
         db.Requests(key, owner, 4, UsageOutcomes.Unauthorized, at: midnight.AddTicks(-1));
         db.Requests(key, owner, 6, UsageOutcomes.ServerError, at: midnight.AddDays(-29));
         db.Requests(key, owner, 7, UsageOutcomes.Success, at: midnight.AddDays(-29).AddTicks(-1));
-        await db.Recorder.FlushAsync();
+        await db.RequestCounts.FlushAsync();
 
         var report = await db.Usage.GetAsync(owner.UserId, ApiKeyEnvironment.Live);
 
@@ -56,15 +54,15 @@ public abstract class UsageServiceTests : IAsyncLifetime
     [Fact]
     public async Task Working_keys_are_listed_even_without_requests_and_others_only_when_they_had_some()
     {
-        var busy = await db.CreateKeyAsync(owner, "busy");
-        var quiet = await db.CreateKeyAsync(owner, "quiet");
-        var retiredButSent = await db.CreateKeyAsync(owner, "retired-but-sent");
-        var retired = await db.CreateKeyAsync(owner, "retired");
+        var busy = await db.AddKeyAsync(owner, "busy");
+        var quiet = await db.AddKeyAsync(owner, "quiet");
+        var retiredButSent = await db.AddKeyAsync(owner, "retired-but-sent");
+        var retired = await db.AddKeyAsync(owner, "retired");
         db.Requests(busy, owner, 5, UsageOutcomes.Success);
         db.Requests(retiredButSent, owner, 2, UsageOutcomes.Success);
-        await db.Recorder.FlushAsync();
-        Assert.True((await db.Keys.Service.RevokeAsync(owner, retiredButSent.Id, null)).Succeeded);
-        Assert.True((await db.Keys.Service.RevokeAsync(owner, retired.Id, null)).Succeeded);
+        await db.RequestCounts.FlushAsync();
+        Assert.True((await db.Keys.RevokeAsync(owner, retiredButSent.Id, null)).Succeeded);
+        Assert.True((await db.Keys.RevokeAsync(owner, retired.Id, null)).Succeeded);
 
         var report = await db.Usage.GetAsync(owner.UserId, ApiKeyEnvironment.Live);
 
@@ -77,14 +75,14 @@ public abstract class UsageServiceTests : IAsyncLifetime
     [Fact]
     public async Task Only_the_owners_keys_of_the_environment_asked_for_are_reported()
     {
-        var live = await db.CreateKeyAsync(owner, "live-agent");
-        var test = await db.CreateKeyAsync(owner, "test-agent", environment: ApiKeyEnvironment.Test);
+        var live = await db.AddKeyAsync(owner, "live-agent");
+        var test = await db.AddKeyAsync(owner, "test-agent", environment: ApiKeyEnvironment.Test);
         var someoneElse = await db.AddOwnerAsync("someone-else");
-        var theirs = await db.CreateKeyAsync(someoneElse, "their-agent");
+        var theirs = await db.AddKeyAsync(someoneElse, "their-agent");
         db.Requests(live, owner, 1, UsageOutcomes.Success);
         db.Requests(test, owner, 2, UsageOutcomes.Success);
         db.Requests(theirs, someoneElse, 3, UsageOutcomes.Success);
-        await db.Recorder.FlushAsync();
+        await db.RequestCounts.FlushAsync();
 
         Assert.Equal([live.Id], (await db.Usage.GetAsync(owner.UserId, ApiKeyEnvironment.Live)).Keys.Select(k => k.KeyId));
         Assert.Equal([test.Id], (await db.Usage.GetAsync(owner.UserId, ApiKeyEnvironment.Test)).Keys.Select(k => k.KeyId));
@@ -94,22 +92,16 @@ public abstract class UsageServiceTests : IAsyncLifetime
     [Fact]
     public async Task Requests_not_yet_flushed_are_not_reported()
     {
-        var key = await db.CreateKeyAsync(owner, "production-agent");
+        var key = await db.AddKeyAsync(owner, "production-agent");
         db.Requests(key, owner, 3, UsageOutcomes.Success);
 
         Assert.Equal(0, (await db.Usage.GetAsync(owner.UserId, ApiKeyEnvironment.Live)).Keys.Single().Total);
 
-        await db.Recorder.FlushAsync();
+        await db.RequestCounts.FlushAsync();
         Assert.Equal(3, (await db.Usage.GetAsync(owner.UserId, ApiKeyEnvironment.Live)).Keys.Single().Total);
     }
-}
 
-public sealed class SqliteUsageServiceTests : UsageServiceTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-}
+    public sealed class OnSqlite() : UsageServiceTests(DatabaseProvider.Sqlite);
 
-public sealed class PostgresUsageServiceTests : UsageServiceTests
-{
-    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
+    public sealed class OnPostgres() : UsageServiceTests(DatabaseProvider.Postgres);
 }

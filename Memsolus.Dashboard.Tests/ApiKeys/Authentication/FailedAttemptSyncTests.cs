@@ -3,6 +3,7 @@ using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -16,12 +17,16 @@ public abstract class FailedAttemptSyncTests(DatabaseProvider provider) : IAsync
     private const int Limit = 6;
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    // 20 seconds into an aligned minute.
-    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 10, 9, 30, 20, TimeSpan.Zero));
+    private readonly FakeTimeProvider clock = TestClock.New();
     private readonly IPAddress attacker = IPAddress.Parse("198.51.100.60");
-    private NodesTestDatabase database = default!;
+    private TestDatabase database = default!;
 
-    public async Task InitializeAsync() => database = await NodesTestDatabase.CreateAsync(provider);
+    public async Task InitializeAsync()
+    {
+        // 20 seconds into an aligned minute.
+        clock.Advance(TimeSpan.FromSeconds(20));
+        database = await TestDatabase.CreateAsync(provider);
+    }
 
     public async Task DisposeAsync() => await database.DisposeAsync();
 
@@ -66,7 +71,7 @@ public abstract class FailedAttemptSyncTests(DatabaseProvider provider) : IAsync
 
         nodeA.Factory.Unavailable = true;
         Assert.Equal(-1, await syncA.SyncAsync());
-        Assert.Contains(nodeA.Logger.Warnings, w => w.Contains("Could not share failed API key checks", StringComparison.Ordinal));
+        Assert.Contains(nodeA.Logger.Collector.GetSnapshot(), r => r.Level >= LogLevel.Warning && r.Message.Contains("Could not share failed API key checks", StringComparison.Ordinal));
         Assert.Equal(Limit / 2, await StoredFailuresAsync());
 
         nodeA.Factory.Unavailable = false;
@@ -113,43 +118,15 @@ public abstract class FailedAttemptSyncTests(DatabaseProvider provider) : IAsync
             FailedAttemptWindow = Window,
             ShareFailedAttempts = true,
         });
-        var node = new Node(new SwitchableFactory(database.Options), new WarningLog());
+        var node = new Node(database.NewContextFactory(), new FakeLogger<FailedAttemptSyncWorker>());
         var limiter = new FailedAttemptLimiter(settings, clock);
         var sync = new FailedAttemptSyncWorker(limiter, node.Factory, settings, Options.Create(new DatabaseOptions { Provider = provider }), clock, node.Logger);
         return (limiter, sync, node);
     }
 
-    private sealed record Node(SwitchableFactory Factory, WarningLog Logger);
+    private sealed record Node(TestDbContextFactory Factory, FakeLogger<FailedAttemptSyncWorker> Logger);
 
-    private sealed class SwitchableFactory(DbContextOptions<ApplicationDbContext> options) : IDbContextFactory<ApplicationDbContext>
-    {
-        public bool Unavailable { get; set; }
+    public sealed class OnSqlite() : FailedAttemptSyncTests(DatabaseProvider.Sqlite);
 
-        public ApplicationDbContext CreateDbContext() =>
-            Unavailable ? throw new InvalidOperationException("The database is unavailable.") : new(options);
-    }
-
-    private sealed class WarningLog : ILogger<FailedAttemptSyncWorker>
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<string> warnings = new();
-
-        public IReadOnlyCollection<string> Warnings => warnings;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (logLevel >= LogLevel.Warning)
-            {
-                warnings.Enqueue(formatter(state, exception));
-            }
-        }
-    }
+    public sealed class OnPostgres() : FailedAttemptSyncTests(DatabaseProvider.Postgres);
 }
-
-public sealed class SqliteFailedAttemptSyncTests() : FailedAttemptSyncTests(DatabaseProvider.Sqlite);
-
-public sealed class PostgresFailedAttemptSyncTests() : FailedAttemptSyncTests(DatabaseProvider.Postgres);
