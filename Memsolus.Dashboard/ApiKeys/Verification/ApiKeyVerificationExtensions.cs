@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Hosting;
 using Memsolus.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -10,10 +11,7 @@ internal static class ApiKeyVerificationExtensions
     public static WebApplicationBuilder AddApiKeyVerification(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ApiKeyVerificationOptions>()
-            .BindConfiguration(ApiKeyVerificationOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<ApiKeyVerificationOptions>(ApiKeyVerificationOptions.SectionName);
 
         services.AddSingleton<ApiKeyCache>();
         // A cache miss takes a context from a pool of its own rather than building one: building
