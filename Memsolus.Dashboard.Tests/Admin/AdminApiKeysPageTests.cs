@@ -7,7 +7,7 @@ using MudBlazor;
 
 namespace Memsolus.Dashboard.Tests.Admin;
 
-public sealed class AdminApiKeysPageTests : AdminComponentTestBase
+public sealed class AdminApiKeysPageTests : BunitTestContext
 {
     // Search waits for a 300 ms pause in typing. MudBlazor's debounce runs on the TimeProvider
     // the app registers, which here is the test's fake clock: the test makes the pause itself.
@@ -29,7 +29,7 @@ public sealed class AdminApiKeysPageTests : AdminComponentTestBase
         Assert.Equal(agent.Key.DisplayKey, agentRow["Key"]);
         Assert.Equal("Live", agentRow["Environment"]);
         Assert.Equal("memory.read, memory.write", agentRow["Permissions"]);
-        Assert.Equal("Mar 2, 2026", agentRow["Created"]);
+        Assert.Equal("Mar 10, 2026", agentRow["Created"]);
         Assert.Equal("Never", agentRow["Last used"]);
         Assert.Equal("Active", agentRow.Status);
 

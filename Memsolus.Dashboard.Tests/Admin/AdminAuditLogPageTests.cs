@@ -4,7 +4,7 @@ using Memsolus.Dashboard.Admin;
 namespace Memsolus.Dashboard.Tests.Admin;
 
 // Admin → Audit log (all): every account's key events, with the account they belong to.
-public sealed class AdminAuditLogPageTests : AdminComponentTestBase
+public sealed class AdminAuditLogPageTests : BunitTestContext
 {
     public AdminAuditLogPageTests() => SignInAsAdmin();
 

@@ -5,8 +5,10 @@ namespace Memsolus.Dashboard.Tests.Admin;
 
 // What the owner sees on their own API Keys page after an administrator revoked one of their keys:
 // a banner naming the keys and the reason until they dismiss it, and the row itself for good.
-public sealed class AdminRevocationNoticeTests : AdminComponentTestBase
+public sealed class AdminRevocationNoticeTests : BunitTestContext
 {
+    public AdminRevocationNoticeTests() => SignIn(Owner);
+
     [Fact]
     public async Task A_banner_names_each_key_an_administrator_revoked_with_the_reason_and_time()
     {
@@ -19,7 +21,7 @@ public sealed class AdminRevocationNoticeTests : AdminComponentTestBase
 
         var banner = Text(page.Find("[data-testid=admin-revocation-banner]"));
         Assert.Contains("An administrator revoked one of your keys.", banner, StringComparison.Ordinal);
-        Assert.Contains($"production-agent ({leaked.Key.DisplayKey}), on 2026-03-02 11:30 UTC: found in a public repository", banner, StringComparison.Ordinal);
+        Assert.Contains($"production-agent ({leaked.Key.DisplayKey}), on 2026-03-10 11:30 UTC: found in a public repository", banner, StringComparison.Ordinal);
         Assert.DoesNotContain("crm-integration", banner, StringComparison.Ordinal);
     }
 
@@ -103,7 +105,7 @@ public sealed class AdminRevocationNoticeTests : AdminComponentTestBase
         var row = page.FindAll("tbody tr").Single(tr => tr.TextContent.Contains(leaked.Key.DisplayKey, StringComparison.Ordinal));
         Assert.Equal("Revoked", Text(row.QuerySelector("[data-testid=key-status]")!));
         var status = Text(row.QuerySelector("td[data-label='Status']")!);
-        Assert.Contains("on Mar 5, 2026 by an administrator", status, StringComparison.Ordinal);
+        Assert.Contains("on Mar 13, 2026 by an administrator", status, StringComparison.Ordinal);
         Assert.Contains("Reason: found in a public repository", status, StringComparison.Ordinal);
     }
 

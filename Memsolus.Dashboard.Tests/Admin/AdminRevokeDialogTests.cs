@@ -5,7 +5,7 @@ using MudBlazor;
 
 namespace Memsolus.Dashboard.Tests.Admin;
 
-public sealed class AdminRevokeDialogTests : AdminComponentTestBase
+public sealed class AdminRevokeDialogTests : BunitTestContext
 {
     public AdminRevokeDialogTests() => SignInAsAdmin();
 

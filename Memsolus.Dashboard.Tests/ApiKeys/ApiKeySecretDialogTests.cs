@@ -5,8 +5,10 @@ using MudBlazor;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
-public sealed class ApiKeySecretDialogTests : ApiKeyComponentTestBase
+public sealed class ApiKeySecretDialogTests : BunitTestContext
 {
+    public ApiKeySecretDialogTests() => SignIn(Owner);
+
     private const string ClipboardWrite = "navigator.clipboard.writeText";
 
     [Fact]

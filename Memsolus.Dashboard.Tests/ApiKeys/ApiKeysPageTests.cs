@@ -9,8 +9,10 @@ using MudBlazor;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
-public sealed class ApiKeysPageTests : ApiKeyComponentTestBase
+public sealed class ApiKeysPageTests : BunitTestContext
 {
+    public ApiKeysPageTests() => SignIn(Owner);
+
     [Fact]
     public void The_page_is_headed_API_Keys_and_offers_New_API_Key()
     {
@@ -52,7 +54,7 @@ public sealed class ApiKeysPageTests : ApiKeyComponentTestBase
         Assert.Matches(@"^msk_live_[0-9A-Za-z]{4}…[0-9A-Za-z]{4}$", agentRow["Key"]);
         Assert.Equal("Live", agentRow["Environment"]);
         Assert.Equal("memory.read, memory.write", agentRow["Permissions"]);
-        Assert.Equal("Mar 2, 2026", agentRow["Created"]);
+        Assert.Equal("Mar 10, 2026", agentRow["Created"]);
         Assert.Equal("Never", agentRow["Last used"]);
         Assert.Equal("Never", agentRow["Expires"]);
         Assert.Equal("Active", agentRow.Status);
@@ -63,7 +65,7 @@ public sealed class ApiKeysPageTests : ApiKeyComponentTestBase
         Assert.Equal("Test", crmRow["Environment"]);
         Assert.Equal("knowledge.read", crmRow["Permissions"]);
         Assert.Equal("Never", crmRow["Last used"]);
-        Assert.Equal("Apr 1, 2026", crmRow["Expires"]);
+        Assert.Equal("Apr 9, 2026", crmRow["Expires"]);
         Assert.Equal("Active", crmRow.Status);
 
         var adminRow = rows.Single(r => r.Name == "admin-script");
@@ -327,8 +329,8 @@ public sealed class ApiKeysPageTests : ApiKeyComponentTestBase
         Switch(page, "Show revoked").Change(true);
 
         var row = Rows(page).Single();
-        Assert.Equal("Mar 2, 2026", row["Created"]);
-        Assert.Contains("Mar 12, 2026", row["Status"], StringComparison.Ordinal);
+        Assert.Equal("Mar 10, 2026", row["Created"]);
+        Assert.Contains("Mar 20, 2026", row["Status"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -361,7 +363,7 @@ public sealed class ApiKeysPageTests : ApiKeyComponentTestBase
         Button(provider, "Create").Click();
         provider.WaitForAssertion(() => Assert.Equal("Your new API key", Text(provider.Find(".mud-dialog-title"))));
 
-        await using var db = NewDbContext();
+        await using var db = Database.CreateContext();
         var created = await db.AuditEvents.SingleAsync();
         Assert.Equal(AuditEventTypes.KeyCreated, created.EventType);
         Assert.Equal(Owner.UserId, created.OwnerId);

@@ -4,8 +4,10 @@ using MudBlazor;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
-public sealed class EditApiKeyDialogTests : ApiKeyComponentTestBase
+public sealed class EditApiKeyDialogTests : BunitTestContext
 {
+    public EditApiKeyDialogTests() => SignIn(Owner);
+
     [Fact]
     public async Task The_dialog_starts_from_the_keys_name_and_permissions()
     {

@@ -4,8 +4,10 @@ using MudBlazor;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
-public sealed class NewApiKeyDialogTests : ApiKeyComponentTestBase
+public sealed class NewApiKeyDialogTests : BunitTestContext
 {
+    public NewApiKeyDialogTests() => SignIn(Owner);
+
     // The permissions and their descriptions as the public API docs give them, in the docs' order.
     private static readonly (string Name, string Description)[] DocumentedPermissions =
     [

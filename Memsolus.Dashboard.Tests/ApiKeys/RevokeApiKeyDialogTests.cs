@@ -4,8 +4,10 @@ using MudBlazor;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
-public sealed class RevokeApiKeyDialogTests : ApiKeyComponentTestBase
+public sealed class RevokeApiKeyDialogTests : BunitTestContext
 {
+    public RevokeApiKeyDialogTests() => SignIn(Owner);
+
     [Fact]
     public async Task The_dialog_names_the_key_and_its_display_form_and_says_it_stops_working()
     {

@@ -4,8 +4,10 @@ using MudBlazor;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys;
 
-public sealed class RotateApiKeyDialogTests : ApiKeyComponentTestBase
+public sealed class RotateApiKeyDialogTests : BunitTestContext
 {
+    public RotateApiKeyDialogTests() => SignIn(Owner);
+
     [Fact]
     public async Task The_dialog_asks_when_the_old_key_should_stop_and_offers_Rotate()
     {

@@ -1,14 +1,15 @@
 using Bunit;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
-using Memsolus.Dashboard.Tests.Admin;
 
 namespace Memsolus.Dashboard.Tests.Audit;
 
 // The owner's Settings → Audit log and the table it shares with the admin's log (AuditLogView),
 // over the real services.
-public sealed class AuditLogPageTests : AdminComponentTestBase
+public sealed class AuditLogPageTests : BunitTestContext
 {
+    public AuditLogPageTests() => SignIn(Owner);
+
     [Fact]
     public async Task Each_event_is_a_row_with_time_actor_event_key_what_changed_client_IP_and_user_agent()
     {
@@ -20,7 +21,7 @@ public sealed class AuditLogPageTests : AdminComponentTestBase
 
         page.WaitForAssertion(() => Assert.Equal(2, LogRows(page).Count));
         var updated = LogRows(page)[0];
-        Assert.Equal("2026-03-02 09:35 UTC", updated["Time"]);
+        Assert.Equal("2026-03-10 09:35 UTC", updated["Time"]);
         Assert.Equal(OwnerEmail, updated["Actor"]);
         Assert.Equal("key.updated", updated["Event"]);
         Assert.Equal(["b", key.Key.DisplayKey], updated.Cell("Key").QuerySelectorAll("span").Select(Text));
@@ -29,7 +30,7 @@ public sealed class AuditLogPageTests : AdminComponentTestBase
         Assert.Equal(Owner.UserAgent, Text(updated.Cell("Client").QuerySelector("[data-testid=user-agent]")!));
 
         var created = LogRows(page)[1];
-        Assert.Equal("2026-03-02 09:30 UTC", created["Time"]);
+        Assert.Equal("2026-03-10 09:30 UTC", created["Time"]);
         Assert.Equal("key.created", created["Event"]);
         Assert.Equal("live key, permissions: memory.read; never expires", created["What changed"]);
     }

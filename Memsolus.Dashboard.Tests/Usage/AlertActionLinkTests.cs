@@ -1,6 +1,5 @@
 using Bunit;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.Tests.ApiKeys;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -9,8 +8,10 @@ namespace Memsolus.Dashboard.Tests.Usage;
 
 // A dashboard alert links to settings/api-keys?action=…&key=…: the API Keys page opens that
 // action's dialog for that key, once, and drops the request from the address.
-public sealed class AlertActionLinkTests : ApiKeyComponentTestBase
+public sealed class AlertActionLinkTests : BunitTestContext
 {
+    public AlertActionLinkTests() => SignIn(Owner);
+
     private NavigationManager Navigation => Context.Services.GetRequiredService<NavigationManager>();
 
     [Theory]

@@ -15,7 +15,7 @@ public sealed class MainLayoutTests : BunitTestContext
     [Fact]
     public void Signed_in_account_sees_its_name_sign_out_and_navigation()
     {
-        Context.AddAuthorization().SetAuthorized("ada@example.com");
+        Authorization.SetAuthorized("ada@example.com");
 
         var layout = Context.Render<MainLayout>(p => p.Add(l => l.Body, "page body"));
 
@@ -32,8 +32,6 @@ public sealed class MainLayoutTests : BunitTestContext
     [Fact]
     public void Anonymous_visitor_sees_sign_in_and_no_navigation()
     {
-        Context.AddAuthorization();
-
         var layout = Context.Render<MainLayout>(p => p.Add(l => l.Body, "page body"));
 
         Assert.Empty(layout.FindAll("[data-testid=signed-in-account]"));

@@ -8,7 +8,7 @@ public sealed class NavMenuTests : BunitTestContext
     [Fact]
     public void Navigation_leads_to_the_dashboard_and_settings_then_api_keys()
     {
-        Context.AddAuthorization().SetAuthorized("owner@example.com");
+        Authorization.SetAuthorized("owner@example.com");
         var menu = Context.Render<NavMenu>();
 
         var links = menu.FindAll("a").ToDictionary(a => a.TextContent.Trim(), a => a.GetAttribute("href"));
@@ -24,7 +24,7 @@ public sealed class NavMenuTests : BunitTestContext
     [Fact]
     public void Admins_also_see_the_admin_console()
     {
-        Context.AddAuthorization().SetAuthorized("admin@example.com").SetRoles("Admin");
+        Authorization.SetAuthorized("admin@example.com").SetRoles("Admin");
 
         var menu = Context.Render<NavMenu>();
 

@@ -2,31 +2,18 @@ using AngleSharp.Dom;
 using Bunit;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Components.Pages;
-using Memsolus.Dashboard.Tests.ApiKeys;
 using Memsolus.Dashboard.Usage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Tests.Components.Pages;
 
 // The home page over the real key and usage services: a welcome until the owner has a key, then
 // requests per day, active keys per environment and the key-hygiene alerts. The fake clock starts
-// at 2026-03-02 09:30 UTC; requests are recorded as the API's counting does and flushed.
-public sealed class HomeTests : ApiKeyComponentTestBase
+// at 2026-03-10 09:30 UTC (TestClock.Start); requests are recorded as the API's counting does and flushed.
+public sealed class HomeTests : BunitTestContext
 {
-    public HomeTests()
-    {
-        Context.Services.AddSingleton<ILogger<RequestCountRecorder>>(NullLogger<RequestCountRecorder>.Instance);
-        Context.Services.AddSingleton(Options.Create(new UsageOptions()));
-        Context.Services.AddSingleton<RequestCountRecorder>();
-        Context.Services.AddSingleton<UsageStore>();
-        Context.Services.AddSingleton(Options.Create(new KeyAlertOptions()));
-        Context.Services.AddSingleton<KeyAlertStore>();
-    }
+    public HomeTests() => SignIn(Owner);
 
-    private RequestCountRecorder Recorder => Context.Services.GetRequiredService<RequestCountRecorder>();
+    private RequestCountRecorder Recorder => Database.RequestCounts;
 
     [Fact]
     public void Without_keys_the_page_welcomes_the_account_and_says_to_create_an_api_key_first()
@@ -74,7 +61,7 @@ public sealed class HomeTests : ApiKeyComponentTestBase
 
         var home = RenderHome();
 
-        Assert.Equal("8 requests from Feb 1, 2026 to Mar 2, 2026", Text(home.Find("[data-testid=requests-total]")));
+        Assert.Equal("8 requests from Feb 9, 2026 to Mar 10, 2026", Text(home.Find("[data-testid=requests-total]")));
         Assert.NotNull(home.Find(".mud-chart"));
         Assert.Equal([("production-agent", "6"), ("crm-integration", "2")], UsageRows(home));
 
@@ -129,7 +116,7 @@ public sealed class HomeTests : ApiKeyComponentTestBase
         Assert.Equal(("History of leaked-agent", $"settings/audit-log?key={leaked.Key.Id}"), Link(alerts[0].Link));
         Assert.StartsWith("Has all 14 permissions.", alerts[1].Message, StringComparison.Ordinal);
         Assert.Equal(("Edit admin-script", $"settings/api-keys?action=edit&key={admin.Key.Id}"), Link(alerts[1].Link));
-        Assert.StartsWith("Never used since it was created on Mar 2, 2026.", alerts[2].Message, StringComparison.Ordinal);
+        Assert.StartsWith("Never used since it was created on Mar 10, 2026.", alerts[2].Message, StringComparison.Ordinal);
         Assert.Equal(("Revoke idle-script", $"settings/api-keys?action=revoke&key={idle.Key.Id}"), Link(alerts[2].Link));
     }
 
@@ -150,7 +137,7 @@ public sealed class HomeTests : ApiKeyComponentTestBase
 
     private async Task MarkUsedAsync(Guid keyId)
     {
-        await using var db = NewDbContext();
+        await using var db = Database.CreateContext();
         var key = await db.ApiKeys.FindAsync(keyId);
         key!.LastUsedAt = Clock.GetUtcNow();
         await db.SaveChangesAsync();
