@@ -1,28 +1,10 @@
 using System.Net;
-using System.Text;
 using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.Tests.Api;
 
-// The memory, knowledge and dashboard operations of docs/api.md, each with the permission it
-// requires and what a successful call answers. {id} stands for an existing resource of the right kind.
-// OpenApiDocumentTests checks this table against the operations the app actually serves.
-internal sealed record ApiEndpoint(string OperationId, HttpMethod Method, string Path, string Permission, HttpStatusCode Success, string? Body = null)
-{
-    public bool IsKnowledge => Path.StartsWith("/api/v1/knowledge", StringComparison.Ordinal);
-
-    public HttpRequestMessage Request(Guid memoryId, Guid knowledgeId)
-    {
-        var path = Path.Replace("{id}", (IsKnowledge ? knowledgeId : memoryId).ToString(), StringComparison.Ordinal);
-        return new HttpRequestMessage(Method, path)
-        {
-            Content = Body is null ? null : new StringContent(Body, Encoding.UTF8, "application/json"),
-        };
-    }
-
-    public override string ToString() => OperationId;
-}
-
+// The memory, knowledge and dashboard operations of docs/api.md. OpenApiDocumentTests checks this
+// table against the operations the app actually serves.
 internal static class ApiEndpointCatalogue
 {
     public static IReadOnlyList<ApiEndpoint> All { get; } =

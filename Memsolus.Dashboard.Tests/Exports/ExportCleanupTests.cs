@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Exports;
-using Memsolus.Dashboard.Tests.Api;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

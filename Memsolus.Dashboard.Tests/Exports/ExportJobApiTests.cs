@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Exports;
-using Memsolus.Dashboard.Tests.Api;
 
 namespace Memsolus.Dashboard.Tests.Exports;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Exports;
-using Memsolus.Dashboard.Tests.Api;
 
 namespace Memsolus.Dashboard.Tests.Exports;
 

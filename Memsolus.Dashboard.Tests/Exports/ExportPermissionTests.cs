@@ -1,5 +1,4 @@
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.Tests.Api;
 
 namespace Memsolus.Dashboard.Tests.Exports;
 

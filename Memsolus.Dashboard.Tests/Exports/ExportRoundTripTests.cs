@@ -6,7 +6,6 @@ using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Exports;
 using Memsolus.Dashboard.Memories;
-using Memsolus.Dashboard.Tests.Api;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Memsolus.Dashboard.Exports;
-using Memsolus.Dashboard.Tests.Api;
 using Memsolus.Dashboard.Webhooks;
 
 namespace Memsolus.Dashboard.Tests.Exports;

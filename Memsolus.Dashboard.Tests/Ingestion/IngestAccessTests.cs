@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Ingestion;
-using Memsolus.Dashboard.Tests.Api;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.Ingestion;

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Memsolus.Dashboard.Ingestion;
-using Memsolus.Dashboard.Tests.Api;
 using Memsolus.Dashboard.Webhooks;
 
 namespace Memsolus.Dashboard.Tests.Ingestion;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Ingestion;
-using Memsolus.Dashboard.Tests.Api;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Ingestion;
-using Memsolus.Dashboard.Tests.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;

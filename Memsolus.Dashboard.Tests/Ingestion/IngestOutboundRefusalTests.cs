@@ -1,5 +1,4 @@
 using System.Net;
-using Memsolus.Dashboard.Tests.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 

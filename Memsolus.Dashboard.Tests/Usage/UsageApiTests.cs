@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.Tests.Api;
 using Memsolus.Dashboard.Usage;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.Tests.Api;
 using Memsolus.Dashboard.Usage;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Memsolus.Dashboard.Tests.Api;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 

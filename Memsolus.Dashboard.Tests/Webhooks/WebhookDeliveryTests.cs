@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Api;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +20,7 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
     // A fake clock, and private networks allowed so deliveries reach a WebhookReceiver on 127.0.0.1.
     private static readonly TestHostOptions Host = new() { FakeClock = true, AllowPrivateNetworks = true };
 
-    private WebhookDeliveryRunner Dispatcher => app.Services.GetRequiredService<WebhookDeliveryRunner>();
+    private WebhookDeliveryRunner Runner => app.Services.GetRequiredService<WebhookDeliveryRunner>();
 
     [Fact]
     public async Task Event_reaches_a_loopback_listener_signed_is_retried_after_a_500_and_both_attempts_are_recorded()
@@ -36,7 +35,7 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
 
         // Nothing in the test sends: the publish wakes the background dispatcher.
         var first = await receiver.NextAsync();
-        await Dispatcher.RunOnceAsync();
+        await Runner.RunOnceAsync();
         Assert.Equal("POST", first.Method);
         Assert.Equal("/hooks/memsolus", first.Path);
         Assert.Equal("application/json", first.ContentType);
@@ -61,7 +60,7 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
         // The retry falls due; the dispatcher's own timer (on the fake clock) sends it.
         app.Clock.Advance(TimeSpan.FromSeconds(10));
         var second = await receiver.NextAsync();
-        await Dispatcher.RunOnceAsync();
+        await Runner.RunOnceAsync();
 
         Assert.Equal(first.Body, second.Body);
         Assert.True(WebhookTestApi.SignatureIsValid(second, secret, out var secondTimestamp), $"Bad signature {second.Signature}");
@@ -94,7 +93,7 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
         await session.CreateMemoryAsync("sent to a moved endpoint", []);
 
         var first = await receiver.NextAsync();
-        await Dispatcher.RunOnceAsync();
+        await Runner.RunOnceAsync();
         Assert.Equal("POST", first.Method);
         Assert.Empty(receiver.RequestsTo(WebhookReceiver.RedirectTarget));
         var delivery = Assert.Single(await session.DeliveriesAsync(webhook));
@@ -113,7 +112,7 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
         var other = await session.CreateWebhookAsync("https://hooks.example.com/never", ["memory.deleted"]);
 
         await session.CreateKnowledgeAsync("Runbook", "restart the worker");
-        await Dispatcher.RunOnceAsync();
+        await Runner.RunOnceAsync();
 
         var request = Assert.Single(receiver.Requests);
         Assert.True(WebhookTestApi.SignatureIsValid(request, webhook.GetProperty("secret").GetString()!, out _));
@@ -131,7 +130,7 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
         var start = app.Clock.GetUtcNow();
 
         await session.CreateMemoryAsync("nobody is listening");
-        await Dispatcher.RunOnceAsync();
+        await Runner.RunOnceAsync();
         Assert.Single(receiver.Requests);
 
         var due = start;
@@ -143,11 +142,11 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
             Assert.Equal(due, pending.GetProperty("nextRetryAt").GetDateTimeOffset());
 
             app.Clock.Advance(due - app.Clock.GetUtcNow() - TimeSpan.FromSeconds(1));
-            await Dispatcher.RunOnceAsync();
+            await Runner.RunOnceAsync();
             Assert.Equal(attempt - 1, receiver.Requests.Count);
 
             app.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Dispatcher.RunOnceAsync();
+            await Runner.RunOnceAsync();
             Assert.Equal(attempt, receiver.Requests.Count);
         }
 
@@ -166,7 +165,7 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
         // Twice the longest delay; the fake clock fires every periodic timer in the app on the
         // way, so a much longer jump only makes the test slower.
         app.Clock.Advance(TimeSpan.FromHours(1));
-        await Dispatcher.RunOnceAsync();
+        await Runner.RunOnceAsync();
         Assert.Equal(5, receiver.Requests.Count);
     }
 
@@ -179,7 +178,7 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
         var retrying = await session.CreateWebhookAsync(receiver.UrlOf("/retrying"), ["memory.created"]);
 
         await session.CreateMemoryAsync("first");
-        await Dispatcher.RunOnceAsync();
+        await Runner.RunOnceAsync();
         Assert.Empty(await session.DeliveriesAsync(disabled));
         Assert.Equal("pending", Assert.Single(await session.DeliveriesAsync(retrying)).GetProperty("status").GetString());
 
@@ -190,7 +189,7 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
 
         app.Clock.Advance(TimeSpan.FromMinutes(1));
         await session.CreateMemoryAsync("second");
-        await Dispatcher.RunOnceAsync();
+        await Runner.RunOnceAsync();
 
         Assert.Empty(receiver.RequestsTo("/disabled"));
         Assert.Single(receiver.RequestsTo("/retrying"));
@@ -212,7 +211,7 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
         var strangerHook = await stranger.CreateWebhookAsync(receiver.UrlOf("/stranger"), WebhookTestApi.AllEvents);
 
         var memory = await test.CreateMemoryAsync("only for the test webhook");
-        await Dispatcher.RunOnceAsync();
+        await Runner.RunOnceAsync();
 
         var request = Assert.Single(receiver.Requests);
         Assert.Equal("/test", request.Path);
@@ -263,7 +262,7 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
             await ApiAssert.ProblemAsync(missing, HttpStatusCode.NotFound);
         }
 
-        await Dispatcher.RunOnceAsync();
+        await Runner.RunOnceAsync();
 
         Assert.Equal(
             ["knowledge.deleted", "knowledge.updated", "knowledge.created", "memory.deleted", "memory.updated", "memory.created"],
@@ -299,7 +298,7 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
         }
 
         await session.CreateMemoryAsync("cannot be signed");
-        await Dispatcher.RunOnceAsync();
+        await Runner.RunOnceAsync();
 
         Assert.Empty(receiver.Requests);
         var delivery = Assert.Single(await session.DeliveriesAsync(webhook));

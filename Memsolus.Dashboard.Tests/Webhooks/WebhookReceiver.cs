@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -10,11 +9,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.Webhooks;
-
-internal sealed record ReceivedWebhook(string Method, string Path, string? ContentType, string? Signature, byte[] Body)
-{
-    public string Text => Encoding.UTF8.GetString(Body);
-}
 
 // A customer's endpoint: Kestrel on 127.0.0.1 and a free port, keeping every request it gets and
 // answering with the given status codes in turn, then with `then` for every later request.

@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Tests.Api;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

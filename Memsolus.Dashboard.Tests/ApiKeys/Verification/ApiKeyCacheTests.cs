@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.ApiKeys.Verification;
+using Microsoft.Extensions.Options;
+
+namespace Memsolus.Dashboard.Tests.ApiKeys.Verification;
+
+// The cache on its own: what it stores, what it refuses to store, and its bound.
+public sealed class ApiKeyCacheTests
+{
+    private static readonly DateTimeOffset Now = TestClock.Start;
+
+    [Fact]
+    public void A_stored_key_is_found_by_its_hash_until_its_lifetime_ends()
+    {
+        var cache = NewCache(lifetime: TimeSpan.FromSeconds(60));
+        var (hash, bytes) = RandomHash();
+
+        cache.Add(hash, Key(), revoked: false, ownerLockoutEnd: null, Now, cache.Generation);
+
+        Assert.True(cache.TryGet(new ApiKeyHash(bytes), Now.AddSeconds(59), out var found));
+        Assert.Equal(ApiKeyRejection.None, found!.RejectionAt(Now));
+        Assert.False(cache.TryGet(hash, Now.AddSeconds(60), out _));
+        Assert.False(cache.TryGet(RandomHash().Hash, Now, out _));
+    }
+
+    [Fact]
+    public void A_lookup_that_read_the_database_before_an_invalidation_does_not_store_what_it_read()
+    {
+        var cache = NewCache();
+        var (hash, bytes) = RandomHash();
+        var seen = cache.Generation;
+
+        // The key is revoked (and invalidated) while the lookup's query is out.
+        cache.Invalidate(bytes);
+        var answer = cache.Add(hash, Key(), revoked: false, ownerLockoutEnd: null, Now, seen);
+
+        Assert.Equal(ApiKeyRejection.None, answer.RejectionAt(Now));
+        Assert.False(cache.TryGet(hash, Now, out _));
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public void Invalidating_one_key_leaves_the_others_and_invalidating_all_empties_it()
+    {
+        var cache = NewCache();
+        var (first, firstBytes) = RandomHash();
+        var (second, _) = RandomHash();
+        cache.Add(first, Key(), false, null, Now, cache.Generation);
+        cache.Add(second, Key(), false, null, Now, cache.Generation);
+
+        cache.Invalidate(firstBytes);
+
+        Assert.False(cache.TryGet(first, Now, out _));
+        Assert.True(cache.TryGet(second, Now, out _));
+
+        cache.InvalidateAll();
+
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public void Expiry_revocation_and_the_owners_lockout_are_decided_at_each_use()
+    {
+        var cache = NewCache();
+        var expiring = cache.Add(RandomHash().Hash, Key(expiresAt: Now.AddMinutes(5)), false, null, Now, cache.Generation);
+        var revoked = cache.Add(RandomHash().Hash, Key(), revoked: true, null, Now, cache.Generation);
+        var locked = cache.Add(RandomHash().Hash, Key(), false, ownerLockoutEnd: Now.AddMinutes(15), Now, cache.Generation);
+
+        Assert.Equal(ApiKeyRejection.None, expiring.RejectionAt(Now.AddMinutes(5).AddTicks(-1)));
+        Assert.Equal(ApiKeyRejection.Expired, expiring.RejectionAt(Now.AddMinutes(5)));
+        Assert.Equal(ApiKeyRejection.Revoked, revoked.RejectionAt(Now));
+        Assert.Equal(ApiKeyRejection.OwnerLockedOut, locked.RejectionAt(Now));
+        Assert.Equal(ApiKeyRejection.None, locked.RejectionAt(Now.AddMinutes(15)));
+    }
+
+    [Fact]
+    public void It_never_holds_more_keys_than_configured()
+    {
+        var cache = NewCache(capacity: 100);
+
+        for (var i = 0; i < 1_000; i++)
+        {
+            cache.Add(RandomHash().Hash, Key(), false, null, Now, cache.Generation);
+            Assert.InRange(cache.Count, 1, 100);
+        }
+    }
+
+    [Fact]
+    public void A_lifetime_of_zero_turns_it_off()
+    {
+        var cache = NewCache(lifetime: TimeSpan.Zero);
+        var (hash, _) = RandomHash();
+
+        var answer = cache.Add(hash, Key(), false, null, Now, cache.Generation);
+
+        Assert.False(cache.Enabled);
+        Assert.Equal(ApiKeyRejection.None, answer.RejectionAt(Now));
+        Assert.False(cache.TryGet(hash, Now, out _));
+    }
+
+    [Fact]
+    public void Hashes_are_equal_only_when_all_32_bytes_are()
+    {
+        var bytes = RandomNumberGenerator.GetBytes(ApiKeyFormat.HashLength);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var changed = bytes.ToArray();
+            changed[i] ^= 1;
+            Assert.NotEqual(new ApiKeyHash(bytes), new ApiKeyHash(changed));
+        }
+
+        Assert.Equal(new ApiKeyHash(bytes), new ApiKeyHash(bytes.ToArray()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ApiKeyHash(new byte[31]));
+    }
+
+    private static ApiKeyCache NewCache(TimeSpan? lifetime = null, int capacity = 1_000) =>
+        new(Options.Create(new ApiKeyVerificationOptions { CacheLifetime = lifetime ?? TimeSpan.FromMinutes(1), MaxCachedKeys = capacity }));
+
+    private static (ApiKeyHash Hash, byte[] Bytes) RandomHash()
+    {
+        var bytes = RandomNumberGenerator.GetBytes(ApiKeyFormat.HashLength);
+        return (new ApiKeyHash(bytes), bytes);
+    }
+
+    private static VerifiedApiKey Key(DateTimeOffset? expiresAt = null) =>
+        new(Guid.NewGuid(), "owner", "key", ApiKeyEnvironment.Live, [Permissions.MemoryRead], expiresAt);
+}

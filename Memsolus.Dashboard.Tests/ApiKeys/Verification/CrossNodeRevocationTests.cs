@@ -1,0 +1,330 @@
+using System.Diagnostics;
+using System.Net;
+using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.ApiKeys.Verification;
+using Memsolus.Dashboard.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Memsolus.Dashboard.Tests.ApiKeys.Verification;
+
+// docs/several-nodes.md: several nodes share one PostgreSQL database, and a change made on one node (revoke,
+// rotate, edit, expiry, the owner's lockout) is refused or honoured by every other node within a second,
+// although each node answers known keys from its own cache. Node A makes the changes, node B
+// must see them; node C runs without the listener, to show what B would do without it; node D
+// sweeps once a minute, to show that notifications alone are enough (SharedDatabaseNodes).
+public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOutputHelper output) : IClassFixture<SharedDatabaseNodes>
+{
+    private const string Me = "/api/v1/me";
+    private const string Memories = "/api/v1/memories";
+
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(1);
+
+    private ApiKeyStore KeysOnA => nodes.A.Services.GetRequiredService<ApiKeyStore>();
+
+    [Fact]
+    public async Task A_key_revoked_on_one_node_is_refused_by_another_within_a_second()
+    {
+        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        var onB = nodes.B.ApiClient(session.Key.Secret);
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+
+        var revoked = await KeysOnA.RevokeAsync(session.Owner, session.Key.Key.Id, "leaked");
+        Assert.True(revoked.Succeeded, revoked.Error?.Message);
+        var elapsed = await TimeUntilAsync(onB, Me, HttpStatusCode.Unauthorized);
+
+        Assert.True(elapsed <= Bound, $"Node B refused the revoked key after {elapsed.TotalMilliseconds:F0} ms.");
+    }
+
+    // Expiry needs no message: every node keeps the key's expiry with it in its cache and checks
+    // it at each use. A new expiry saved on A reaches B like any change; from that moment on,
+    // both nodes refuse the key on their first request.
+    [Fact]
+    public async Task A_key_expiring_is_refused_by_every_node_from_the_moment_it_expires()
+    {
+        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        var onA = nodes.A.ApiClient(session.Key.Secret);
+        var onB = nodes.B.ApiClient(session.Key.Secret);
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+
+        var expiresAt = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2);
+        await using (var db = await nodes.A.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
+        {
+            var key = await db.ApiKeys.AsTracking().SingleAsync(k => k.Id == session.Key.Key.Id);
+            key.ExpiresAt = expiresAt;
+            await db.SaveChangesAsync();
+        }
+
+        // Both nodes read the new expiry into their caches, then answer from them.
+        await TimeUntilAsync(onB, Me, HttpStatusCode.OK);
+        await AssertStatusAsync(onA, Me, HttpStatusCode.OK);
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+        while (DateTimeOffset.UtcNow < expiresAt)
+        {
+            await Task.Delay(expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(1));
+        }
+
+        await AssertStatusAsync(onB, Me, HttpStatusCode.Unauthorized);
+        await AssertStatusAsync(onA, Me, HttpStatusCode.Unauthorized);
+    }
+
+    // Node D's sweep is a minute away: only the notification can tell it in time.
+    [Fact]
+    public async Task A_notification_alone_makes_another_node_refuse_a_revoked_key_within_a_second()
+    {
+        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        var onD = nodes.D.ApiClient(session.Key.Secret);
+        await AssertStatusAsync(onD, Me, HttpStatusCode.OK);
+
+        var revoked = await KeysOnA.RevokeAsync(session.Owner, session.Key.Key.Id, "leaked");
+        Assert.True(revoked.Succeeded, revoked.Error?.Message);
+        var elapsed = await TimeUntilAsync(onD, Me, HttpStatusCode.Unauthorized);
+
+        Assert.True(elapsed <= Bound, $"Node D refused the revoked key after {elapsed.TotalMilliseconds:F0} ms.");
+    }
+
+    [Fact]
+    public async Task A_key_rotated_on_one_node_is_refused_by_another_within_a_second_while_its_successor_works()
+    {
+        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        var onB = nodes.B.ApiClient(session.Key.Secret);
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+
+        var rotated = await KeysOnA.RotateAsync(session.Owner, session.Key.Key.Id, RotationGrace.Immediately);
+        Assert.True(rotated.Succeeded, rotated.Error?.Message);
+        var elapsed = await TimeUntilAsync(onB, Me, HttpStatusCode.Unauthorized);
+
+        Assert.True(elapsed <= Bound, $"Node B refused the rotated key after {elapsed.TotalMilliseconds:F0} ms.");
+        await AssertStatusAsync(nodes.B.ApiClient(rotated.Value!.Secret), Me, HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Permissions_edited_on_one_node_apply_on_another_within_a_second_both_ways()
+    {
+        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead, Permissions.KnowledgeRead]);
+        var onB = nodes.B.ApiClient(session.Key.Secret);
+        await AssertStatusAsync(onB, Memories, HttpStatusCode.OK);
+
+        var removed = await KeysOnA.UpdateAsync(session.Owner, session.Key.Key.Id, new UpdateApiKeyRequest(session.Key.Key.Name, [Permissions.KnowledgeRead]));
+        Assert.True(removed.Succeeded, removed.Error?.Message);
+        var untilForbidden = await TimeUntilAsync(onB, Memories, HttpStatusCode.Forbidden);
+
+        var restored = await KeysOnA.UpdateAsync(session.Owner, session.Key.Key.Id, new UpdateApiKeyRequest(session.Key.Key.Name, [Permissions.KnowledgeRead, Permissions.MemoryRead]));
+        Assert.True(restored.Succeeded, restored.Error?.Message);
+        var untilAllowed = await TimeUntilAsync(onB, Memories, HttpStatusCode.OK);
+
+        Assert.True(untilForbidden <= Bound, $"Node B still allowed the removed permission after {untilForbidden.TotalMilliseconds:F0} ms.");
+        Assert.True(untilAllowed <= Bound, $"Node B still refused the restored permission after {untilAllowed.TotalMilliseconds:F0} ms.");
+    }
+
+    [Fact]
+    public async Task An_owner_locked_out_on_one_node_is_refused_by_another_within_a_second_and_unlocking_restores_the_key()
+    {
+        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        var onB = nodes.B.ApiClient(session.Key.Secret);
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+
+        await SetLockoutOnAAsync(session.Owner.UserId, DateTimeOffset.UtcNow.AddMinutes(15));
+        var untilRefused = await TimeUntilAsync(onB, Me, HttpStatusCode.Unauthorized);
+
+        await SetLockoutOnAAsync(session.Owner.UserId, null);
+        var untilAccepted = await TimeUntilAsync(onB, Me, HttpStatusCode.OK);
+
+        Assert.True(untilRefused <= Bound, $"Node B refused the locked-out owner's key after {untilRefused.TotalMilliseconds:F0} ms.");
+        Assert.True(untilAccepted <= Bound, $"Node B accepted the key again after {untilAccepted.TotalMilliseconds:F0} ms.");
+    }
+
+    // The sweep: with the trigger off no notification is sent at all, as if every one were lost.
+    [Fact]
+    public async Task Without_notifications_the_sweep_still_makes_another_node_refuse_a_revoked_key_within_a_second()
+    {
+        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        var onB = nodes.B.ApiClient(session.Key.Secret);
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+
+        TimeSpan elapsed;
+        await ExecuteAsync("""ALTER TABLE "ApiKeyChanges" DISABLE TRIGGER "ApiKeyChanges_Notify" """);
+        try
+        {
+            var revoked = await KeysOnA.RevokeAsync(session.Owner, session.Key.Key.Id, "leaked");
+            Assert.True(revoked.Succeeded, revoked.Error?.Message);
+            elapsed = await TimeUntilAsync(onB, Me, HttpStatusCode.Unauthorized);
+        }
+        finally
+        {
+            await ExecuteAsync("""ALTER TABLE "ApiKeyChanges" ENABLE TRIGGER "ApiKeyChanges_Notify" """);
+        }
+
+        Assert.True(elapsed <= Bound, $"Node B refused the revoked key after {elapsed.TotalMilliseconds:F0} ms.");
+    }
+
+    [Fact]
+    public async Task A_change_that_is_rolled_back_reaches_no_other_node()
+    {
+        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        var onB = nodes.B.ApiClient(session.Key.Secret);
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+        var cacheOnB = nodes.B.Services.GetRequiredService<ApiKeyCache>();
+        var generation = await QuietGenerationAsync(cacheOnB);
+
+        await using (var db = await nodes.A.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var key = await db.ApiKeys.AsTracking().SingleAsync(k => k.Id == session.Key.Key.Id);
+            key.RevokedAt = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync();
+            // Written, in the transaction: the change would have reached B had it committed.
+            Assert.Equal(1, await db.ApiKeyChanges.CountAsync(c => c.SecretHash == key.SecretHash));
+            await transaction.RollbackAsync();
+        }
+
+        // Longer than a notification and a sweep take: nothing arrives, B's cache is untouched.
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < 2 * Bound)
+        {
+            await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(generation, cacheOnB.Generation);
+    }
+
+    [Fact]
+    public async Task A_save_that_changes_more_than_a_hundred_keys_writes_one_row_for_every_key()
+    {
+        var owner = await nodes.A.NewOwnerAsync();
+        for (var i = 0; i <= ApiKeyCacheInvalidator.MaxListedKeys; i++)
+        {
+            await nodes.A.NewKeyAsync(owner, [Permissions.MemoryRead]);
+        }
+
+        await using var db = await nodes.A.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();
+        var lastBefore = await db.ApiKeyChanges.MaxAsync(c => (long?)c.Id) ?? 0;
+        var keys = await db.ApiKeys.AsTracking().Where(k => k.OwnerId == owner.UserId).ToListAsync();
+        Assert.Equal(ApiKeyCacheInvalidator.MaxListedKeys + 1, keys.Count);
+        foreach (var key in keys)
+        {
+            key.Permissions = [Permissions.KnowledgeRead];
+        }
+
+        await db.SaveChangesAsync();
+
+        var written = await db.ApiKeyChanges.Where(c => c.Id > lastBefore).ToListAsync();
+        var row = Assert.Single(written);
+        Assert.Null(row.SecretHash);
+    }
+
+    // What B would do without its listener (C, CrossNodeInvalidation off): answer the revoked key
+    // from memory until its cache lifetime runs out. So B's refusal above is the listener's doing.
+    [Fact]
+    public async Task A_node_without_the_listener_keeps_answering_a_revoked_key_from_memory()
+    {
+        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        var onC = nodes.C.ApiClient(session.Key.Secret);
+        await AssertStatusAsync(onC, Me, HttpStatusCode.OK);
+
+        var revoked = await KeysOnA.RevokeAsync(session.Owner, session.Key.Key.Id, "leaked");
+        Assert.True(revoked.Succeeded, revoked.Error?.Message);
+
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < 2 * Bound)
+        {
+            await AssertStatusAsync(onC, Me, HttpStatusCode.OK);
+            await Task.Delay(50);
+        }
+
+        Assert.False(SharedDatabaseNodes.Listener(nodes.C).IsListening);
+    }
+
+    // The listener's connection dropped (a failover, a restart): the node empties its cache,
+    // reconnects, warns, and hears of changes again.
+    [Fact]
+    public async Task A_node_whose_listening_connection_is_cut_reconnects_and_hears_of_changes_again()
+    {
+        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        var onB = nodes.B.ApiClient(session.Key.Secret);
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+        var cacheOnB = nodes.B.Services.GetRequiredService<ApiKeyCache>();
+        var warnings = WarningsOnB();
+
+        await ExecuteAsync($"""
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name = '{ApiKeyChangeWorker.ApplicationName}'
+            """);
+        await SharedDatabaseNodes.WaitUntilAsync(() => WarningsOnB() > warnings, "node B to notice its connection was cut");
+        await SharedDatabaseNodes.WaitUntilAsync(() => SharedDatabaseNodes.Listener(nodes.B).IsListening, "node B to listen again");
+        Assert.Equal(0, cacheOnB.Count);
+
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+        var revoked = await KeysOnA.RevokeAsync(session.Owner, session.Key.Key.Id, "leaked");
+        Assert.True(revoked.Succeeded, revoked.Error?.Message);
+        var elapsed = await TimeUntilAsync(onB, Me, HttpStatusCode.Unauthorized);
+
+        Assert.True(elapsed <= Bound, $"Node B refused the revoked key after {elapsed.TotalMilliseconds:F0} ms.");
+        Assert.DoesNotContain(nodes.B.Logs.Lines(), line => line.Contains(session.Key.Secret, StringComparison.Ordinal));
+    }
+
+    // B's cache generation once no earlier test's change is still on its way to B (a sweep
+    // interval without one), so that any later change of it is this test's doing.
+    private static async Task<long> QuietGenerationAsync(ApiKeyCache cache)
+    {
+        var quiet = Bound + TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            var generation = cache.Generation;
+            await Task.Delay(quiet);
+            if (cache.Generation == generation)
+            {
+                return generation;
+            }
+        }
+    }
+
+    private int WarningsOnB() =>
+        nodes.B.Logs.Lines().Count(line => line.StartsWith($"Warning {typeof(ApiKeyChangeWorker).FullName}", StringComparison.Ordinal));
+
+    // Polls until the answer is the one expected; how long that took from the moment of the call.
+    // Gives up after five seconds, so a failure says how late it was rather than hanging.
+    private async Task<TimeSpan> TimeUntilAsync(HttpClient client, string path, HttpStatusCode expected)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            using var response = await client.GetAsync(path);
+            if (response.StatusCode == expected)
+            {
+                output.WriteLine($"{(int)expected} after {watch.Elapsed.TotalMilliseconds:F0} ms");
+                return watch.Elapsed;
+            }
+
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"Still {(int)response.StatusCode} after {watch.Elapsed.TotalSeconds:F1} s; expected {(int)expected}.");
+            await Task.Delay(10);
+        }
+    }
+
+    private static async Task AssertStatusAsync(HttpClient client, string path, HttpStatusCode expected)
+    {
+        using var response = await client.GetAsync(path);
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    private async Task SetLockoutOnAAsync(string userId, DateTimeOffset? end)
+    {
+        await using var scope = nodes.A.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException("No such user.");
+        var result = await users.SetLockoutEndDateAsync(user, end);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(nodes.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

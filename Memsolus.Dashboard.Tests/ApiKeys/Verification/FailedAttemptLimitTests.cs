@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Net;
+using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.ApiKeys.Verification;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Memsolus.Dashboard.Tests.ApiKeys.Verification;
+
+// Too many failed key checks from one client address are answered 429 with Retry-After, even
+// for a valid key, until the window ends. The test server gives requests no client address, so
+// each client here is given one explicitly; the clock is the app's FakeTimeProvider.
+public sealed class FailedAttemptLimitTests(AppFixture<FailedAttemptLimitTests> fixture) : IClassFixture<AppFixture<FailedAttemptLimitTests>>, ITestHost
+{
+    public const int Limit = 5;
+
+    private readonly MemsolusAppFactory app = fixture.App;
+
+    public static TestHostOptions Options { get; } = new()
+    {
+        FakeClock = true,
+        Settings = new Dictionary<string, string?> { ["ApiKeys:Verification:FailedAttemptLimit"] = Limit.ToString(CultureInfo.InvariantCulture) },
+    };
+
+    [Fact]
+    public async Task After_the_limit_of_failed_checks_even_a_valid_key_gets_429_until_the_window_ends()
+    {
+        var valid = await app.NewSessionAsync([Permissions.MemoryRead]);
+        var address = IPAddress.Parse("198.51.100.17");
+        var badKeys = new[]
+        {
+            "not-a-key",
+            ApiKeyFormat.Generate(ApiKeyEnvironment.Live).Secret,
+            ApiKeyFormat.Generate(ApiKeyEnvironment.Test).Secret,
+            "msk_live_" + new string('x', 42),
+            ApiKeyFormat.Generate(ApiKeyEnvironment.Live).Secret,
+        };
+        Assert.Equal(Limit, badKeys.Length);
+
+        foreach (var bad in badKeys)
+        {
+            using var rejected = await ClientAt(address, bad).GetAsync("/api/v1/me");
+            await ApiAssert.UnauthorizedAsync(rejected);
+        }
+
+        using (var limited = await ClientAt(address, valid.Key.Secret).GetAsync("/api/v1/me"))
+        {
+            await ApiAssert.ProblemAsync(limited, HttpStatusCode.TooManyRequests);
+            var retryAfter = Assert.Single(limited.Headers.GetValues("Retry-After"));
+            Assert.Matches("^[0-9]+$", retryAfter);
+            var seconds = int.Parse(retryAfter, CultureInfo.InvariantCulture);
+            Assert.InRange(seconds, 1, (int)Window.TotalSeconds);
+        }
+
+        app.Clock.Advance(Window + TimeSpan.FromSeconds(1));
+
+        using var afterWindow = await ClientAt(address, valid.Key.Secret).GetAsync("/api/v1/me");
+        var me = await ApiAssert.JsonAsync(afterWindow);
+        Assert.Equal(valid.Key.Key.Id, me.GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public async Task A_limited_address_does_not_block_other_clients()
+    {
+        var valid = await app.NewSessionAsync([Permissions.MemoryRead]);
+        var attacker = IPAddress.Parse("198.51.100.18");
+        for (var i = 0; i < Limit; i++)
+        {
+            using var rejected = await ClientAt(attacker, "not-a-key").GetAsync("/api/v1/me");
+            Assert.Equal(HttpStatusCode.Unauthorized, rejected.StatusCode);
+        }
+
+        using var attackerAgain = await ClientAt(attacker, valid.Key.Secret).GetAsync("/api/v1/me");
+        using var neighbour = await ClientAt(IPAddress.Parse("198.51.100.19"), valid.Key.Secret).GetAsync("/api/v1/me");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, attackerAgain.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, neighbour.StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_without_any_key_are_not_failed_key_checks()
+    {
+        var valid = await app.NewSessionAsync([Permissions.MemoryRead]);
+        var address = IPAddress.Parse("198.51.100.20");
+        for (var i = 0; i < Limit + 1; i++)
+        {
+            using var anonymous = await ClientAt(address, key: null).GetAsync("/api/v1/me");
+            await ApiAssert.UnauthorizedAsync(anonymous);
+        }
+
+        using var response = await ClientAt(address, valid.Key.Secret).GetAsync("/api/v1/me");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private TimeSpan Window => app.Services.GetRequiredService<IOptions<ApiKeyVerificationOptions>>().Value.FailedAttemptWindow;
+
+    private HttpClient ClientAt(IPAddress address, string? key)
+    {
+        var client = new HttpClient(app.Server.CreateHandler(context => context.Connection.RemoteIpAddress = address))
+        {
+            BaseAddress = app.Server.BaseAddress,
+        };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Add(ApiKeyHeader.Name, key);
+        }
+
+        return client;
+    }
+}

@@ -1,0 +1,22 @@
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Memsolus.Dashboard.Tests.Infrastructure;
+
+internal static class Accessibility
+{
+    // axe-core over what is on screen; serious and critical findings fail the test, named.
+    public static async Task AssertNoSeriousViolationsAsync(IPage page, string where)
+    {
+        // Once colours have settled: a button that was just enabled fades to its colour over a CSS
+        // transition, and axe would judge the contrast of a colour half-way there.
+        // (Transitions only: a spinner's animation never ends.)
+        await page.WaitForFunctionAsync("() => document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')");
+        var result = await page.RunAxe();
+        var serious = result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join("; ", v.Nodes.Select(n => $"{n.Target}"))}")
+            .ToList();
+        Assert.True(serious.Count == 0, $"Accessibility violations on {where}:\n{string.Join("\n", serious)}");
+    }
+}
