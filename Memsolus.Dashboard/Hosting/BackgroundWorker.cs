@@ -17,6 +17,8 @@ internal abstract partial class BackgroundWorker(TimeProvider clock, ILogger log
     // The clock the ticks come from, for a worker's own schedule (a daily clean-up, say).
     protected TimeProvider Clock { get; } = clock;
 
+    protected ILogger Logger { get; } = logger;
+
     // How often a round runs; null: only when signalled.
     protected virtual TimeSpan? Interval => null;
 
@@ -102,7 +104,7 @@ internal abstract partial class BackgroundWorker(TimeProvider clock, ILogger log
         }
         catch (Exception exception)
         {
-            LogRoundFailed(logger, exception, GetType().Name);
+            LogRoundFailed(Logger, exception, GetType().Name);
         }
     }
 
