@@ -10,6 +10,7 @@ internal static class WebhooksExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<WebhookSecrets>();
         builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddSingleton<WebhookDeliveryQueue>();
         builder.Services.AddSingleton<WebhookDeliveryRunner>();
         builder.Services.AddSingleton<IWebhookEvents, WebhookEvents>();
         builder.Services.AddHostedService<WebhookDeliveryWorker>();
