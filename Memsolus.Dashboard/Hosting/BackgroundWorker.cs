@@ -108,6 +108,6 @@ internal abstract partial class BackgroundWorker(TimeProvider clock, ILogger log
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Worker} failed a round; it runs the next one as usual")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Worker} failed a round; it runs the next one at its next tick or signal")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception, string worker);
 }
