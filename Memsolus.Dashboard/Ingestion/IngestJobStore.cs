@@ -17,7 +17,7 @@ internal sealed class IngestJobStore(IDbContextFactory<ApplicationDbContext> con
         db.IngestItems.AddRange(files.Select(f => new IngestItem { JobSequence = job.Sequence, Name = f.Name, Content = f.Content }));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        queue.Notify();
+        queue.Signal();
         return ToDto(job, []);
     }
 
@@ -27,7 +27,7 @@ internal sealed class IngestJobStore(IDbContextFactory<ApplicationDbContext> con
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         db.IngestJobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
-        queue.Notify();
+        queue.Signal();
         return ToDto(job, []);
     }
 

@@ -9,6 +9,7 @@ internal static class WebhooksExtensions
         builder.Services.AddValidatedOptions<WebhooksOptions>(WebhooksOptions.SectionName);
         builder.Services.AddSingleton<WebhookSecrets>();
         builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddSingleton<WebhookDeliveryQueue>();
         builder.Services.AddSingleton<WebhookDeliveryRunner>();
         builder.Services.AddSingleton<IWebhookEvents, WebhookEvents>();
         builder.Services.AddHostedService<WebhookDeliveryWorker>();

@@ -24,8 +24,8 @@ internal static class ApiKeyVerificationExtensions
         // Every context the factory creates saves through it (AddData adds each IInterceptor).
         services.AddSingleton<IInterceptor, ApiKeyCacheInvalidator>();
         // Other nodes' changes, on PostgreSQL. Always registered: it decides when it starts,
-        // once every configuration source (test hosts included) has had its say, and returns at
-        // once on SQLite, with the cache off or with CrossNodeInvalidation off.
+        // once every configuration source (test hosts included) has had its say, and never runs
+        // on SQLite, with the cache off or with CrossNodeInvalidation off (BackgroundWorker.Enabled).
         services.AddHostedService<ApiKeyChangeWorker>();
         services.AddSingleton<FailedAttemptLimiter>();
         // Shares the limiter's counts between nodes on PostgreSQL; does nothing on SQLite.
