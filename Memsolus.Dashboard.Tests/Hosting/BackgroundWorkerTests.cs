@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Memsolus.Dashboard.Hosting;
-using Memsolus.Dashboard.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Memsolus.Dashboard.Tests.Hosting;
@@ -10,11 +10,10 @@ namespace Memsolus.Dashboard.Tests.Hosting;
 // each round reports the clock's time when it started.
 public sealed class BackgroundWorkerTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Start = new(2026, 3, 10, 9, 30, 0, TimeSpan.Zero);
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
-    private readonly FakeTimeProvider clock = new(Start);
-    private readonly LogSink logs = new();
+    private readonly FakeTimeProvider clock = TestClock.New();
+    private readonly FakeLogCollector logs = new();
     private readonly List<TestWorker> started = [];
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -33,11 +32,11 @@ public sealed class BackgroundWorkerTests : IAsyncLifetime
     {
         var worker = await StartAsync(new TestWorker(clock, Logger()) { Every = Interval });
 
-        Assert.Equal(Start, await worker.NextRoundAsync());
+        Assert.Equal(TestClock.Start, await worker.NextRoundAsync());
         clock.Advance(Interval);
-        Assert.Equal(Start + Interval, await worker.NextRoundAsync());
+        Assert.Equal(TestClock.Start + Interval, await worker.NextRoundAsync());
         clock.Advance(Interval);
-        Assert.Equal(Start + (2 * Interval), await worker.NextRoundAsync());
+        Assert.Equal(TestClock.Start + (2 * Interval), await worker.NextRoundAsync());
     }
 
     [Fact]
@@ -58,7 +57,7 @@ public sealed class BackgroundWorkerTests : IAsyncLifetime
 
         clock.Advance(Interval);
 
-        Assert.Equal(Start + Interval, await worker.NextRoundAsync());
+        Assert.Equal(TestClock.Start + Interval, await worker.NextRoundAsync());
     }
 
     [Fact]
@@ -70,7 +69,7 @@ public sealed class BackgroundWorkerTests : IAsyncLifetime
 
         signal.Signal();
 
-        Assert.Equal(Start, await worker.NextRoundAsync());
+        Assert.Equal(TestClock.Start, await worker.NextRoundAsync());
     }
 
     [Fact]
@@ -90,11 +89,11 @@ public sealed class BackgroundWorkerTests : IAsyncLifetime
         signal.Signal();
         gate.SetResult();
 
-        Assert.Equal(Start, await worker.NextRoundAsync());
+        Assert.Equal(TestClock.Start, await worker.NextRoundAsync());
         // The clock stands still until this tick: a round left over from the three signals
         // would have started before it.
         clock.Advance(Interval);
-        Assert.Equal(Start + Interval, await worker.NextRoundAsync());
+        Assert.Equal(TestClock.Start + Interval, await worker.NextRoundAsync());
     }
 
     [Fact]
@@ -110,7 +109,7 @@ public sealed class BackgroundWorkerTests : IAsyncLifetime
         signal.Signal();
         await worker.NextRoundAsync();
 
-        var error = Assert.Single(logs.Lines, line => line.StartsWith("Error", StringComparison.Ordinal));
+        var error = Assert.Single(logs.Lines(), line => line.StartsWith("Error", StringComparison.Ordinal));
         Assert.Contains(nameof(TestWorker), error, StringComparison.Ordinal);
         Assert.Contains("System.InvalidOperationException: The database is away.", error, StringComparison.Ordinal);
         Assert.False(worker.ExecuteTask!.IsCompleted);
@@ -125,8 +124,8 @@ public sealed class BackgroundWorkerTests : IAsyncLifetime
             BeforeFirst = _ => throw new InvalidOperationException("The database is away."),
         });
 
-        Assert.Equal(Start, await worker.NextRoundAsync());
-        Assert.Single(logs.Lines, line => line.StartsWith("Error", StringComparison.Ordinal) && line.Contains("The database is away.", StringComparison.Ordinal));
+        Assert.Equal(TestClock.Start, await worker.NextRoundAsync());
+        Assert.Single(logs.Lines(), line => line.StartsWith("Error", StringComparison.Ordinal) && line.Contains("The database is away.", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -185,13 +184,13 @@ public sealed class BackgroundWorkerTests : IAsyncLifetime
 
         await worker.ExecuteTask!.WaitAsync(HangGuard);
         Assert.True(worker.ExecuteTask.IsCompletedSuccessfully);
-        Assert.DoesNotContain(logs.Lines, line => line.StartsWith("Error", StringComparison.Ordinal) || line.StartsWith("Critical", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines(), line => line.StartsWith("Error", StringComparison.Ordinal) || line.StartsWith("Critical", StringComparison.Ordinal));
     }
 
     // Only how long a broken loop may hold a test, never a timing assertion.
     private static TimeSpan HangGuard => TimeSpan.FromSeconds(30);
 
-    private ILogger Logger() => logs.CreateLogger(typeof(TestWorker).FullName!);
+    private FakeLogger Logger() => new(logs, typeof(TestWorker).FullName!);
 
     private async Task<TestWorker> StartAsync(TestWorker worker)
     {

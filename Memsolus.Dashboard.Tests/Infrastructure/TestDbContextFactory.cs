@@ -3,12 +3,41 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Memsolus.Dashboard.Tests.Infrastructure;
 
-// The IDbContextFactory that stores under test are given: a new context per operation on one
-// TestDatabase, and a switch that makes the database unreachable, to see what a failed round does.
-internal sealed class TestDbContextFactory(DbContextOptions<ApplicationDbContext> options) : IDbContextFactory<ApplicationDbContext>
+// The IDbContextFactory a test gives the code under test: a new context per operation (on a
+// TestDatabase, or over the app's own factory), a switch that makes the database unreachable, to
+// see what a failed round does, and a count of the contexts it served.
+internal sealed class TestDbContextFactory(Func<ApplicationDbContext> create) : IDbContextFactory<ApplicationDbContext>
 {
-    public bool Unavailable { get; set; }
+    public const string UnavailableMessage = "The database is unavailable.";
 
-    public ApplicationDbContext CreateDbContext() =>
-        Unavailable ? throw new InvalidOperationException("The database is unavailable.") : new ApplicationDbContext(options);
+    private volatile bool unavailable;
+    private int served;
+
+    public TestDbContextFactory(DbContextOptions<ApplicationDbContext> options)
+        : this(() => new ApplicationDbContext(options))
+    {
+    }
+
+    // Read by other threads (a worker's rounds), so it is volatile.
+    public bool Unavailable
+    {
+        get => unavailable;
+        set => unavailable = value;
+    }
+
+    public int Served => Volatile.Read(ref served);
+
+    // The app's own database, behind the switch.
+    public static TestDbContextFactory Over(IDbContextFactory<ApplicationDbContext> inner) => new(inner.CreateDbContext);
+
+    public ApplicationDbContext CreateDbContext()
+    {
+        if (Unavailable)
+        {
+            throw new InvalidOperationException(UnavailableMessage);
+        }
+
+        Interlocked.Increment(ref served);
+        return create();
+    }
 }
