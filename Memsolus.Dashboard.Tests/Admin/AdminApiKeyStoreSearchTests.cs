@@ -8,13 +8,22 @@ namespace Memsolus.Dashboard.Tests.Admin;
 // "Search" takes four kinds of input: an owner's email, a key name, the start of a key's display
 // form (msk_live_AbCd), or a whole pasted key. Each test seeds several accounts so a search that
 // ignored its input, or matched too much, would show it.
-public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
+public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider) : IAsyncLifetime
 {
+    private TestDatabase db = default!;
+    private AuditActor admin = default!;
+
+    public async Task InitializeAsync()
+    {
+        db = await TestDatabase.CreateAsync(provider);
+        admin = await db.AddAdminAsync();
+    }
+
+    public async Task DisposeAsync() => await db.DisposeAsync();
+
     [Fact]
     public async Task Every_key_of_every_account_is_listed_with_its_owners_email()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var alice = await db.AddOwnerAsync("alice");
         var bob = await db.AddOwnerAsync("bob");
         var agent = await db.CreateKeyAsync(alice, "production-agent", ApiKeyExpiration.Days30, permissions: [Permissions.MemoryRead]);
@@ -46,8 +55,6 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
     [Fact]
     public async Task Searching_an_owners_email_finds_their_keys_by_prefix_ignoring_case()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var alice = await db.AddOwnerAsync("alice");
         var alicia = await db.AddOwnerAsync("alicia");
         var bob = await db.AddOwnerAsync("bob");
@@ -58,22 +65,20 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
 
         Assert.Equal(
             KeyIds(aliceAgent, aliceCrm),
-            await FoundAsync(db, admin, new AdminKeyQuery("ALICE-")));
+            await FoundAsync(new AdminKeyQuery("ALICE-")));
         Assert.Equal(
             KeyIds(aliceAgent, aliceCrm),
-            await FoundAsync(db, admin, new AdminKeyQuery(alice.UserName!.ToUpperInvariant())));
+            await FoundAsync(new AdminKeyQuery(alice.UserName!.ToUpperInvariant())));
         Assert.Equal(
             KeyIds(aliceAgent, aliceCrm, aliciaAgent),
-            await FoundAsync(db, admin, new AdminKeyQuery("Alic")));
+            await FoundAsync(new AdminKeyQuery("Alic")));
         // A prefix, not a substring: the domain alone finds no one.
-        Assert.Empty(await FoundAsync(db, admin, new AdminKeyQuery("example.com")));
+        Assert.Empty(await FoundAsync(new AdminKeyQuery("example.com")));
     }
 
     [Fact]
     public async Task Searching_a_key_name_finds_keys_of_any_account_by_prefix_ignoring_case()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var alice = await db.AddOwnerAsync("alice");
         var bob = await db.AddOwnerAsync("bob");
         var aliceAgent = await db.CreateKeyAsync(alice, "production-agent");
@@ -81,17 +86,15 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
         var bobBackup = await db.CreateKeyAsync(bob, "Production-Backup");
         await db.CreateKeyAsync(bob, "crm-integration");
 
-        Assert.Equal(KeyIds(aliceAgent, bobBackup), await FoundAsync(db, admin, new AdminKeyQuery("PRODUCTION")));
-        Assert.Equal(KeyIds(bobBackup), await FoundAsync(db, admin, new AdminKeyQuery("production-b")));
-        Assert.Equal(KeyIds(aliceAgent, bobBackup), await FoundAsync(db, admin, new AdminKeyQuery("  production  ")));
-        Assert.Empty(await FoundAsync(db, admin, new AdminKeyQuery("agent")));
+        Assert.Equal(KeyIds(aliceAgent, bobBackup), await FoundAsync(new AdminKeyQuery("PRODUCTION")));
+        Assert.Equal(KeyIds(bobBackup), await FoundAsync(new AdminKeyQuery("production-b")));
+        Assert.Equal(KeyIds(aliceAgent, bobBackup), await FoundAsync(new AdminKeyQuery("  production  ")));
+        Assert.Empty(await FoundAsync(new AdminKeyQuery("agent")));
     }
 
     [Fact]
     public async Task Searching_the_start_of_a_display_key_finds_the_keys_that_begin_with_it()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var alice = await db.AddOwnerAsync("alice");
         var bob = await db.AddOwnerAsync("bob");
         var live = await db.CreateKeyAsync(alice, "production-agent");
@@ -100,18 +103,16 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
         var otherTest = await db.CreateKeyAsync(bob, "staging-agent", environment: ApiKeyEnvironment.Test);
 
         // The first 13 characters (msk_live_AbCd) are what a leak report usually quotes.
-        Assert.Equal(KeyIds(live), await FoundAsync(db, admin, new AdminKeyQuery(live.Key.DisplayKey[..13])));
-        Assert.Equal(KeyIds(otherTest), await FoundAsync(db, admin, new AdminKeyQuery(otherTest.Key.DisplayKey[..13])));
+        Assert.Equal(KeyIds(live), await FoundAsync(new AdminKeyQuery(live.Key.DisplayKey[..13])));
+        Assert.Equal(KeyIds(otherTest), await FoundAsync(new AdminKeyQuery(otherTest.Key.DisplayKey[..13])));
         // The whole display form, as copied from a screen, finds that key too.
-        Assert.Equal(KeyIds(otherLive), await FoundAsync(db, admin, new AdminKeyQuery(otherLive.Key.DisplayKey)));
-        Assert.Equal(KeyIds(test, otherTest), await FoundAsync(db, admin, new AdminKeyQuery("msk_test_")));
+        Assert.Equal(KeyIds(otherLive), await FoundAsync(new AdminKeyQuery(otherLive.Key.DisplayKey)));
+        Assert.Equal(KeyIds(test, otherTest), await FoundAsync(new AdminKeyQuery("msk_test_")));
     }
 
     [Fact]
     public async Task A_whole_pasted_key_finds_exactly_that_key_and_its_owner()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var alice = await db.AddOwnerAsync("alice");
         var bob = await db.AddOwnerAsync("bob");
         await db.CreateKeyAsync(alice, "production-agent");
@@ -130,20 +131,16 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
     [Fact]
     public async Task A_pasted_key_with_the_whitespace_around_it_of_a_copied_line_is_still_found()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var owner = await db.AddOwnerAsync();
         await db.CreateKeyAsync(owner, "staging-agent");
         var leaked = await db.CreateKeyAsync(owner, "production-agent");
 
-        Assert.Equal(KeyIds(leaked), await FoundAsync(db, admin, new AdminKeyQuery($"  {leaked.Secret}\n")));
+        Assert.Equal(KeyIds(leaked), await FoundAsync(new AdminKeyQuery($"  {leaked.Secret}\n")));
     }
 
     [Fact]
     public async Task A_pasted_key_with_one_character_changed_finds_nothing()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
         var typo = key.Secret[..20] + (key.Secret[20] == 'a' ? 'b' : 'a') + key.Secret[21..];
@@ -157,8 +154,6 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
     [Fact]
     public async Task A_pasted_key_that_was_revoked_is_found_and_shows_as_Revoked()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var owner = await db.AddOwnerAsync();
         var key = await db.CreateKeyAsync(owner, "production-agent");
         await db.Keys.RevokeAsync(owner, key.Key.Id, "leaked");
@@ -173,8 +168,6 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
     [Fact]
     public async Task The_status_filter_keeps_only_keys_in_that_status()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var alice = await db.AddOwnerAsync("alice");
         var bob = await db.AddOwnerAsync("bob");
         var expired = await db.CreateKeyAsync(alice, "short-lived", ApiKeyExpiration.Days30);
@@ -191,19 +184,17 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
         var rotated = await db.CreateKeyAsync(alice, "renewed");
         var successor = (await db.Keys.RotateAsync(alice, rotated.Key.Id, RotationGrace.OneDay)).Value!;
 
-        Assert.Equal(KeyIds(active, successor), await FoundAsync(db, admin, new AdminKeyQuery(Status: AdminKeyStatusFilter.Active)));
-        Assert.Equal(KeyIds(expiresSoon), await FoundAsync(db, admin, new AdminKeyQuery(Status: AdminKeyStatusFilter.ExpiresSoon)));
-        Assert.Equal(KeyIds(expired, pastChosenDate), await FoundAsync(db, admin, new AdminKeyQuery(Status: AdminKeyStatusFilter.Expired)));
-        Assert.Equal(KeyIds(rotated), await FoundAsync(db, admin, new AdminKeyQuery(Status: AdminKeyStatusFilter.Rotated)));
-        Assert.Equal(KeyIds(revoked, revokedByAdmin), await FoundAsync(db, admin, new AdminKeyQuery(Status: AdminKeyStatusFilter.Revoked)));
+        Assert.Equal(KeyIds(active, successor), await FoundAsync(new AdminKeyQuery(Status: AdminKeyStatusFilter.Active)));
+        Assert.Equal(KeyIds(expiresSoon), await FoundAsync(new AdminKeyQuery(Status: AdminKeyStatusFilter.ExpiresSoon)));
+        Assert.Equal(KeyIds(expired, pastChosenDate), await FoundAsync(new AdminKeyQuery(Status: AdminKeyStatusFilter.Expired)));
+        Assert.Equal(KeyIds(rotated), await FoundAsync(new AdminKeyQuery(Status: AdminKeyStatusFilter.Rotated)));
+        Assert.Equal(KeyIds(revoked, revokedByAdmin), await FoundAsync(new AdminKeyQuery(Status: AdminKeyStatusFilter.Revoked)));
         Assert.Equal(8, (await db.AdminKeys.SearchAsync(admin, new AdminKeyQuery(Status: AdminKeyStatusFilter.All))).Total);
     }
 
     [Fact]
     public async Task The_status_filter_agrees_with_the_status_each_row_shows()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var owner = await db.AddOwnerAsync();
         await db.CreateKeyAsync(owner, "short-lived", ApiKeyExpiration.Days30);
         db.Clock.Advance(TimeSpan.FromDays(25));
@@ -239,8 +230,6 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
     [Fact]
     public async Task The_environment_filter_keeps_only_live_or_only_test_keys()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var alice = await db.AddOwnerAsync("alice");
         var bob = await db.AddOwnerAsync("bob");
         var aliceLive = await db.CreateKeyAsync(alice, "production-agent");
@@ -248,15 +237,13 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
         var bobLive = await db.CreateKeyAsync(bob, "production-agent");
         var bobTest = await db.CreateKeyAsync(bob, "staging-agent", environment: ApiKeyEnvironment.Test);
 
-        Assert.Equal(KeyIds(aliceLive, bobLive), await FoundAsync(db, admin, new AdminKeyQuery(Environment: ApiKeyEnvironment.Live)));
-        Assert.Equal(KeyIds(aliceTest, bobTest), await FoundAsync(db, admin, new AdminKeyQuery(Environment: ApiKeyEnvironment.Test)));
+        Assert.Equal(KeyIds(aliceLive, bobLive), await FoundAsync(new AdminKeyQuery(Environment: ApiKeyEnvironment.Live)));
+        Assert.Equal(KeyIds(aliceTest, bobTest), await FoundAsync(new AdminKeyQuery(Environment: ApiKeyEnvironment.Test)));
     }
 
     [Fact]
     public async Task Search_status_and_environment_together_keep_only_keys_matching_all_three()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var alice = await db.AddOwnerAsync("alice");
         var bob = await db.AddOwnerAsync("bob");
         var wanted = await db.CreateKeyAsync(alice, "production-agent", environment: ApiKeyEnvironment.Test);
@@ -265,7 +252,7 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
         await db.Keys.RevokeAsync(alice, revoked.Key.Id, reason: null);
         await db.CreateKeyAsync(bob, "staging-agent", environment: ApiKeyEnvironment.Test);
 
-        var found = await FoundAsync(db, admin, new AdminKeyQuery("production", AdminKeyStatusFilter.Active, ApiKeyEnvironment.Test));
+        var found = await FoundAsync(new AdminKeyQuery("production", AdminKeyStatusFilter.Active, ApiKeyEnvironment.Test));
 
         Assert.Equal(KeyIds(wanted), found);
     }
@@ -273,8 +260,6 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
     [Fact]
     public async Task Results_come_in_pages_with_the_total_of_all_matches()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var alice = await db.AddOwnerAsync("alice");
         var bob = await db.AddOwnerAsync("bob");
         var created = new List<CreatedApiKey>();
@@ -301,8 +286,6 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
     [Fact]
     public async Task A_page_size_above_the_maximum_is_served_as_the_maximum()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var owners = new[] { await db.AddOwnerAsync("a"), await db.AddOwnerAsync("b"), await db.AddOwnerAsync("c") };
         for (var i = 0; i < AdminApiKeyStore.MaxPageSize + 1; i++)
         {
@@ -318,8 +301,6 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
     [Fact]
     public async Task Newest_keys_come_first_unless_another_order_is_asked_for()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var alice = await db.AddOwnerAsync("alice");
         var bob = await db.AddOwnerAsync("bob");
         var beta = await db.CreateKeyAsync(alice, "beta");
@@ -328,15 +309,13 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
         db.Clock.Advance(TimeSpan.FromMinutes(1));
         var gamma = await db.CreateKeyAsync(alice, "gamma");
 
-        Assert.Equal(KeyIdsInOrder(gamma, alpha, beta), await FoundInOrderAsync(db, admin, new AdminKeyQuery()));
-        Assert.Equal(KeyIdsInOrder(beta, alpha, gamma), await FoundInOrderAsync(db, admin, new AdminKeyQuery(Descending: false)));
+        Assert.Equal(KeyIdsInOrder(gamma, alpha, beta), await FoundInOrderAsync(new AdminKeyQuery()));
+        Assert.Equal(KeyIdsInOrder(beta, alpha, gamma), await FoundInOrderAsync(new AdminKeyQuery(Descending: false)));
     }
 
     [Fact]
     public async Task Sorting_by_name_is_alphabetical_ignoring_case_either_way()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var alice = await db.AddOwnerAsync("alice");
         var bob = await db.AddOwnerAsync("bob");
         var beta = await db.CreateKeyAsync(alice, "beta");
@@ -345,32 +324,30 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider)
         db.Clock.Advance(TimeSpan.FromMinutes(1));
         var gamma = await db.CreateKeyAsync(alice, "gamma");
 
-        Assert.Equal(KeyIdsInOrder(alpha, beta, gamma), await FoundInOrderAsync(db, admin, new AdminKeyQuery(Sort: AdminKeySort.Name, Descending: false)));
-        Assert.Equal(KeyIdsInOrder(gamma, beta, alpha), await FoundInOrderAsync(db, admin, new AdminKeyQuery(Sort: AdminKeySort.Name, Descending: true)));
+        Assert.Equal(KeyIdsInOrder(alpha, beta, gamma), await FoundInOrderAsync(new AdminKeyQuery(Sort: AdminKeySort.Name, Descending: false)));
+        Assert.Equal(KeyIdsInOrder(gamma, beta, alpha), await FoundInOrderAsync(new AdminKeyQuery(Sort: AdminKeySort.Name, Descending: true)));
     }
 
     [Fact]
     public async Task Sorting_by_owner_groups_keys_by_email()
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        var admin = await db.AddAdminAsync();
         var zed = await db.AddOwnerAsync("zed");
         var amy = await db.AddOwnerAsync("amy");
         var zedKey = await db.CreateKeyAsync(zed, "agent");
         var amyKey = await db.CreateKeyAsync(amy, "agent");
 
-        Assert.Equal(KeyIdsInOrder(amyKey, zedKey), await FoundInOrderAsync(db, admin, new AdminKeyQuery(Sort: AdminKeySort.Owner, Descending: false)));
-        Assert.Equal(KeyIdsInOrder(zedKey, amyKey), await FoundInOrderAsync(db, admin, new AdminKeyQuery(Sort: AdminKeySort.Owner, Descending: true)));
+        Assert.Equal(KeyIdsInOrder(amyKey, zedKey), await FoundInOrderAsync(new AdminKeyQuery(Sort: AdminKeySort.Owner, Descending: false)));
+        Assert.Equal(KeyIdsInOrder(zedKey, amyKey), await FoundInOrderAsync(new AdminKeyQuery(Sort: AdminKeySort.Owner, Descending: true)));
     }
 
-    private static async Task<HashSet<Guid>> FoundAsync(TestDatabase db, AuditActor admin, AdminKeyQuery query)
+    private async Task<HashSet<Guid>> FoundAsync(AdminKeyQuery query)
     {
         var page = await db.AdminKeys.SearchAsync(admin, query);
         Assert.Equal(page.Rows.Count, page.Total);
         return page.Rows.Select(r => r.Key.Id).ToHashSet();
     }
 
-    private static async Task<List<Guid>> FoundInOrderAsync(TestDatabase db, AuditActor admin, AdminKeyQuery query) =>
+    private async Task<List<Guid>> FoundInOrderAsync(AdminKeyQuery query) =>
         (await db.AdminKeys.SearchAsync(admin, query)).Rows.Select(r => r.Key.Id).ToList();
 
     private static HashSet<Guid> KeyIds(params CreatedApiKey[] keys) => keys.Select(k => k.Key.Id).ToHashSet();
