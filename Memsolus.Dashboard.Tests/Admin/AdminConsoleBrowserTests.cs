@@ -110,7 +110,8 @@ public sealed class AdminConsoleBrowserTests(BrowserFixture browser)
     // Bug: the search box is an interactive (SignalR) input, so a pasted key travels to the server
     // as a hub invocation, and SignalR's DefaultHubDispatcher logs every invocation's arguments at
     // Debug: the whole key lands in the log of anyone who turns SignalR logging up to Debug, as
-    // Microsoft's Blazor troubleshooting guide suggests. The app's LogSink keeps every level.
+    // Microsoft's Blazor troubleshooting guide suggests. The test host's FakeLogCollector keeps
+    // every level.
     [Fact]
     public async Task A_key_pasted_into_Search_is_never_written_to_any_log()
     {
