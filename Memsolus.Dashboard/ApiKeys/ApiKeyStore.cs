@@ -119,7 +119,7 @@ public sealed partial class ApiKeyStore(
             return ApiKeyResult<ApiKeySummary>.Fail(NotFound);
         }
 
-        if (!key.IsActiveAt(now))
+        if (!ApiKeyStatusRules.Current.IsTrue(key, now))
         {
             return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, $"This key is {Describe(key, now)} and can no longer be edited."));
         }
@@ -173,7 +173,7 @@ public sealed partial class ApiKeyStore(
             return ApiKeyResult<CreatedApiKey>.Fail(NotFound);
         }
 
-        if (!old.IsActiveAt(now))
+        if (!ApiKeyStatusRules.Current.IsTrue(old, now))
         {
             return ApiKeyResult<CreatedApiKey>.Fail(new(ApiKeyErrorKind.Invalid, $"This key is {Describe(old, now)} and cannot be rotated."));
         }
@@ -237,12 +237,12 @@ public sealed partial class ApiKeyStore(
             return ApiKeyResult<ApiKeySummary>.Fail(NotFound);
         }
 
-        if (key.RevokedAt is not null)
+        if (ApiKeyStatusRules.Revoked.IsTrue(key, now))
         {
             return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, "This key is already revoked."));
         }
 
-        if (key.ExpiresAt is { } expires && expires <= now)
+        if (!ApiKeyStatusRules.StillWorks.IsTrue(key, now))
         {
             return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, $"This key is {Describe(key, now)} and no longer works."));
         }
@@ -301,9 +301,9 @@ public sealed partial class ApiKeyStore(
         key.RevokedByAdmin,
         key.RotatedFromId,
         key.RotatedToId,
-        ApiKeyRules.StatusAt(key, now, options.Value.ExpiresSoonWindow))
+        ApiKeyStatusRules.StatusAt(key, now, options.Value.ExpiresSoonWindow))
     {
-        StillWorks = key.RevokedAt is null && (key.ExpiresAt is null || key.ExpiresAt > now),
+        StillWorks = ApiKeyStatusRules.StillWorks.IsTrue(key, now),
     };
 
     private static ApiKeyError? Validate(string? name, IReadOnlyCollection<string>? permissions)
@@ -327,16 +327,14 @@ public sealed partial class ApiKeyStore(
         return active.Any(k => k.Id != exceptId && k.NormalizedName == normalized);
     }
 
-    // Revoked and rotated keys are filtered in SQL; expiry is compared here, with the service's clock.
-    private static async Task<List<ApiKey>> ActiveKeysAsync(ApplicationDbContext db, string ownerId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var candidates = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.OwnerId == ownerId && k.RevokedAt == null && k.RotatedToId == null)
+    // The keys that count towards the limit and own their names, as of the service's clock.
+    private static Task<List<ApiKey>> ActiveKeysAsync(ApplicationDbContext db, string ownerId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.ApiKeys.AsNoTracking()
+            .Where(k => k.OwnerId == ownerId)
+            .Where(ApiKeyStatusRules.Current.At(now))
             .ToListAsync(cancellationToken);
-        return candidates.Where(k => k.IsActiveAt(now)).ToList();
-    }
 
-    private static string Describe(ApiKey key, DateTimeOffset now) => ApiKeyRules.StatusAt(key, now, TimeSpan.Zero) switch
+    private static string Describe(ApiKey key, DateTimeOffset now) => ApiKeyStatusRules.StatusAt(key, now, TimeSpan.Zero) switch
     {
         ApiKeyStatus.Revoked => "revoked",
         ApiKeyStatus.Rotated => "rotated",

@@ -1,10 +1,11 @@
+using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Memsolus.Dashboard.Audit;
 
 // Expiry happens by the clock, not by anyone's action, so a sweep writes key.expired for each key
-// whose time has come, once. The key stopped working at ExpiresAt whether or not this has run.
+// whose time has come (expired, or rotated and past its grace period), once. The key stopped working at ExpiresAt whether or not this has run.
 public sealed partial class KeyExpiryRunner(
     IDbContextFactory<ApplicationDbContext> contextFactory,
     TimeProvider clock,
@@ -20,7 +21,8 @@ public sealed partial class KeyExpiryRunner(
         {
             await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
             var expired = await db.ApiKeys
-                .Where(k => k.ExpiryRecordedAt == null && k.RevokedAt == null && k.ExpiresAt != null && k.ExpiresAt <= now)
+                .Where(k => k.ExpiryRecordedAt == null)
+                .Where(ApiKeyStatusRules.StoppedByClock.At(now))
                 .OrderBy(k => k.ExpiresAt)
                 .Take(BatchSize)
                 .ToListAsync(cancellationToken);
