@@ -175,17 +175,8 @@ public sealed partial class AdminApiKeyStore(
             RevokeByAdmin(db, key, admin, reason!.Trim(), now);
         }
 
-        db.AuditEvents.Add(new AuditEvent
-        {
-            OccurredAt = now,
-            EventType = AuditEventTypes.KeysBulkRevoked,
-            OwnerId = ownerId,
-            ActorId = admin.UserId,
-            ActorName = admin.UserName,
-            Details = System.Text.Json.JsonSerializer.Serialize(new { by = "admin", reason = reason!.Trim(), revoked = working.Count, keys = working.Select(k => k.Id) }, System.Text.Json.JsonSerializerOptions.Web),
-            ClientIp = admin.ClientIp,
-            UserAgent = admin.UserAgent,
-        });
+        db.AuditEvents.Add(AuditEvents.AccountEvent(AuditEventTypes.KeysBulkRevoked, ownerId, admin, now,
+            new { by = "admin", reason = reason!.Trim(), revoked = working.Count, keys = working.Select(k => k.Id) }));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
@@ -200,7 +191,7 @@ public sealed partial class AdminApiKeyStore(
         key.RevokedByAdmin = true;
         key.RevocationReason = reason;
         key.Version = Guid.NewGuid();
-        db.AuditEvents.Add(ApiKeyStore.Event(AuditEventTypes.KeyRevoked, key, admin, now, new { by = "admin", reason }));
+        db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyRevoked, key, admin, now, new { by = "admin", reason }));
     }
 
     private static ApiKeyError? ValidateReason(string? reason)

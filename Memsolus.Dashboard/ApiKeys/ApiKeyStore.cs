@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
@@ -88,7 +87,7 @@ public sealed partial class ApiKeyStore(
             Version = Guid.NewGuid(),
         };
         db.ApiKeys.Add(key);
-        db.AuditEvents.Add(Event(AuditEventTypes.KeyCreated, key, owner, now, new
+        db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyCreated, key, owner, now, new
         {
             environment = key.Environment.ToString().ToLowerInvariant(),
             permissions = key.Permissions,
@@ -143,7 +142,7 @@ public sealed partial class ApiKeyStore(
         key.NormalizedName = ApiKey.Normalize(name);
         key.Permissions = [.. permissions];
         key.Version = Guid.NewGuid();
-        db.AuditEvents.Add(Event(AuditEventTypes.KeyUpdated, key, owner, now, new
+        db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyUpdated, key, owner, now, new
         {
             name = renamed ? new { from = oldName, to = name } : null,
             permissionsAdded = added,
@@ -207,7 +206,7 @@ public sealed partial class ApiKeyStore(
         old.Version = Guid.NewGuid();
 
         db.ApiKeys.Add(successor);
-        db.AuditEvents.Add(Event(AuditEventTypes.KeyRotated, old, owner, now, new
+        db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyRotated, old, owner, now, new
         {
             grace = grace.ToString(),
             oldKeyStopsAt = old.ExpiresAt,
@@ -251,7 +250,7 @@ public sealed partial class ApiKeyStore(
         key.RevokedBy = owner.UserId;
         key.RevocationReason = reason;
         key.Version = Guid.NewGuid();
-        db.AuditEvents.Add(Event(AuditEventTypes.KeyRevoked, key, owner, now, new { by = "owner", reason }));
+        db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyRevoked, key, owner, now, new { by = "owner", reason }));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -340,21 +339,6 @@ public sealed partial class ApiKeyStore(
         ApiKeyStatus.Rotated => "rotated",
         ApiKeyStatus.Expired => "expired",
         _ => "active",
-    };
-
-    internal static AuditEvent Event(string type, ApiKey key, AuditActor actor, DateTimeOffset now, object details) => new()
-    {
-        OccurredAt = now,
-        EventType = type,
-        OwnerId = key.OwnerId,
-        ActorId = actor.UserId,
-        ActorName = actor.UserName,
-        KeyId = key.Id,
-        KeyName = key.Name,
-        KeyDisplay = key.DisplayKey,
-        Details = JsonSerializer.Serialize(details, JsonSerializerOptions.Web),
-        ClientIp = actor.ClientIp,
-        UserAgent = actor.UserAgent,
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created API key {KeyId} for account {OwnerId}")]

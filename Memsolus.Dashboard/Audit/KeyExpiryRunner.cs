@@ -34,17 +34,8 @@ public sealed partial class KeyExpiryRunner(
             foreach (var key in expired)
             {
                 key.ExpiryRecordedAt = now;
-                db.AuditEvents.Add(new AuditEvent
-                {
-                    OccurredAt = key.ExpiresAt!.Value,
-                    EventType = AuditEventTypes.KeyExpired,
-                    OwnerId = key.OwnerId,
-                    ActorName = "system",
-                    KeyId = key.Id,
-                    KeyName = key.Name,
-                    KeyDisplay = key.DisplayKey,
-                    Details = System.Text.Json.JsonSerializer.Serialize(new { expiresAt = key.ExpiresAt, rotated = key.RotatedToId is not null }, System.Text.Json.JsonSerializerOptions.Web),
-                });
+                db.AuditEvents.Add(AuditEvents.SystemKeyEvent(AuditEventTypes.KeyExpired, key, key.ExpiresAt!.Value,
+                    new { expiresAt = key.ExpiresAt, rotated = key.RotatedToId is not null }));
             }
 
             await db.SaveChangesAsync(cancellationToken);
