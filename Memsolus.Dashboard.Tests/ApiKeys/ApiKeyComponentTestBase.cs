@@ -48,6 +48,7 @@ public abstract partial class ApiKeyComponentTestBase : BunitTestContext, IAsync
         Context.Services.AddSingleton(Options.Create(KeyOptions));
         Context.Services.AddSingleton<ILogger<ApiKeyStore>>(NullLogger<ApiKeyStore>.Instance);
         Context.Services.AddSingleton<ApiKeyStore>();
+        Context.Services.AddScoped<PageActor>();
 
         Context.AddAuthorization()
             .SetAuthorized(OwnerEmail)
