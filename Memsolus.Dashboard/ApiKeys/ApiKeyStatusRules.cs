@@ -6,37 +6,31 @@ using Microsoft.EntityFrameworkCore.Query.SqlExpressions;
 namespace Memsolus.Dashboard.ApiKeys;
 
 // When a key works and what the screens call it, each decided here and nowhere else. Every rule is
-// an expression: the stores filter with it in SQL (rule.At(now)), summaries and the stores' checks
-// run the same expression compiled once (rule.IsTrue). The verification cache keeps a key's values
-// rather than the entity, so it calls the facts the rules are made of (IsRevoked, HasExpired,
-// OwnerLockedOut) directly: the same definitions, and no allocation on a cache hit.
+// an expression: the stores filter with it in SQL (rule.At(now)), and summaries and the stores'
+// checks run it compiled once (rule.IsTrue). The rules are made of three facts, plain methods that
+// memory runs, the verification cache included: it calls them on every request, on a key's values
+// rather than the entity, at no cost and without allocating (a compiled expression would cost a
+// delegate call each time).
 internal static class ApiKeyStatusRules
 {
     // The facts. A key expiring exactly now no longer works; a lockout ending exactly now is over.
-    private static readonly Expression<Func<DateTimeOffset?, bool>> RevokedDefinition =
-        revokedAt => revokedAt != null;
+    public static bool IsRevoked(DateTimeOffset? revokedAt) => revokedAt != null;
 
-    private static readonly Expression<Func<DateTimeOffset?, DateTimeOffset, bool>> ExpiredDefinition =
-        (expiresAt, now) => expiresAt != null && expiresAt <= now;
-
-    private static readonly Func<DateTimeOffset?, bool> IsRevokedCompiled = RevokedDefinition.Compile();
-
-    private static readonly Func<DateTimeOffset?, DateTimeOffset, bool> HasExpiredCompiled = ExpiredDefinition.Compile();
-
-    public static bool IsRevoked(DateTimeOffset? revokedAt) => IsRevokedCompiled(revokedAt);
-
-    public static bool HasExpired(DateTimeOffset? expiresAt, DateTimeOffset now) => HasExpiredCompiled(expiresAt, now);
+    public static bool HasExpired(DateTimeOffset? expiresAt, DateTimeOffset now) => expiresAt <= now;
 
     // While the owner's account is locked out (Identity's LockoutEnd), the API refuses their keys.
-    // A database function (MapFunctions turns it into "lockoutEnd > now") rather than an expression
-    // like the others: SQLite keeps Identity's timestamps as text, which EF refuses to compare.
     public static bool OwnerLockedOut(DateTimeOffset? lockoutEnd, DateTimeOffset now) => lockoutEnd > now;
 
-    // Each fact's method, inside a rule, is replaced by its definition, so EF sees plain comparisons.
-    private static readonly Dictionary<MethodInfo, LambdaExpression> Facts = new()
+    // The facts as SQL sees them: each a comparison of its column, which the rules' SQL spells out so
+    // EF can use the indexes. The owner's lockout is a database function instead (MapFunctions):
+    // SQLite keeps Identity's timestamps as text, which EF refuses to compare. ApiKeyStatusRulesTests
+    // holds SQL and memory to the same answers at every boundary.
+    private static readonly Dictionary<MethodInfo, LambdaExpression> FactsForSql = new()
     {
-        [typeof(ApiKeyStatusRules).GetMethod(nameof(IsRevoked))!] = RevokedDefinition,
-        [typeof(ApiKeyStatusRules).GetMethod(nameof(HasExpired))!] = ExpiredDefinition,
+        [typeof(ApiKeyStatusRules).GetMethod(nameof(IsRevoked))!] =
+            (Expression<Func<DateTimeOffset?, bool>>)(revokedAt => revokedAt != null),
+        [typeof(ApiKeyStatusRules).GetMethod(nameof(HasExpired))!] =
+            (Expression<Func<DateTimeOffset?, DateTimeOffset, bool>>)((expiresAt, now) => expiresAt != null && expiresAt <= now),
     };
 
     // The rules, over (key, now, expires-soon window).
@@ -105,19 +99,19 @@ internal static class ApiKeyStatusRules
             .HasTranslation(args => new SqlBinaryExpression(ExpressionType.GreaterThan, args[0], args[1], typeof(bool), null));
 
     private static ApiKeyRule Rule(Expression<Func<ApiKey, DateTimeOffset, TimeSpan, bool>> definition) =>
-        new((Expression<Func<ApiKey, DateTimeOffset, TimeSpan, bool>>)new Inliner().Visit(definition)!);
+        new(definition, (Expression<Func<ApiKey, DateTimeOffset, TimeSpan, bool>>)new SqlSpelling().Visit(definition)!);
 
-    // Replaces each use of a fact or of another rule inside a rule's definition by its definition.
-    private sealed class Inliner : ExpressionVisitor
+    // Replaces each fact and each rule a rule uses by its SQL form.
+    private sealed class SqlSpelling : ExpressionVisitor
     {
         protected override Expression VisitMethodCall(MethodCallExpression node)
         {
-            var definition = node.Object is MemberExpression { Member: FieldInfo { IsStatic: true } field } && field.FieldType == typeof(ApiKeyRule)
-                ? ((ApiKeyRule?)field.GetValue(null) ?? throw new InvalidOperationException($"{field.Name} is used before it is defined: move it up.")).Definition
-                : node.Object is null ? Facts.GetValueOrDefault(node.Method) : null;
-            return definition is null
+            var forSql = node.Object is MemberExpression { Member: FieldInfo { IsStatic: true } field } && field.FieldType == typeof(ApiKeyRule)
+                ? ((ApiKeyRule?)field.GetValue(null) ?? throw new InvalidOperationException($"{field.Name} is used before it is defined: move it up.")).ForSql
+                : node.Object is null ? FactsForSql.GetValueOrDefault(node.Method) : null;
+            return forSql is null
                 ? base.VisitMethodCall(node)
-                : ParameterSubstitution.Apply(definition, [.. node.Arguments.Select(a => Visit(a)!)]);
+                : ParameterSubstitution.Apply(forSql, [.. node.Arguments.Select(a => Visit(a)!)]);
         }
     }
 }
