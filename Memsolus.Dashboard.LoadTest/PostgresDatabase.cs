@@ -1,16 +1,14 @@
+using Memsolus.Dashboard.Tests.Infrastructure;
 using Npgsql;
 
 namespace Memsolus.Dashboard.LoadTest;
 
-// A throwaway database on the PostgreSQL server MEMSOLUS_TEST_POSTGRES names (host, port, user and
-// password; default: the loopback server .ci/postgres starts), for the checks run on PostgreSQL.
+// A throwaway database for the checks run on PostgreSQL, on the tests' server: a private cluster
+// this process starts and removes, or the one MEMSOLUS_TEST_POSTGRES names (PrivatePostgresCluster).
 // The app migrates it at start-up (LoadTestHost sets Database:MigrateOnStartup).
 internal static class PostgresDatabase
 {
-    private static string Server =>
-        Environment.GetEnvironmentVariable("MEMSOLUS_TEST_POSTGRES") is { Length: > 0 } configured
-            ? configured
-            : "Host=127.0.0.1;Port=5432;Username=memsolus;Password=memsolus";
+    private static string Server => PrivatePostgresCluster.Server;
 
     // The new database's connection string.
     public static async Task<string> CreateAsync()

@@ -4,17 +4,21 @@
 # revokes, rotates and edits keys under load and floods the verifier with junk keys. Prints the
 # median throughput ratio and the requests accepted after a change returned; exits non-zero when
 # a goal is missed. Options pass through, e.g. perf/load-test.sh --rounds 5 --seconds 10
+# With --postgres (or --cross-node) it runs on a private PostgreSQL cluster of its own, as the tests
+# do (or on the server MEMSOLUS_TEST_POSTGRES names), and installs the server binaries when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v wrk >/dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "Installing wrk from Debian's packages..."
-    apt-get update -qq && apt-get install -y -qq wrk >/dev/null
-  else
-    echo "wrk is missing: sudo apt-get install -y wrk" >&2
-    exit 2
-  fi
+# The test command's installers (sourced, test.sh runs nothing itself).
+source ./test.sh
+
+packages=()
+command -v wrk >/dev/null 2>&1 || packages+=(wrk)
+if [[ " $* " == *" --postgres "* || " $* " == *" --cross-node "* ]] && postgres_binaries_missing; then
+  packages+=(postgresql)
+fi
+if [ ${#packages[@]} -gt 0 ]; then
+  install_packages "${packages[@]}"
 fi
 
 dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- "$@"

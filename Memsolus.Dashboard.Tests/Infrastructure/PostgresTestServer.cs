@@ -5,21 +5,16 @@ using Npgsql;
 
 namespace Memsolus.Dashboard.Tests.Infrastructure;
 
-// The PostgreSQL server the tests that run on both providers use. MEMSOLUS_TEST_POSTGRES names it
-// (host, port, user and password; no database); unset, it is the loopback server .ci/run starts.
-// The role needs CREATEDB. The schema is migrated once per test run, into a template, and every
-// test database is a fresh copy of it: as cheap as SQLite's per-test files, and never shared.
+// The databases of the tests that run on both providers, on the server PrivatePostgresCluster
+// gives: this test run's own throwaway cluster, or the one MEMSOLUS_TEST_POSTGRES names. The schema
+// is migrated once per test run, into a template, and every test database is a fresh copy of it:
+// as cheap as SQLite's per-test files, and never shared.
 internal static class PostgresTestServer
 {
-    public const string Variable = "MEMSOLUS_TEST_POSTGRES";
-
-    private const string DefaultServer = "Host=127.0.0.1;Port=5432;Username=memsolus;Password=memsolus";
-
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static string? template;
 
-    public static string Server =>
-        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured ? configured : DefaultServer;
+    public static string Server => PrivatePostgresCluster.Server;
 
     public static string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder(Server) { Database = database }.ConnectionString;
@@ -84,7 +79,9 @@ internal static class PostgresTestServer
         catch (Exception exception) when (exception is NpgsqlException or System.Net.Sockets.SocketException)
         {
             throw new InvalidOperationException(
-                $"The PostgreSQL half of the tests needs a server: `bash .ci/postgres` installs and starts one on loopback, or set {Variable} to a connection string (host, port, user, password; the role needs CREATEDB). {exception.Message}",
+                PrivatePostgresCluster.IsConfigured
+                    ? $"The PostgreSQL half of the tests could not use the server {PrivatePostgresCluster.Variable} names (host, port, user, password; the role needs CREATEDB); unset it to let the tests start a private one. {exception.Message}"
+                    : $"The PostgreSQL half of the tests could not use its private server (see PrivatePostgresCluster). {exception.Message}",
                 exception);
         }
 
@@ -100,8 +97,13 @@ internal static class PostgresTestServer
             NpgsqlConnection.ClearPool(connection);
         }
 
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-            ExecuteAsync($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""").GetAwaiter().GetResult();
+        // A private cluster is deleted whole at exit; a server of the developer's outlives the run.
+        if (PrivatePostgresCluster.IsConfigured)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+                ExecuteAsync($"""DROP DATABASE IF EXISTS "{name}" WITH (FORCE)""").GetAwaiter().GetResult();
+        }
+
         return name;
     }
 

@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Hosting;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Memsolus.Dashboard.Data;
@@ -43,10 +44,7 @@ internal static class AccountExtensions
 
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
 
-        services.AddOptions<AdminOptions>()
-            .BindConfiguration(AdminOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<AdminOptions>(AdminOptions.SectionName);
         services.AddHostedService<AdminAccountInitializer>();
 
         return builder;

@@ -1,22 +1,12 @@
+using Memsolus.Dashboard.Hosting;
+
 namespace Memsolus.Dashboard.Audit;
 
-internal sealed class KeyExpiryWorker(KeyExpiryRunner recorder, TimeProvider clock) : BackgroundService
+// Records key.expired for keys whose time has come: at start, then every minute.
+internal sealed class KeyExpiryWorker(KeyExpiryRunner runner, TimeProvider clock, ILogger<KeyExpiryWorker> logger)
+    : BackgroundWorker(clock, logger)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    protected override TimeSpan? Interval => TimeSpan.FromMinutes(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        try
-        {
-            do
-            {
-                await recorder.RecordExpiredAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task RunRoundAsync(CancellationToken cancellationToken) => runner.RecordExpiredAsync(cancellationToken);
 }

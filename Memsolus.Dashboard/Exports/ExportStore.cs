@@ -49,12 +49,7 @@ internal sealed class ExportStore(
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var jobs = Scope(db, caller);
-        if (page.After is { } after)
-        {
-            jobs = jobs.Where(j => j.Sequence < after);
-        }
-
-        var rows = await jobs.OrderByDescending(j => j.Sequence).Take(page.Limit + 1).ToListAsync(cancellationToken);
+        var rows = await jobs.PageRowsAsync(page, cancellationToken);
         var now = clock.GetUtcNow();
         return page.ToPage(rows, j => j.Sequence, j => ToDto(j, now));
     }
@@ -130,5 +125,5 @@ internal sealed class ExportStore(
         job.Status == ExportStatus.Succeeded && job.ExpiresAt > now;
 
     private static IQueryable<ExportJob> Scope(ApplicationDbContext db, ApiCaller caller) =>
-        db.ExportJobs.AsNoTracking().Where(j => j.OwnerId == caller.OwnerId && j.Environment == caller.Environment);
+        db.ExportJobs.AsNoTracking().OwnedBy(caller);
 }

@@ -1,60 +1,27 @@
+using Memsolus.Dashboard.Hosting;
+
 namespace Memsolus.Dashboard.Exports;
 
-// Runs queued exports when signalled and, on a timer, anything still queued and the clean-up of
-// expired files. Never stops the host: a failure is logged and the next wake tries again.
-internal sealed partial class ExportWorker(ExportRunner runner, ExportQueue queue, TimeProvider clock, ILogger<ExportWorker> logger) : BackgroundService
+// Runs queued exports when the queue signals and, every minute, anything still queued and the
+// clean-up of expired files. At start it first fails the jobs a previous run left running.
+internal sealed class ExportWorker(ExportRunner runner, ExportQueue queue, TimeProvider clock, ILogger<ExportWorker> logger)
+    : BackgroundWorker(clock, logger, queue)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    protected override TimeSpan? Interval => TimeSpan.FromMinutes(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        var ticks = TickAsync(timer, stoppingToken);
-        try
-        {
-            await RunSafelyAsync(() => runner.FailInterruptedAsync(stoppingToken), stoppingToken);
-            queue.Signal();
-            while (true)
-            {
-                await queue.WaitAsync(stoppingToken);
-                await RunSafelyAsync(() => runner.RunOnceAsync(stoppingToken), stoppingToken);
-                await RunSafelyAsync(() => runner.CleanupAsync(stoppingToken), stoppingToken);
-            }
-        }
-        catch (Exception) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: whatever was cut short is recorded on its job (see ExportRunner.WriteAsync).
-        }
+    protected override Task BeforeFirstRoundAsync(CancellationToken cancellationToken) => runner.FailInterruptedAsync(cancellationToken);
 
-        await ticks;
-    }
-
-    private async Task TickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    // Whatever a round cut short at shutdown is recorded on its job (see ExportRunner.WriteAsync).
+    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
     {
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                queue.Signal();
-            }
+            await runner.RunOnceAsync(cancellationToken);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        finally
         {
+            // Expired files go even when running the queued jobs failed.
+            await runner.CleanupAsync(cancellationToken);
         }
     }
-
-    private async Task RunSafelyAsync(Func<Task> work, CancellationToken stoppingToken)
-    {
-        try
-        {
-            await work();
-        }
-        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-        {
-            LogWorkFailed(logger, exception);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The export worker hit an error; it will try again when next woken")]
-    private static partial void LogWorkFailed(ILogger logger, Exception exception);
 }

@@ -1,13 +1,12 @@
+using Memsolus.Dashboard.Hosting;
+
 namespace Memsolus.Dashboard.Exports;
 
 internal static class ExportsExtensions
 {
     public static WebApplicationBuilder AddExports(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ExportsOptions>()
-            .BindConfiguration(ExportsOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<ExportsOptions>(ExportsOptions.SectionName);
         builder.Services.AddSingleton<ExportFiles>();
         builder.Services.AddSingleton<ExportQueue>();
         builder.Services.AddSingleton<ExportStore>();

@@ -1,8 +1,9 @@
+using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.Ingestion;
 
-public sealed class IngestJob
+public sealed class IngestJob : IOwnedResource
 {
     public const int MaxNameLength = 255;
     public const int MaxUrlLength = 2_048;

@@ -17,7 +17,7 @@ internal sealed class IngestJobStore(IDbContextFactory<ApplicationDbContext> con
         db.IngestItems.AddRange(files.Select(f => new IngestItem { JobSequence = job.Sequence, Name = f.Name, Content = f.Content }));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        queue.Notify();
+        queue.Signal();
         return ToDto(job, []);
     }
 
@@ -27,7 +27,7 @@ internal sealed class IngestJobStore(IDbContextFactory<ApplicationDbContext> con
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         db.IngestJobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
-        queue.Notify();
+        queue.Signal();
         return ToDto(job, []);
     }
 
@@ -35,12 +35,7 @@ internal sealed class IngestJobStore(IDbContextFactory<ApplicationDbContext> con
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var jobs = Scope(db, caller);
-        if (page.After is { } after)
-        {
-            jobs = jobs.Where(j => j.Sequence < after);
-        }
-
-        var rows = await jobs.OrderByDescending(j => j.Sequence).Take(page.Limit + 1).ToListAsync(cancellationToken);
+        var rows = await jobs.PageRowsAsync(page, cancellationToken);
         var errors = await ErrorsAsync(db, rows.Select(j => j.Sequence).ToList(), cancellationToken);
         return page.ToPage(rows, j => j.Sequence, j => ToDto(j, errors[j.Sequence]));
     }
@@ -76,7 +71,7 @@ internal sealed class IngestJobStore(IDbContextFactory<ApplicationDbContext> con
     }
 
     private static IQueryable<IngestJob> Scope(ApplicationDbContext db, ApiCaller caller) =>
-        db.IngestJobs.AsNoTracking().Where(j => j.OwnerId == caller.OwnerId && j.Environment == caller.Environment);
+        db.IngestJobs.AsNoTracking().OwnedBy(caller);
 
     private static async Task<ILookup<long, IngestItemErrorDto>> ErrorsAsync(ApplicationDbContext db, List<long> jobs, CancellationToken cancellationToken)
     {

@@ -1,14 +1,7 @@
-using System.Threading.Channels;
+using Memsolus.Dashboard.Hosting;
 
 namespace Memsolus.Dashboard.Ingestion;
 
-// Wakes the worker when a job is queued on this node. One pending signal is enough: the worker
-// drains every queued job each time it wakes.
-internal sealed class IngestQueue
-{
-    private readonly Channel<bool> signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    public void Notify() => signal.Writer.TryWrite(true);
-
-    public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => signal.Reader.ReadAsync(cancellationToken);
-}
+// Wakes the ingestion worker when a job is queued on this node. One pending signal is enough: the
+// worker drains every queued job each time it wakes.
+internal sealed class IngestQueue : WorkerSignal;

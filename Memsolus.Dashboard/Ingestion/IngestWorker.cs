@@ -1,72 +1,26 @@
+using Memsolus.Dashboard.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Ingestion;
 
 // Runs queued jobs one at a time: promptly when this node queued one, and every PollInterval for
-// any the signal missed. A failure is logged and recorded on its job; it never stops the host.
-internal sealed partial class IngestWorker(
-    IngestRunner processor,
+// any the signal missed (another node's). A job's failure is recorded on the job by the runner.
+// At start it first fails the jobs a previous run left running.
+internal sealed class IngestWorker(
+    IngestRunner runner,
     IngestQueue queue,
     IOptions<IngestOptions> options,
     TimeProvider clock,
-    ILogger<IngestWorker> logger) : BackgroundService
+    ILogger<IngestWorker> logger) : BackgroundWorker(clock, logger, queue)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.PollInterval, clock);
-        // Both waits outlive a round that the other one ended, so neither a tick nor a signal
-        // is lost, and PeriodicTimer is never awaited twice at once.
-        Task<bool>? tick = null;
-        Task<bool>? wake = null;
-        try
-        {
-            await RunSafelyAsync(processor.FailInterruptedAsync, stoppingToken);
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await RunSafelyAsync(DrainAsync, stoppingToken);
-                tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
-                wake ??= queue.WaitAsync(stoppingToken).AsTask();
-                var woken = await Task.WhenAny(tick, wake);
-                if (woken == tick)
-                {
-                    if (!await tick)
-                    {
-                        break;
-                    }
+    protected override TimeSpan? Interval => options.Value.PollInterval;
 
-                    tick = null;
-                }
-                else
-                {
-                    await wake;
-                    wake = null;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+    protected override Task BeforeFirstRoundAsync(CancellationToken cancellationToken) => runner.FailInterruptedAsync(cancellationToken);
+
+    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
+    {
+        while (await runner.RunOnceAsync(cancellationToken))
         {
         }
     }
-
-    private async Task DrainAsync(CancellationToken cancellationToken)
-    {
-        while (await processor.RunOnceAsync(cancellationToken))
-        {
-        }
-    }
-
-    private async Task RunSafelyAsync(Func<CancellationToken, Task> work, CancellationToken stoppingToken)
-    {
-        try
-        {
-            await work(stoppingToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-        {
-            LogWorkerFailed(logger, exception);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The ingestion worker failed; it tries again at the next signal or poll")]
-    private static partial void LogWorkerFailed(ILogger logger, Exception exception);
 }

@@ -1,13 +1,12 @@
+using Memsolus.Dashboard.Hosting;
+
 namespace Memsolus.Dashboard.Ingestion;
 
 internal static class IngestionExtensions
 {
     public static WebApplicationBuilder AddIngestion(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IngestOptions>()
-            .BindConfiguration(IngestOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<IngestOptions>(IngestOptions.SectionName);
         builder.Services.AddSingleton<IngestQueue>();
         builder.Services.AddSingleton<IngestJobStore>();
         builder.Services.AddSingleton<UrlFetcher>();

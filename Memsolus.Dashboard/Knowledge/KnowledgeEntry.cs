@@ -1,8 +1,9 @@
+using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.Knowledge;
 
-public sealed class KnowledgeEntry
+public sealed class KnowledgeEntry : IOwnedResource
 {
     public const int MaxTitleLength = 200;
     public const int MaxContentLength = 100_000;

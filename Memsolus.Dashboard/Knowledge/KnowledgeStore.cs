@@ -12,12 +12,7 @@ public sealed class KnowledgeStore(IDbContextFactory<ApplicationDbContext> conte
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var entries = Scope(db, caller);
-        if (page.After is { } after)
-        {
-            entries = entries.Where(k => k.Sequence < after);
-        }
-
-        var rows = await entries.OrderByDescending(k => k.Sequence).Take(page.Limit + 1).ToListAsync(cancellationToken);
+        var rows = await entries.PageRowsAsync(page, cancellationToken);
         return page.ToPage(rows, k => k.Sequence, ToDto);
     }
 
@@ -86,7 +81,7 @@ public sealed class KnowledgeStore(IDbContextFactory<ApplicationDbContext> conte
     }
 
     private static IQueryable<KnowledgeEntry> Scope(ApplicationDbContext db, ApiCaller caller) =>
-        db.KnowledgeEntries.AsNoTracking().Where(k => k.OwnerId == caller.OwnerId && k.Environment == caller.Environment);
+        db.KnowledgeEntries.AsNoTracking().OwnedBy(caller);
 
     internal static KnowledgeDto ToDto(KnowledgeEntry k) => new(k.Id, k.Title, k.Content, k.Source, k.CreatedAt, k.UpdatedAt);
 }

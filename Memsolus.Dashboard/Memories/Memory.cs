@@ -1,8 +1,9 @@
+using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.Memories;
 
-public sealed class Memory
+public sealed class Memory : IOwnedResource
 {
     public const int MaxContentLength = 10_000;
     public const int MaxTags = 20;

@@ -20,12 +20,7 @@ public sealed class MemoryStore(IDbContextFactory<ApplicationDbContext> contextF
             memories = memories.Where(m => EF.Functions.Like(m.SearchText, pattern, "\\"));
         }
 
-        if (page.After is { } after)
-        {
-            memories = memories.Where(m => m.Sequence < after);
-        }
-
-        var rows = await memories.OrderByDescending(m => m.Sequence).Take(page.Limit + 1).ToListAsync(cancellationToken);
+        var rows = await memories.PageRowsAsync(page, cancellationToken);
         return page.ToPage(rows, m => m.Sequence, ToDto);
     }
 
@@ -92,7 +87,7 @@ public sealed class MemoryStore(IDbContextFactory<ApplicationDbContext> contextF
     }
 
     private static IQueryable<Memory> Scope(ApplicationDbContext db, ApiCaller caller) =>
-        db.Memories.AsNoTracking().Where(m => m.OwnerId == caller.OwnerId && m.Environment == caller.Environment);
+        db.Memories.AsNoTracking().OwnedBy(caller);
 
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

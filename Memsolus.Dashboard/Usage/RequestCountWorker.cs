@@ -1,52 +1,50 @@
+using Memsolus.Dashboard.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Usage;
 
+// Writes the request counts tallied in memory: every Usage:FlushInterval, and a final time when
+// the host stops so that none are lost with the process. Once a day a round also deletes the
+// counters older than Usage:Retention.
 internal sealed partial class RequestCountWorker(
     RequestCountRecorder recorder,
     IOptions<UsageOptions> options,
     TimeProvider clock,
-    ILogger<RequestCountWorker> logger) : BackgroundService
+    ILogger<RequestCountWorker> logger) : BackgroundWorker(clock, logger)
 {
     private static readonly TimeSpan DeleteEvery = TimeSpan.FromDays(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Null until the first round, which deletes.
+    private DateTimeOffset? nextDelete;
+
+    protected override TimeSpan? Interval => options.Value.FlushInterval;
+
+    // Nothing has been counted yet at start.
+    protected override bool RunsAtStart => false;
+
+    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.FlushInterval, clock);
-        var nextDelete = clock.GetUtcNow();
-        try
+        await recorder.FlushAsync(cancellationToken);
+        if (nextDelete is null || Clock.GetUtcNow() >= nextDelete)
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await recorder.FlushAsync(stoppingToken);
-                if (clock.GetUtcNow() >= nextDelete)
-                {
-                    nextDelete = clock.GetUtcNow() + DeleteEvery;
-                    await DeleteExpiredAsync(stoppingToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            nextDelete = Clock.GetUtcNow() + DeleteEvery;
+            await DeleteExpiredAsync(cancellationToken);
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await recorder.FlushAsync(CancellationToken.None);
-    }
+    // Only the flush: deleting can wait for the next run of the app.
+    protected override Task RunFinalRoundAsync() => recorder.FlushAsync(CancellationToken.None);
 
-    private async Task DeleteExpiredAsync(CancellationToken stoppingToken)
+    private async Task DeleteExpiredAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await recorder.DeleteExpiredAsync(stoppingToken);
+            await recorder.DeleteExpiredAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Old counters cost space, not correctness: try again tomorrow.
-            LogDeleteFailed(logger, exception);
+            LogDeleteFailed(Logger, exception);
         }
     }
 

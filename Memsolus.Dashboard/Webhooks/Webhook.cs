@@ -1,8 +1,9 @@
+using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.Webhooks;
 
-public sealed class Webhook
+public sealed class Webhook : IOwnedResource
 {
     public const int MaxUrlLength = 2_048;
     public const int MaxDescriptionLength = 500;

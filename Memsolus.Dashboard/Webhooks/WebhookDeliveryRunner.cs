@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Threading.Channels;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Outbound;
 using Microsoft.EntityFrameworkCore;
@@ -25,17 +24,6 @@ internal sealed partial class WebhookDeliveryRunner(
     // One run at a time in this process, so the background loop and a caller of RunOnceAsync
     // never send the same delivery twice. (Several nodes would need to claim rows instead.)
     private readonly SemaphoreSlim runLock = new(1, 1);
-
-    // Holds at most one wake-up: any number of publishes while a run is busy cause one more run.
-    private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    public void Signal() => wake.Writer.TryWrite(true);
-
-    public async Task WaitForSignalAsync(CancellationToken cancellationToken)
-    {
-        await wake.Reader.WaitToReadAsync(cancellationToken);
-        wake.Reader.TryRead(out _);
-    }
 
     // Sends up to one batch of due deliveries and returns how many it handled.
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)

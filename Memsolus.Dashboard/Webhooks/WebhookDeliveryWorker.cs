@@ -1,70 +1,30 @@
+using Memsolus.Dashboard.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Webhooks;
 
-// Runs the dispatcher when a publish wakes it and every PollInterval for retries that fall due.
-internal sealed partial class WebhookDeliveryWorker(
-    WebhookDeliveryRunner dispatcher,
+// Sends due deliveries when a publish signals and every PollInterval for retries that fall due.
+internal sealed class WebhookDeliveryWorker(
+    WebhookDeliveryRunner runner,
+    WebhookDeliveryQueue queue,
     IOptions<WebhooksOptions> options,
     TimeProvider clock,
-    ILogger<WebhookDeliveryWorker> logger) : BackgroundService
+    ILogger<WebhookDeliveryWorker> logger) : BackgroundWorker(clock, logger, queue)
 {
-    // Bounds one wake-up's work even if results could not be recorded and the same rows stay due.
-    private const int MaxBatchesPerWake = 20;
+    // Bounds one round's work even if results could not be recorded and the same rows stay due.
+    private const int MaxBatchesPerRound = 20;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan? Interval => options.Value.PollInterval;
+
+    // A failed round leaves the deliveries due: the next round tries them again.
+    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.PollInterval, clock);
-        // Each wait is kept until it completes: PeriodicTimer allows only one waiter at a time.
-        Task<bool>? tick = null;
-        Task? woken = null;
-        try
+        for (var batch = 0; batch < MaxBatchesPerRound; batch++)
         {
-            while (!stoppingToken.IsCancellationRequested)
+            if (await runner.RunOnceAsync(cancellationToken) < options.Value.BatchSize)
             {
-                await DispatchDueAsync(stoppingToken);
-                tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
-                woken ??= dispatcher.WaitForSignalAsync(stoppingToken);
-                if (await Task.WhenAny(tick, woken) == tick)
-                {
-                    if (!await tick)
-                    {
-                        return;
-                    }
-
-                    tick = null;
-                }
-                else
-                {
-                    await woken;
-                    woken = null;
-                }
+                break;
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
     }
-
-    private async Task DispatchDueAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            for (var batch = 0; batch < MaxBatchesPerWake; batch++)
-            {
-                if (await dispatcher.RunOnceAsync(stoppingToken) < options.Value.BatchSize)
-                {
-                    break;
-                }
-            }
-        }
-        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-        {
-            // Never take the host down: the deliveries stay due and the next wake-up tries again.
-            LogRunFailed(logger, exception);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook dispatch failed; due deliveries will be tried on the next run")]
-    private static partial void LogRunFailed(ILogger logger, Exception exception);
 }

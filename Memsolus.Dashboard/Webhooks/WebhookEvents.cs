@@ -8,12 +8,12 @@ using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 namespace Memsolus.Dashboard.Webhooks;
 
 // Publishing writes one pending delivery per enabled webhook of the (owner, environment) that
-// subscribes to the event, and wakes the dispatcher; the HTTP happens in the background, so an
+// subscribes to the event, and wakes the delivery worker; the HTTP happens in the background, so an
 // API call never waits on a customer's endpoint. A failure here is logged, never thrown: the
 // change the event describes has already been saved.
 internal sealed partial class WebhookEvents(
     IDbContextFactory<ApplicationDbContext> contextFactory,
-    WebhookDeliveryRunner dispatcher,
+    WebhookDeliveryQueue deliveries,
     IOptions<HttpJsonOptions> jsonOptions,
     TimeProvider clock,
     ILogger<WebhookEvents> logger) : IWebhookEvents
@@ -65,7 +65,7 @@ internal sealed partial class WebhookEvents(
             }
 
             await db.SaveChangesAsync(CancellationToken.None);
-            dispatcher.Signal();
+            deliveries.Signal();
         }
         catch (Exception exception)
         {

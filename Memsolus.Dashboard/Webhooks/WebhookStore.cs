@@ -12,12 +12,7 @@ internal sealed class WebhookStore(IDbContextFactory<ApplicationDbContext> conte
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var webhooks = Scope(db, caller);
-        if (page.After is { } after)
-        {
-            webhooks = webhooks.Where(w => w.Sequence < after);
-        }
-
-        var rows = await webhooks.OrderByDescending(w => w.Sequence).Take(page.Limit + 1).ToListAsync(cancellationToken);
+        var rows = await webhooks.PageRowsAsync(page, cancellationToken);
         return page.ToPage(rows, w => w.Sequence, ToDto);
     }
 
@@ -120,7 +115,7 @@ internal sealed class WebhookStore(IDbContextFactory<ApplicationDbContext> conte
     private sealed record DeliveryRow(long Sequence, Guid Id, Guid EventId, string EventType, WebhookDeliveryStatus Status, int AttemptCount, DateTimeOffset? NextAttemptAt, DateTimeOffset CreatedAt);
 
     private static IQueryable<Webhook> Scope(ApplicationDbContext db, ApiCaller caller) =>
-        db.Webhooks.AsNoTracking().Where(w => w.OwnerId == caller.OwnerId && w.Environment == caller.Environment);
+        db.Webhooks.AsNoTracking().OwnedBy(caller);
 
     private static WebhookDto ToDto(Webhook w) => new(w.Id, w.Url, w.Events, w.Description, w.Enabled, w.CreatedAt, w.UpdatedAt);
 

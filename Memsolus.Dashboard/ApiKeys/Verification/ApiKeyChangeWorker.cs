@@ -2,13 +2,14 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Memsolus.Dashboard.ApiKeys.Verification;
 
 // Hears of key changes made on other nodes and drops them from this node's cache (PostgreSQL, with
-// ApiKeys:Verification:CrossNodeInvalidation and the cache on; otherwise it returns at once).
+// ApiKeys:Verification:CrossNodeInvalidation and the cache on; otherwise it never runs).
 // Every node writes its changes to ApiKeyChanges in the change's own transaction
 // (ApiKeyCacheInvalidator), and a trigger on that table NOTIFYs Channel with "<id>:<hex SHA-256>"
 // or "<id>:*" (every key); PostgreSQL delivers a notification only when, and only if, its
@@ -20,12 +21,17 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 // commit in order). A lost notification therefore costs at most one interval. A lost connection
 // costs more: whatever happened meanwhile is unknown, so the whole cache is emptied, when the
 // connection fails and again once it is back. Old rows are deleted now and then.
+//
+// On BackgroundWorker, one round per sweep interval: connect and LISTEN if not connected, sweep,
+// then wait on the connection, applying notifications as they arrive, until the next sweep is due
+// (by then the next tick has come, so the next round follows at once). Its clock is the real one,
+// whatever the app's: the waits are on the connection, which knows no other.
 internal sealed partial class ApiKeyChangeWorker(
     ApiKeyCache cache,
     IConfiguration configuration,
     IOptions<DatabaseOptions> database,
     IOptions<ApiKeyVerificationOptions> verification,
-    ILogger<ApiKeyChangeWorker> logger) : BackgroundService
+    ILogger<ApiKeyChangeWorker> logger) : BackgroundWorker(TimeProvider.System, logger)
 {
     // The trigger's channel: PostgreSQL's migration InitialPostgres spells it out; keep both equal.
     public const string Channel = "memsolus_api_key_changes";
@@ -49,67 +55,77 @@ internal sealed partial class ApiKeyChangeWorker(
 
     private readonly TimeSpan sweepInterval = verification.Value.CrossNodeSweepInterval;
 
-    // Ids applied, with the Stopwatch timestamp when: only ever touched by the loop (notifications
-    // are raised while the loop awaits its connection), so no lock.
+    // Ids applied, with the Stopwatch timestamp when: only ever touched by the rounds (notifications
+    // are raised while a round awaits its connection), so no lock.
     private readonly Dictionary<long, long> applied = [];
     private readonly byte[] hashBuffer = new byte[ApiKeyFormat.HashLength];
     private volatile bool listening;
 
+    // Kept from round to round; null until connected, and again once lost.
+    private NpgsqlConnection? connection;
+    private TimeSpan retryDelay = FirstRetryDelay;
+    private bool recovering;
+    private long nextCleanup;
+
     public static bool IsEnabled(DatabaseOptions database, ApiKeyVerificationOptions verification) =>
         database.Provider == DatabaseProvider.Postgres && verification.CrossNodeInvalidation;
+
+    public override bool Enabled => IsEnabled(database.Value, verification.Value) && cache.Enabled;
 
     // True while connected and LISTENing.
     public bool IsListening => listening;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan? Interval => sweepInterval;
+
+    protected override async Task RunRoundAsync(CancellationToken stoppingToken)
     {
-        if (!IsEnabled(database.Value, verification.Value) || !cache.Enabled)
+        var nextSweep = Stopwatch.GetTimestamp() + ToStopwatchTicks(sweepInterval);
+        try
         {
-            return;
+            var listener = connection ?? await ListenAsync(stoppingToken);
+            await SweepAsync(listener, stoppingToken);
+            if (Stopwatch.GetTimestamp() >= nextCleanup)
+            {
+                await using var cleanup = new NpgsqlCommand(CleanupSql, listener);
+                await cleanup.ExecuteNonQueryAsync(stoppingToken);
+                nextCleanup = Stopwatch.GetTimestamp() + ToStopwatchTicks(CleanupInterval);
+            }
+
+            await HearUntilAsync(listener, nextSweep, stoppingToken);
         }
-
-        var connectionString = ListenerConnectionString(configuration.GetConnectionString("DefaultConnection")
-            ?? throw new InvalidOperationException("Connection string 'DefaultConnection' not found."));
-        var retryDelay = FirstRetryDelay;
-        var recovering = false;
-        while (true)
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                await ListenAsync(connectionString, recovering, stoppingToken);
-            }
-            catch (Exception) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                // Whatever went wrong, retry: the node must keep hearing of changes.
-                // Reset once a connection has listened (ListenAsync sets listening), or back off.
-                retryDelay = listening ? FirstRetryDelay : TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
-                listening = false;
-                recovering = true;
-                cache.InvalidateAll();
-                LogConnectionLost(logger, exception.GetType().Name, exception.Message, retryDelay);
-            }
+            // Whatever went wrong, retry: the node must keep hearing of changes. Reset the delay
+            // once a connection has listened (ListenAsync sets listening), or back off.
+            await CloseAsync();
+            retryDelay = listening ? FirstRetryDelay : TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+            listening = false;
+            recovering = true;
+            cache.InvalidateAll();
+            LogConnectionLost(Logger, exception.GetType().Name, exception.Message, retryDelay);
 
-            try
-            {
-                await Task.Delay(retryDelay, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            // Then the next round at once, not at the next tick: that may be a minute away.
+            await Task.Delay(retryDelay, stoppingToken);
+            RunSoon();
         }
     }
 
-    private async Task ListenAsync(string connectionString, bool recovering, CancellationToken stoppingToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        connection.Notification += OnNotification;
-        await connection.OpenAsync(stoppingToken);
-        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+        // The connection outlives rounds: closed once the loop has ended.
+        await base.StopAsync(cancellationToken);
+        await CloseAsync();
+        listening = false;
+    }
+
+    // Kept in the field from the start, so that a failure half-way closes it.
+    private async Task<NpgsqlConnection> ListenAsync(CancellationToken stoppingToken)
+    {
+        var listener = connection = new NpgsqlConnection(ListenerConnectionString(configuration.GetConnectionString("DefaultConnection")
+            ?? throw new InvalidOperationException("Connection string 'DefaultConnection' not found.")));
+        listener.Notification += OnNotification;
+        await listener.OpenAsync(stoppingToken);
+        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", listener))
         {
             await listen.ExecuteNonQueryAsync(stoppingToken);
         }
@@ -118,42 +134,44 @@ internal sealed partial class ApiKeyChangeWorker(
         {
             // Changes made while this node was not listening are unknown: forget every key.
             cache.InvalidateAll();
-            LogReconnected(logger);
+            LogReconnected(Logger);
         }
 
         listening = true;
-        await using var sweep = new NpgsqlCommand(SweepSql, connection);
-        await using var cleanup = new NpgsqlCommand(CleanupSql, connection);
-        var nextSweep = 0L;
-        var nextCleanup = 0L;
+        nextCleanup = 0;
+        return listener;
+    }
+
+    // Notifications are applied as they arrive (OnNotification), while the connection is waited on.
+    private static async Task HearUntilAsync(NpgsqlConnection connection, long until, CancellationToken stoppingToken)
+    {
         while (true)
         {
-            var now = Stopwatch.GetTimestamp();
-            if (now >= nextSweep)
-            {
-                await SweepAsync(sweep, stoppingToken);
-                nextSweep = now + ToStopwatchTicks(sweepInterval);
-            }
-
-            if (now >= nextCleanup)
-            {
-                await cleanup.ExecuteNonQueryAsync(stoppingToken);
-                nextCleanup = now + ToStopwatchTicks(CleanupInterval);
-            }
-
             // Whole milliseconds, rounded up: to WaitAsync, 0 means "no time-out", not "none left".
-            var wait = (int)Math.Ceiling(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), nextSweep).TotalMilliseconds);
-            if (wait > 0)
+            var wait = (int)Math.Ceiling(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until).TotalMilliseconds);
+            if (wait <= 0)
             {
-                await connection.WaitAsync(wait, stoppingToken);
+                return;
             }
+
+            await connection.WaitAsync(wait, stoppingToken);
+        }
+    }
+
+    private async Task CloseAsync()
+    {
+        if (connection is { } closing)
+        {
+            connection = null;
+            await closing.DisposeAsync();
         }
     }
 
     // Applies the recent rows not applied yet, then forgets ids older than any sweep can return.
-    private async Task SweepAsync(NpgsqlCommand sweep, CancellationToken stoppingToken)
+    private async Task SweepAsync(NpgsqlConnection listener, CancellationToken stoppingToken)
     {
         var now = Stopwatch.GetTimestamp();
+        await using var sweep = new NpgsqlCommand(SweepSql, listener);
         await using (var reader = await sweep.ExecuteReaderAsync(stoppingToken))
         {
             while (await reader.ReadAsync(stoppingToken))

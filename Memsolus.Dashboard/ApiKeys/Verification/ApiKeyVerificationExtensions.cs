@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Hosting;
 using Memsolus.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -10,10 +11,7 @@ internal static class ApiKeyVerificationExtensions
     public static WebApplicationBuilder AddApiKeyVerification(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ApiKeyVerificationOptions>()
-            .BindConfiguration(ApiKeyVerificationOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<ApiKeyVerificationOptions>(ApiKeyVerificationOptions.SectionName);
 
         services.AddSingleton<ApiKeyCache>();
         // A cache miss takes a context from a pool of its own rather than building one: building
@@ -26,8 +24,8 @@ internal static class ApiKeyVerificationExtensions
         // Every context the factory creates saves through it (AddData adds each IInterceptor).
         services.AddSingleton<IInterceptor, ApiKeyCacheInvalidator>();
         // Other nodes' changes, on PostgreSQL. Always registered: it decides when it starts,
-        // once every configuration source (test hosts included) has had its say, and returns at
-        // once on SQLite, with the cache off or with CrossNodeInvalidation off.
+        // once every configuration source (test hosts included) has had its say, and never runs
+        // on SQLite, with the cache off or with CrossNodeInvalidation off (BackgroundWorker.Enabled).
         services.AddHostedService<ApiKeyChangeWorker>();
         services.AddSingleton<FailedAttemptLimiter>();
         // Shares the limiter's counts between nodes on PostgreSQL; does nothing on SQLite.

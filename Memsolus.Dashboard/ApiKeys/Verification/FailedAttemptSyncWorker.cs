@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -20,42 +21,34 @@ internal sealed partial class FailedAttemptSyncWorker(
     IOptions<ApiKeyVerificationOptions> options,
     IOptions<DatabaseOptions> database,
     TimeProvider clock,
-    ILogger<FailedAttemptSyncWorker> logger) : BackgroundService
+    ILogger<FailedAttemptSyncWorker> logger) : BackgroundWorker(clock, logger)
 {
-    public bool Enabled => options.Value.ShareFailedAttempts ?? database.Value.Provider == DatabaseProvider.Postgres;
+    // Null until the first round, which deletes.
+    private DateTimeOffset? nextDelete;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override bool Enabled => options.Value.ShareFailedAttempts ?? database.Value.Provider == DatabaseProvider.Postgres;
+
+    protected override TimeSpan? Interval => options.Value.FailedAttemptSyncInterval;
+
+    // Nothing has failed on this node yet at start.
+    protected override bool RunsAtStart => false;
+
+    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
     {
-        if (!Enabled)
+        await SyncAsync(cancellationToken);
+        if (nextDelete is null || Clock.GetUtcNow() >= nextDelete)
         {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(options.Value.FailedAttemptSyncInterval, clock);
-        var nextDelete = clock.GetUtcNow();
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await SyncAsync(stoppingToken);
-                if (clock.GetUtcNow() >= nextDelete)
-                {
-                    nextDelete = clock.GetUtcNow() + options.Value.FailedAttemptWindow;
-                    await DeleteEndedAsync(stoppingToken);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            nextDelete = Clock.GetUtcNow() + options.Value.FailedAttemptWindow;
+            await DeleteEndedAsync(cancellationToken);
         }
     }
 
-    // One round: write this node's new failures, read back who is blocked. Returns how many
+    // One sync: write this node's new failures, read back who is blocked. Returns how many
     // clients the shared count blocks, or -1 when the database could not be reached.
     internal async Task<int> SyncAsync(CancellationToken cancellationToken = default)
     {
         var settings = options.Value;
-        var windowStart = FailedAttemptLimiter.SharedWindowStart(clock.GetUtcNow().UtcTicks, settings.FailedAttemptWindow);
+        var windowStart = FailedAttemptLimiter.SharedWindowStart(Clock.GetUtcNow().UtcTicks, settings.FailedAttemptWindow);
         var taken = limiter.TakeUnshared(windowStart);
         var written = taken.Count == 0;
         try
@@ -85,7 +78,7 @@ internal sealed partial class FailedAttemptSyncWorker(
             }
 
             // The previous sync's blocks stand until their window ends.
-            LogSyncFailed(logger, exception, written ? 0 : taken.Count);
+            LogSyncFailed(Logger, exception, written ? 0 : taken.Count);
             return -1;
         }
     }
@@ -93,7 +86,7 @@ internal sealed partial class FailedAttemptSyncWorker(
     // Rows of windows that have ended; returns how many were deleted.
     internal async Task<int> DeleteEndedAsync(CancellationToken cancellationToken = default)
     {
-        var windowStart = FailedAttemptLimiter.SharedWindowStart(clock.GetUtcNow().UtcTicks, options.Value.FailedAttemptWindow);
+        var windowStart = FailedAttemptLimiter.SharedWindowStart(Clock.GetUtcNow().UtcTicks, options.Value.FailedAttemptWindow);
         var current = new DateTimeOffset(windowStart, TimeSpan.Zero);
         try
         {
@@ -103,7 +96,7 @@ internal sealed partial class FailedAttemptSyncWorker(
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Old rows cost space, not correctness: the next round tries again.
-            LogDeleteFailed(logger, exception);
+            LogDeleteFailed(Logger, exception);
             return 0;
         }
     }

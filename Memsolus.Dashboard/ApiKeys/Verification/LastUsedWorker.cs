@@ -1,30 +1,22 @@
+using Memsolus.Dashboard.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.ApiKeys.Verification;
 
+// Writes the last-used times requests noted in memory: every LastUsedFlushInterval, and a final
+// time when the host stops so that none are lost with the process.
 internal sealed class LastUsedWorker(
     LastUsedRecorder recorder,
     IOptions<ApiKeyVerificationOptions> options,
-    TimeProvider clock) : BackgroundService
+    TimeProvider clock,
+    ILogger<LastUsedWorker> logger) : BackgroundWorker(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.LastUsedFlushInterval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await recorder.FlushAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan? Interval => options.Value.LastUsedFlushInterval;
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await recorder.FlushAsync(CancellationToken.None);
-    }
+    // Nothing has been noted yet at start.
+    protected override bool RunsAtStart => false;
+
+    protected override Task RunRoundAsync(CancellationToken cancellationToken) => recorder.FlushAsync(cancellationToken);
+
+    protected override Task RunFinalRoundAsync() => recorder.FlushAsync(CancellationToken.None);
 }
