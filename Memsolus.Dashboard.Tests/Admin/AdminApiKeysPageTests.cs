@@ -2,7 +2,10 @@ using AngleSharp.Dom;
 using Bunit;
 using Memsolus.Dashboard.Admin;
 using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.Audit;
 using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace Memsolus.Dashboard.Tests.Admin;
@@ -246,6 +249,33 @@ public sealed class AdminApiKeysPageTests : BunitTestContext
         page.WaitForAssertion(() => Assert.All(Rows(page).Where(r => r["Owner"] == OwnerEmail), r => Assert.Equal("Revoked", r.Status)));
         Assert.Equal("Active", Rows(page).Single(r => r["Owner"] == OtherOwnerEmail).Status);
         Assert.All(await Keys.ListAsync(Owner), k => Assert.False(k.StillWorks));
+    }
+
+    [Fact]
+    public async Task Keys_revoked_from_the_page_are_audited_with_the_signed_in_administrator_and_its_request_origin()
+    {
+        await CreateKeyAsync("production-agent");
+        Context.Services.GetRequiredService<PageActor>().SetOrigin(new RequestOrigin("198.51.100.77", "Mozilla/5.0 (admin)"));
+        var provider = RenderDialogProvider();
+        var page = await RenderPageAsync();
+        page.WaitForAssertion(() => Assert.Single(Rows(page)));
+
+        Rows(page).Single().Button($"Revoke all keys of {OwnerEmail}").Click();
+        provider.WaitForAssertion(() => Assert.Single(OpenDialogs(provider)));
+        Field(provider, "Reason").Input("account compromised");
+        Button(provider, "Revoke all").Click();
+        provider.WaitForAssertion(() => Assert.Empty(OpenDialogs(provider)));
+
+        await using var db = Database.CreateContext();
+        var events = await db.AuditEvents.Where(e => e.EventType != AuditEventTypes.KeyCreated).OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal([AuditEventTypes.KeyRevoked, AuditEventTypes.KeysBulkRevoked], events.Select(e => e.EventType));
+        Assert.All(events, e =>
+        {
+            Assert.Equal(Admin.UserId, e.ActorId);
+            Assert.Equal(AdminEmail, e.ActorName);
+            Assert.Equal("198.51.100.77", e.ClientIp);
+            Assert.Equal("Mozilla/5.0 (admin)", e.UserAgent);
+        });
     }
 
     [Fact]

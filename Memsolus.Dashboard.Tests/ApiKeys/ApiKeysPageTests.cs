@@ -354,7 +354,8 @@ public sealed class ApiKeysPageTests : BunitTestContext
     public async Task Keys_created_on_the_page_are_audited_with_the_signed_in_account_and_its_request_origin()
     {
         var provider = RenderDialogProvider();
-        var page = Context.Render<ApiKeysPage>(p => p.AddCascadingValue(new RequestOrigin("198.51.100.23", "Mozilla/5.0 (test)")));
+        Context.Services.GetRequiredService<PageActor>().SetOrigin(new RequestOrigin("198.51.100.23", "Mozilla/5.0 (test)"));
+        var page = Context.Render<ApiKeysPage>();
 
         page.FindAll("button").First(b => Text(b) == "New API Key").Click();
         provider.WaitForAssertion(() => Assert.Single(OpenDialogs(provider)));

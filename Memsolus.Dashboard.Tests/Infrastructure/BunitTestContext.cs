@@ -59,6 +59,7 @@ public abstract partial class BunitTestContext : IAsyncLifetime
         Context.Services.AddSingleton(_ => Database.RequestCounts);
         Context.Services.AddSingleton(_ => Database.Usage);
         Context.Services.AddSingleton(_ => Database.KeyAlerts);
+        Context.Services.AddScoped<PageActor>();
     }
 
     protected BunitContext Context { get; }

@@ -28,7 +28,6 @@ public sealed partial class AdminApiKeyStore(
         await DemandAdminAsync(db, admin, cancellationToken);
 
         var now = clock.GetUtcNow();
-        var soon = now + options.Value.ExpiresSoonWindow;
 
         // Filter, count and page on ApiKeys alone, each search kind through its own index; owners'
         // emails are joined only to sort by them, and otherwise fetched for the page's rows.
@@ -66,15 +65,19 @@ public sealed partial class AdminApiKeyStore(
             keyRows = keyRows.Where(k => k.Environment == environment);
         }
 
-        keyRows = query.Status switch
+        ApiKeyStatus? status = query.Status switch
         {
-            AdminKeyStatusFilter.Revoked => keyRows.Where(k => k.RevokedAt != null),
-            AdminKeyStatusFilter.Rotated => keyRows.Where(k => k.RevokedAt == null && k.RotatedToId != null),
-            AdminKeyStatusFilter.Expired => keyRows.Where(k => k.RevokedAt == null && k.RotatedToId == null && k.ExpiresAt != null && k.ExpiresAt <= now),
-            AdminKeyStatusFilter.ExpiresSoon => keyRows.Where(k => k.RevokedAt == null && k.RotatedToId == null && k.ExpiresAt != null && k.ExpiresAt > now && k.ExpiresAt <= soon),
-            AdminKeyStatusFilter.Active => keyRows.Where(k => k.RevokedAt == null && k.RotatedToId == null && (k.ExpiresAt == null || k.ExpiresAt > soon)),
-            _ => keyRows,
+            AdminKeyStatusFilter.Revoked => ApiKeyStatus.Revoked,
+            AdminKeyStatusFilter.Rotated => ApiKeyStatus.Rotated,
+            AdminKeyStatusFilter.Expired => ApiKeyStatus.Expired,
+            AdminKeyStatusFilter.ExpiresSoon => ApiKeyStatus.ExpiresSoon,
+            AdminKeyStatusFilter.Active => ApiKeyStatus.Active,
+            _ => null,
         };
+        if (status is { } shown)
+        {
+            keyRows = keyRows.Where(ApiKeyStatusRules.For(shown).At(now, options.Value.ExpiresSoonWindow));
+        }
 
         var total = await keyRows.CountAsync(cancellationToken);
         var size = Math.Clamp(query.PageSize, 1, MaxPageSize);
@@ -127,7 +130,7 @@ public sealed partial class AdminApiKeyStore(
             return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.NotFound, "That API key does not exist."));
         }
 
-        if (key.RevokedAt is not null)
+        if (ApiKeyStatusRules.Revoked.IsTrue(key, now))
         {
             return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, "This key is already revoked."));
         }
@@ -164,24 +167,16 @@ public sealed partial class AdminApiKeyStore(
         }
 
         var working = await db.ApiKeys
-            .Where(k => k.OwnerId == ownerId && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now))
+            .Where(k => k.OwnerId == ownerId)
+            .Where(ApiKeyStatusRules.StillWorks.At(now))
             .ToListAsync(cancellationToken);
         foreach (var key in working)
         {
             RevokeByAdmin(db, key, admin, reason!.Trim(), now);
         }
 
-        db.AuditEvents.Add(new AuditEvent
-        {
-            OccurredAt = now,
-            EventType = AuditEventTypes.KeysBulkRevoked,
-            OwnerId = ownerId,
-            ActorId = admin.UserId,
-            ActorName = admin.UserName,
-            Details = System.Text.Json.JsonSerializer.Serialize(new { by = "admin", reason = reason!.Trim(), revoked = working.Count, keys = working.Select(k => k.Id) }, System.Text.Json.JsonSerializerOptions.Web),
-            ClientIp = admin.ClientIp,
-            UserAgent = admin.UserAgent,
-        });
+        db.AuditEvents.Add(AuditEvents.AccountEvent(AuditEventTypes.KeysBulkRevoked, ownerId, admin, now,
+            new { by = "admin", reason = reason!.Trim(), revoked = working.Count, keys = working.Select(k => k.Id) }));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
@@ -196,7 +191,7 @@ public sealed partial class AdminApiKeyStore(
         key.RevokedByAdmin = true;
         key.RevocationReason = reason;
         key.Version = Guid.NewGuid();
-        db.AuditEvents.Add(ApiKeyStore.Event(AuditEventTypes.KeyRevoked, key, admin, now, new { by = "admin", reason }));
+        db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyRevoked, key, admin, now, new { by = "admin", reason }));
     }
 
     private static ApiKeyError? ValidateReason(string? reason)

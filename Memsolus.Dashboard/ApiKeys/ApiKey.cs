@@ -57,9 +57,4 @@ public sealed class ApiKey
     public Guid Version { get; set; }
 
     public static string Normalize(string name) => name.ToUpperInvariant();
-
-    // Active: may be used, counts towards the limit and owns its name. A rotated key still works
-    // until its grace period ends, but its name and its place belong to its successor.
-    public bool IsActiveAt(DateTimeOffset now) =>
-        RevokedAt is null && RotatedToId is null && (ExpiresAt is null || ExpiresAt > now);
 }

@@ -1,7 +1,7 @@
 namespace Memsolus.Dashboard.ApiKeys;
 
 // Input rules for keys, shared by the service (which enforces them) and the dialogs (which
-// explain them before the user clicks).
+// explain them before the user clicks). A key's status is decided in ApiKeyStatusRules.
 public static class ApiKeyRules
 {
     public const int MaxNameLength = 100;
@@ -88,32 +88,4 @@ public static class ApiKeyRules
         RotationGrace.SevenDays => TimeSpan.FromDays(7),
         _ => throw new ArgumentOutOfRangeException(nameof(grace)),
     };
-
-    public static ApiKeyStatus StatusAt(ApiKey key, DateTimeOffset now, TimeSpan expiresSoonWindow)
-    {
-        if (key.RevokedAt is not null)
-        {
-            return ApiKeyStatus.Revoked;
-        }
-
-        if (key.RotatedToId is not null)
-        {
-            return ApiKeyStatus.Rotated;
-        }
-
-        if (key.ExpiresAt is { } expires)
-        {
-            if (expires <= now)
-            {
-                return ApiKeyStatus.Expired;
-            }
-
-            if (expires - now <= expiresSoonWindow)
-            {
-                return ApiKeyStatus.ExpiresSoon;
-            }
-        }
-
-        return ApiKeyStatus.Active;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
@@ -88,7 +87,7 @@ public sealed partial class ApiKeyStore(
             Version = Guid.NewGuid(),
         };
         db.ApiKeys.Add(key);
-        db.AuditEvents.Add(Event(AuditEventTypes.KeyCreated, key, owner, now, new
+        db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyCreated, key, owner, now, new
         {
             environment = key.Environment.ToString().ToLowerInvariant(),
             permissions = key.Permissions,
@@ -119,7 +118,7 @@ public sealed partial class ApiKeyStore(
             return ApiKeyResult<ApiKeySummary>.Fail(NotFound);
         }
 
-        if (!key.IsActiveAt(now))
+        if (!ApiKeyStatusRules.Current.IsTrue(key, now))
         {
             return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, $"This key is {Describe(key, now)} and can no longer be edited."));
         }
@@ -143,7 +142,7 @@ public sealed partial class ApiKeyStore(
         key.NormalizedName = ApiKey.Normalize(name);
         key.Permissions = [.. permissions];
         key.Version = Guid.NewGuid();
-        db.AuditEvents.Add(Event(AuditEventTypes.KeyUpdated, key, owner, now, new
+        db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyUpdated, key, owner, now, new
         {
             name = renamed ? new { from = oldName, to = name } : null,
             permissionsAdded = added,
@@ -173,7 +172,7 @@ public sealed partial class ApiKeyStore(
             return ApiKeyResult<CreatedApiKey>.Fail(NotFound);
         }
 
-        if (!old.IsActiveAt(now))
+        if (!ApiKeyStatusRules.Current.IsTrue(old, now))
         {
             return ApiKeyResult<CreatedApiKey>.Fail(new(ApiKeyErrorKind.Invalid, $"This key is {Describe(old, now)} and cannot be rotated."));
         }
@@ -207,7 +206,7 @@ public sealed partial class ApiKeyStore(
         old.Version = Guid.NewGuid();
 
         db.ApiKeys.Add(successor);
-        db.AuditEvents.Add(Event(AuditEventTypes.KeyRotated, old, owner, now, new
+        db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyRotated, old, owner, now, new
         {
             grace = grace.ToString(),
             oldKeyStopsAt = old.ExpiresAt,
@@ -237,12 +236,12 @@ public sealed partial class ApiKeyStore(
             return ApiKeyResult<ApiKeySummary>.Fail(NotFound);
         }
 
-        if (key.RevokedAt is not null)
+        if (ApiKeyStatusRules.Revoked.IsTrue(key, now))
         {
             return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, "This key is already revoked."));
         }
 
-        if (key.ExpiresAt is { } expires && expires <= now)
+        if (!ApiKeyStatusRules.StillWorks.IsTrue(key, now))
         {
             return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, $"This key is {Describe(key, now)} and no longer works."));
         }
@@ -251,7 +250,7 @@ public sealed partial class ApiKeyStore(
         key.RevokedBy = owner.UserId;
         key.RevocationReason = reason;
         key.Version = Guid.NewGuid();
-        db.AuditEvents.Add(Event(AuditEventTypes.KeyRevoked, key, owner, now, new { by = "owner", reason }));
+        db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyRevoked, key, owner, now, new { by = "owner", reason }));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -301,9 +300,9 @@ public sealed partial class ApiKeyStore(
         key.RevokedByAdmin,
         key.RotatedFromId,
         key.RotatedToId,
-        ApiKeyRules.StatusAt(key, now, options.Value.ExpiresSoonWindow))
+        ApiKeyStatusRules.StatusAt(key, now, options.Value.ExpiresSoonWindow))
     {
-        StillWorks = key.RevokedAt is null && (key.ExpiresAt is null || key.ExpiresAt > now),
+        StillWorks = ApiKeyStatusRules.StillWorks.IsTrue(key, now),
     };
 
     private static ApiKeyError? Validate(string? name, IReadOnlyCollection<string>? permissions)
@@ -327,36 +326,19 @@ public sealed partial class ApiKeyStore(
         return active.Any(k => k.Id != exceptId && k.NormalizedName == normalized);
     }
 
-    // Revoked and rotated keys are filtered in SQL; expiry is compared here, with the service's clock.
-    private static async Task<List<ApiKey>> ActiveKeysAsync(ApplicationDbContext db, string ownerId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var candidates = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.OwnerId == ownerId && k.RevokedAt == null && k.RotatedToId == null)
+    // The keys that count towards the limit and own their names, as of the service's clock.
+    private static Task<List<ApiKey>> ActiveKeysAsync(ApplicationDbContext db, string ownerId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.ApiKeys.AsNoTracking()
+            .Where(k => k.OwnerId == ownerId)
+            .Where(ApiKeyStatusRules.Current.At(now))
             .ToListAsync(cancellationToken);
-        return candidates.Where(k => k.IsActiveAt(now)).ToList();
-    }
 
-    private static string Describe(ApiKey key, DateTimeOffset now) => ApiKeyRules.StatusAt(key, now, TimeSpan.Zero) switch
+    private static string Describe(ApiKey key, DateTimeOffset now) => ApiKeyStatusRules.StatusAt(key, now, TimeSpan.Zero) switch
     {
         ApiKeyStatus.Revoked => "revoked",
         ApiKeyStatus.Rotated => "rotated",
         ApiKeyStatus.Expired => "expired",
         _ => "active",
-    };
-
-    internal static AuditEvent Event(string type, ApiKey key, AuditActor actor, DateTimeOffset now, object details) => new()
-    {
-        OccurredAt = now,
-        EventType = type,
-        OwnerId = key.OwnerId,
-        ActorId = actor.UserId,
-        ActorName = actor.UserName,
-        KeyId = key.Id,
-        KeyName = key.Name,
-        KeyDisplay = key.DisplayKey,
-        Details = JsonSerializer.Serialize(details, JsonSerializerOptions.Web),
-        ClientIp = actor.ClientIp,
-        UserAgent = actor.UserAgent,
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created API key {KeyId} for account {OwnerId}")]

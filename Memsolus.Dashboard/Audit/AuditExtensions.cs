@@ -5,6 +5,7 @@ internal static class AuditExtensions
     public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<AuditLogStore>();
+        builder.Services.AddScoped<PageActor>();
         builder.Services.AddSingleton<KeyExpiryRunner>();
         builder.Services.AddHostedService<KeyExpiryWorker>();
         return builder;

@@ -1,10 +1,11 @@
+using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Memsolus.Dashboard.Audit;
 
 // Expiry happens by the clock, not by anyone's action, so a sweep writes key.expired for each key
-// whose time has come, once. The key stopped working at ExpiresAt whether or not this has run.
+// whose time has come (expired, or rotated and past its grace period), once. The key stopped working at ExpiresAt whether or not this has run.
 public sealed partial class KeyExpiryRunner(
     IDbContextFactory<ApplicationDbContext> contextFactory,
     TimeProvider clock,
@@ -20,7 +21,8 @@ public sealed partial class KeyExpiryRunner(
         {
             await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
             var expired = await db.ApiKeys
-                .Where(k => k.ExpiryRecordedAt == null && k.RevokedAt == null && k.ExpiresAt != null && k.ExpiresAt <= now)
+                .Where(k => k.ExpiryRecordedAt == null)
+                .Where(ApiKeyStatusRules.StoppedByClock.At(now))
                 .OrderBy(k => k.ExpiresAt)
                 .Take(BatchSize)
                 .ToListAsync(cancellationToken);
@@ -32,17 +34,8 @@ public sealed partial class KeyExpiryRunner(
             foreach (var key in expired)
             {
                 key.ExpiryRecordedAt = now;
-                db.AuditEvents.Add(new AuditEvent
-                {
-                    OccurredAt = key.ExpiresAt!.Value,
-                    EventType = AuditEventTypes.KeyExpired,
-                    OwnerId = key.OwnerId,
-                    ActorName = "system",
-                    KeyId = key.Id,
-                    KeyName = key.Name,
-                    KeyDisplay = key.DisplayKey,
-                    Details = System.Text.Json.JsonSerializer.Serialize(new { expiresAt = key.ExpiresAt, rotated = key.RotatedToId is not null }, System.Text.Json.JsonSerializerOptions.Web),
-                });
+                db.AuditEvents.Add(AuditEvents.SystemKeyEvent(AuditEventTypes.KeyExpired, key, key.ExpiresAt!.Value,
+                    new { expiresAt = key.ExpiresAt, rotated = key.RotatedToId is not null }));
             }
 
             await db.SaveChangesAsync(cancellationToken);

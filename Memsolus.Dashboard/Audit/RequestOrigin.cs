@@ -1,4 +1,4 @@
 namespace Memsolus.Dashboard.Audit;
 
-// Captured from the HttpContext when a page is first requested and cascaded to interactive components.
+// Captured from the HttpContext when a page is first requested and kept for the circuit by PageActor.
 public sealed record RequestOrigin(string? ClientIp, string? UserAgent);

@@ -55,6 +55,7 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
 
         // Each feature keeps its entity configuration beside the entity, in its own folder.
         builder.ApplyConfigurationsFromAssembly(typeof(ApplicationDbContext).Assembly);
+        ApiKeyStatusRules.MapFunctions(builder);
 
         // Prefix searches and sorts on these columns (admin search) compare strings as bytes on
         // both providers: SQLite does by default, PostgreSQL's default collation is linguistic

@@ -64,7 +64,7 @@ public sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> conte
 
         var now = clock.GetUtcNow();
         var key = new VerifiedApiKey(row.Id, row.OwnerId, row.Name, row.Environment, row.Permissions, row.ExpiresAt);
-        var entry = cache.Add(cacheKey, key, row.RevokedAt is not null, row.OwnerLockoutEnd, now, generation);
+        var entry = cache.Add(cacheKey, key, ApiKeyStatusRules.IsRevoked(row.RevokedAt), row.OwnerLockoutEnd, now, generation);
         return Decide(entry, now);
     }
 

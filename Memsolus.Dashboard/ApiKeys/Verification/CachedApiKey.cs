@@ -2,7 +2,8 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 
 // What the database said about a stored key when it was read, and until when that may be reused.
 // Revoked keys are kept too, so a leaked revoked key costs no query; unknown keys are not, so
-// junk cannot fill the cache. Expiry and the owner's lockout are decided at every use.
+// junk cannot fill the cache. Expiry and the owner's lockout are decided at every use, by the facts
+// ApiKeyStatusRules.Accepted is made of (a test holds the two to the same answers).
 internal sealed class CachedApiKey(VerifiedApiKey key, bool revoked, DateTimeOffset? ownerLockoutEnd, DateTimeOffset cachedUntil)
 {
     public VerifiedApiKey Key { get; } = key;
@@ -13,7 +14,7 @@ internal sealed class CachedApiKey(VerifiedApiKey key, bool revoked, DateTimeOff
 
     public ApiKeyRejection RejectionAt(DateTimeOffset now) =>
         revoked ? ApiKeyRejection.Revoked
-        : Key.ExpiresAt is { } expires && expires <= now ? ApiKeyRejection.Expired
-        : ownerLockoutEnd is { } lockoutEnd && lockoutEnd > now ? ApiKeyRejection.OwnerLockedOut
+        : ApiKeyStatusRules.HasExpired(Key.ExpiresAt, now) ? ApiKeyRejection.Expired
+        : ApiKeyStatusRules.OwnerLockedOut(ownerLockoutEnd, now) ? ApiKeyRejection.OwnerLockedOut
         : ApiKeyRejection.None;
 }

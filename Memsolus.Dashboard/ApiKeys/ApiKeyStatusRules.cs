@@ -1,0 +1,117 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query.SqlExpressions;
+
+namespace Memsolus.Dashboard.ApiKeys;
+
+// When a key works and what the screens call it, each decided here and nowhere else. Every rule is
+// an expression: the stores filter with it in SQL (rule.At(now)), and summaries and the stores'
+// checks run it compiled once (rule.IsTrue). The rules are made of three facts, plain methods that
+// memory runs, the verification cache included: it calls them on every request, on a key's values
+// rather than the entity, at no cost and without allocating (a compiled expression would cost a
+// delegate call each time).
+internal static class ApiKeyStatusRules
+{
+    // The facts. A key expiring exactly now no longer works; a lockout ending exactly now is over.
+    public static bool IsRevoked(DateTimeOffset? revokedAt) => revokedAt != null;
+
+    public static bool HasExpired(DateTimeOffset? expiresAt, DateTimeOffset now) => expiresAt <= now;
+
+    // While the owner's account is locked out (Identity's LockoutEnd), the API refuses their keys.
+    public static bool OwnerLockedOut(DateTimeOffset? lockoutEnd, DateTimeOffset now) => lockoutEnd > now;
+
+    // The facts as SQL sees them: each a comparison of its column, which the rules' SQL spells out so
+    // EF can use the indexes. The owner's lockout is a database function instead (MapFunctions):
+    // SQLite keeps Identity's timestamps as text, which EF refuses to compare. ApiKeyStatusRulesTests
+    // holds SQL and memory to the same answers at every boundary.
+    private static readonly Dictionary<MethodInfo, LambdaExpression> FactsForSql = new()
+    {
+        [typeof(ApiKeyStatusRules).GetMethod(nameof(IsRevoked))!] =
+            (Expression<Func<DateTimeOffset?, bool>>)(revokedAt => revokedAt != null),
+        [typeof(ApiKeyStatusRules).GetMethod(nameof(HasExpired))!] =
+            (Expression<Func<DateTimeOffset?, DateTimeOffset, bool>>)((expiresAt, now) => expiresAt != null && expiresAt <= now),
+    };
+
+    // The rules, over (key, now, expires-soon window).
+
+    // Accepted by the API now as far as the key goes: not revoked, not past its expiry. A rotated key
+    // works until its grace period ends (rotation sets its expiry to then).
+    public static readonly ApiKeyRule StillWorks = Rule((k, now, window) =>
+        !IsRevoked(k.RevokedAt) && !HasExpired(k.ExpiresAt, now));
+
+    // Stopped by the clock rather than by anyone: expired, or rotated and past its grace period.
+    public static readonly ApiKeyRule StoppedByClock = Rule((k, now, window) =>
+        !IsRevoked(k.RevokedAt) && HasExpired(k.ExpiresAt, now));
+
+    // The key in its place (status Active or Expires soon): it may be edited and rotated, counts
+    // towards the account's limit and owns its name. A rotated key's name and place belong to its
+    // successor, even while the old key still works.
+    public static readonly ApiKeyRule Current = Rule((k, now, window) =>
+        StillWorks.IsTrue(k, now, window) && k.RotatedToId == null);
+
+    public static readonly ApiKeyRule OwnerBlocked = Rule((k, now, window) =>
+        OwnerLockedOut(k.Owner!.LockoutEnd, now));
+
+    // What the API accepts now: the key still works and its owner is not locked out.
+    public static readonly ApiKeyRule Accepted = Rule((k, now, window) =>
+        StillWorks.IsTrue(k, now, window) && !OwnerBlocked.IsTrue(k, now, window));
+
+    // The five statuses: exactly one holds for every key at every moment.
+    public static readonly ApiKeyRule Revoked = Rule((k, now, window) =>
+        IsRevoked(k.RevokedAt));
+
+    public static readonly ApiKeyRule Rotated = Rule((k, now, window) =>
+        !IsRevoked(k.RevokedAt) && k.RotatedToId != null);
+
+    public static readonly ApiKeyRule Expired = Rule((k, now, window) =>
+        StoppedByClock.IsTrue(k, now, window) && k.RotatedToId == null);
+
+    public static readonly ApiKeyRule ExpiresSoon = Rule((k, now, window) =>
+        Current.IsTrue(k, now, window) && HasExpired(k.ExpiresAt, now + window));
+
+    public static readonly ApiKeyRule Active = Rule((k, now, window) =>
+        Current.IsTrue(k, now, window) && !HasExpired(k.ExpiresAt, now + window));
+
+    // A rotated key while its grace period lasts, and after.
+    public static readonly ApiKeyRule RotatedInGrace = Rule((k, now, window) =>
+        Rotated.IsTrue(k, now, window) && StillWorks.IsTrue(k, now, window));
+
+    public static readonly ApiKeyRule RotatedPastGrace = Rule((k, now, window) =>
+        Rotated.IsTrue(k, now, window) && StoppedByClock.IsTrue(k, now, window));
+
+    public static ApiKeyRule For(ApiKeyStatus status) => status switch
+    {
+        ApiKeyStatus.Active => Active,
+        ApiKeyStatus.ExpiresSoon => ExpiresSoon,
+        ApiKeyStatus.Expired => Expired,
+        ApiKeyStatus.Rotated => Rotated,
+        ApiKeyStatus.Revoked => Revoked,
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+
+    public static ApiKeyStatus StatusAt(ApiKey key, DateTimeOffset now, TimeSpan expiresSoonWindow) =>
+        Enum.GetValues<ApiKeyStatus>().Single(status => For(status).IsTrue(key, now, expiresSoonWindow));
+
+    // Called by ApplicationDbContext when it builds its model.
+    public static void MapFunctions(ModelBuilder builder) =>
+        builder.HasDbFunction(typeof(ApiKeyStatusRules).GetMethod(nameof(OwnerLockedOut))!)
+            .HasTranslation(args => new SqlBinaryExpression(ExpressionType.GreaterThan, args[0], args[1], typeof(bool), null));
+
+    private static ApiKeyRule Rule(Expression<Func<ApiKey, DateTimeOffset, TimeSpan, bool>> definition) =>
+        new(definition, (Expression<Func<ApiKey, DateTimeOffset, TimeSpan, bool>>)new SqlSpelling().Visit(definition)!);
+
+    // Replaces each fact and each rule a rule uses by its SQL form.
+    private sealed class SqlSpelling : ExpressionVisitor
+    {
+        protected override Expression VisitMethodCall(MethodCallExpression node)
+        {
+            var forSql = node.Object is MemberExpression { Member: FieldInfo { IsStatic: true } field } && field.FieldType == typeof(ApiKeyRule)
+                ? ((ApiKeyRule?)field.GetValue(null) ?? throw new InvalidOperationException($"{field.Name} is used before it is defined: move it up.")).ForSql
+                : node.Object is null ? FactsForSql.GetValueOrDefault(node.Method) : null;
+            return forSql is null
+                ? base.VisitMethodCall(node)
+                : ParameterSubstitution.Apply(forSql, [.. node.Arguments.Select(a => Visit(a)!)]);
+        }
+    }
+}
