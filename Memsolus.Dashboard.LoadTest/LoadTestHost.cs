@@ -17,10 +17,22 @@ namespace Memsolus.Dashboard.LoadTest;
 // The dashboard's own Program, built in Release, in Production, on a new SQLite file (or on a
 // PostgreSQL database several hosts share), served by Kestrel on 127.0.0.1. It runs in this
 // process so that the checks can revoke, rotate and edit keys through the app's own services,
-// exactly as the dashboard's buttons do.
-internal sealed class LoadTestHost(string? postgres = null) : WebApplicationFactory<Program>
+// exactly as the dashboard's buttons do. It holds a plain WebApplicationFactory configured through
+// WithWebHostBuilder (the tests' one app factory, with its log collector, is not the app as it runs).
+internal sealed class LoadTestHost : IAsyncDisposable
 {
+    private readonly string? postgres;
     private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"memsolus-load-{Guid.NewGuid():N}.db");
+    private readonly WebApplicationFactory<Program> root = new();
+    private readonly WebApplicationFactory<Program> factory;
+
+    public LoadTestHost(string? postgres = null)
+    {
+        this.postgres = postgres;
+        factory = root.WithWebHostBuilder(ConfigureWebHost);
+    }
+
+    public IServiceProvider Services => factory.Services;
 
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -30,8 +42,8 @@ internal sealed class LoadTestHost(string? postgres = null) : WebApplicationFact
 
     public async Task StartAsync(bool withOwner = true)
     {
-        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        StartServer();
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
         BaseUrl = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         if (!withOwner)
         {
@@ -68,7 +80,7 @@ internal sealed class LoadTestHost(string? postgres = null) : WebApplicationFact
         return expiresAt;
     }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    private void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -85,9 +97,10 @@ internal sealed class LoadTestHost(string? postgres = null) : WebApplicationFact
         }));
     }
 
-    public override async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        await base.DisposeAsync();
+        await factory.DisposeAsync();
+        await root.DisposeAsync();
         if (postgres is not null)
         {
             return;

@@ -72,7 +72,7 @@ public abstract partial class BunitTestContext : IAsyncLifetime
     protected FakeTimeProvider Clock => Database.Clock;
 
     // Read by the stores on every call, so a test may change it before acting.
-    protected ApiKeysOptions KeyOptions => Database.KeyOptions;
+    private protected ApiKeysOptions KeyOptions => Database.KeyOptions;
 
     protected AuditActor Owner { get; } = new(Guid.NewGuid().ToString(), OwnerEmail, "203.0.113.7", "bUnit");
 
@@ -80,11 +80,11 @@ public abstract partial class BunitTestContext : IAsyncLifetime
 
     protected AuditActor Admin { get; } = new(Guid.NewGuid().ToString(), AdminEmail, "198.51.100.1", "bUnit-admin");
 
-    protected ApiKeyStore Keys => Database.Keys;
+    private protected ApiKeyStore Keys => Database.Keys;
 
-    protected AdminApiKeyStore AdminKeys => Database.AdminKeys;
+    private protected AdminApiKeyStore AdminKeys => Database.AdminKeys;
 
-    protected AuditLogStore AuditLog => Database.AuditLog;
+    private protected AuditLogStore AuditLog => Database.AuditLog;
 
     protected IDialogService Dialogs => Context.Services.GetRequiredService<IDialogService>();
 

@@ -9,7 +9,7 @@ namespace Memsolus.Dashboard.Admin;
 
 // What an administrator can do to any account's keys. Every method checks, in the database, that
 // the acting account holds role Admin: a page's [Authorize] is not the only guard.
-public sealed partial class AdminApiKeyStore(
+internal sealed partial class AdminApiKeyStore(
     IDbContextFactory<ApplicationDbContext> contextFactory,
     ApiKeyStore keys,
     TimeProvider clock,

@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.Admin;
 
-public sealed record AdminKeyPage(IReadOnlyList<AdminKeyRow> Rows, int Total);
+internal sealed record AdminKeyPage(IReadOnlyList<AdminKeyRow> Rows, int Total);

@@ -2,7 +2,7 @@ using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.Admin;
 
-public sealed record AdminKeyQuery(
+internal sealed record AdminKeyQuery(
     string? Search = null,
     AdminKeyStatusFilter Status = AdminKeyStatusFilter.All,
     ApiKeyEnvironment? Environment = null,

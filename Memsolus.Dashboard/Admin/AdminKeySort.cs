@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.Admin;
 
-public enum AdminKeySort
+internal enum AdminKeySort
 {
     Created,
     Name,

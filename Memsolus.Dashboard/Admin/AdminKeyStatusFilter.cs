@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.Admin;
 
-public enum AdminKeyStatusFilter
+internal enum AdminKeyStatusFilter
 {
     All,
     Active,

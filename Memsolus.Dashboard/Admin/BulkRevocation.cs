@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.Admin;
 
-public sealed record BulkRevocation(int Revoked, IReadOnlyList<string> KeyNames);
+internal sealed record BulkRevocation(int Revoked, IReadOnlyList<string> KeyNames);

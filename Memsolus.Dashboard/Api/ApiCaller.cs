@@ -6,7 +6,7 @@ namespace Memsolus.Dashboard.Api;
 // The owner and environment an API request acts in, from the key ApiMiddleware verified. Every
 // resource query filters by both, so a test key never sees live data and nobody sees another
 // owner's data (docs/security.md, "Each request sees only its owner's data").
-public sealed record ApiCaller(string OwnerId, ApiKeyEnvironment Environment, Guid KeyId)
+internal sealed record ApiCaller(string OwnerId, ApiKeyEnvironment Environment, Guid KeyId)
 {
     public static ApiCaller From(HttpContext http) =>
         http.Features.Get<VerifiedApiKey>() is { } key

@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.Api;
 
-public sealed record Page<T>(IReadOnlyList<T> Data, string? NextCursor);
+internal sealed record Page<T>(IReadOnlyList<T> Data, string? NextCursor);

@@ -4,7 +4,7 @@ using System.Buffers.Text;
 namespace Memsolus.Dashboard.Api;
 
 // limit (1–100, default 20) and an opaque cursor: the position after the last item returned.
-public readonly record struct PageRequest(int Limit, long? After)
+internal readonly record struct PageRequest(int Limit, long? After)
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;

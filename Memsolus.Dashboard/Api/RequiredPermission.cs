@@ -1,4 +1,4 @@
 namespace Memsolus.Dashboard.Api;
 
 // The permission an endpoint requires, for its policy and for the OpenAPI document.
-public sealed record RequiredPermission(string Name);
+internal sealed record RequiredPermission(string Name);

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Memsolus.Dashboard.Api;
 
 // Per-field errors, answered as a 400 problem+json with an "errors" object (RFC 9457).
-public sealed class ValidationErrors
+internal sealed class ValidationErrors
 {
     private readonly Dictionary<string, List<string>> errors = new(StringComparer.Ordinal);
 

@@ -3,7 +3,7 @@ using Memsolus.Dashboard.Data;
 namespace Memsolus.Dashboard.ApiKeys;
 
 // A key as stored: its SHA-256 and display form, never the key itself.
-public sealed class ApiKey
+internal sealed class ApiKey
 {
     public Guid Id { get; set; }
 

@@ -4,7 +4,7 @@ using MudBlazor;
 namespace Memsolus.Dashboard.ApiKeys;
 
 // How keys read on every screen that lists them (owner's page, admin console, audit log).
-public static class ApiKeyDisplay
+internal static class ApiKeyDisplay
 {
     public static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("MMM d, yyyy", CultureInfo.InvariantCulture);
 

@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.ApiKeys;
 
-public static class ApiKeyEnvironments
+internal static class ApiKeyEnvironments
 {
     // The environment as the API, webhooks and file names spell it.
     public static string Name(this ApiKeyEnvironment environment) => environment == ApiKeyEnvironment.Live ? "live" : "test";

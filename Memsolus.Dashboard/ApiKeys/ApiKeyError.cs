@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.ApiKeys;
 
-public sealed record ApiKeyError(ApiKeyErrorKind Kind, string Message, string? Field = null);
+internal sealed record ApiKeyError(ApiKeyErrorKind Kind, string Message, string? Field = null);

@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.ApiKeys;
 
-public enum ApiKeyErrorKind
+internal enum ApiKeyErrorKind
 {
     NotFound,
     Invalid,

@@ -6,7 +6,7 @@ namespace Memsolus.Dashboard.ApiKeys;
 // msk_live_ / msk_test_ + 36 random base62 characters + a 6-character base62 CRC32 of everything
 // before it (GitHub's token design): a typo or a truncated paste is caught without a database
 // lookup, and secret scanners can match \bmsk_(live|test)_[0-9A-Za-z]{42}\b.
-public static class ApiKeyFormat
+internal static class ApiKeyFormat
 {
     public const string LivePrefix = "msk_live_";
     public const string TestPrefix = "msk_test_";

@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.ApiKeys;
 
-public sealed record ApiKeyResult<T>(T? Value, ApiKeyError? Error)
+internal sealed record ApiKeyResult<T>(T? Value, ApiKeyError? Error)
     where T : class
 {
     public bool Succeeded => Error is null;

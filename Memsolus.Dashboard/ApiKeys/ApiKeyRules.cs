@@ -2,7 +2,7 @@ namespace Memsolus.Dashboard.ApiKeys;
 
 // Input rules for keys, shared by the service (which enforces them) and the dialogs (which
 // explain them before the user clicks). A key's status is decided in ApiKeyStatusRules.
-public static class ApiKeyRules
+internal static class ApiKeyRules
 {
     public const int MaxNameLength = 100;
     public const int MaxReasonLength = 500;

@@ -8,7 +8,7 @@ namespace Memsolus.Dashboard.ApiKeys;
 // Everything an owner can do to their keys. Every method takes the acting account and only ever
 // touches that account's keys: another owner's key id is "not found", whatever the caller is.
 // Each change and its audit event are saved together, in one transaction.
-public sealed partial class ApiKeyStore(
+internal sealed partial class ApiKeyStore(
     IDbContextFactory<ApplicationDbContext> contextFactory,
     TimeProvider clock,
     IOptions<ApiKeysOptions> options,

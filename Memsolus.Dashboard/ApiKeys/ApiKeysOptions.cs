@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Memsolus.Dashboard.ApiKeys;
 
-public sealed class ApiKeysOptions
+internal sealed class ApiKeysOptions
 {
     public const string SectionName = "ApiKeys";
 

@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.ApiKeys;
 
-public sealed record CreateApiKeyRequest(
+internal sealed record CreateApiKeyRequest(
     string? Name,
     ApiKeyEnvironment Environment,
     IReadOnlyCollection<string> Permissions,

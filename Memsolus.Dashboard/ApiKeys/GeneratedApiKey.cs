@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.ApiKeys;
 
-public sealed record GeneratedApiKey(string Secret, byte[] Hash, string DisplayKey, ApiKeyEnvironment Environment);
+internal sealed record GeneratedApiKey(string Secret, byte[] Hash, string DisplayKey, ApiKeyEnvironment Environment);

@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.ApiKeys;
 
-public sealed record MeDto(Guid Id, string Name, string Environment, IReadOnlyList<string> Permissions, DateTimeOffset? ExpiresAt);
+internal sealed record MeDto(Guid Id, string Name, string Environment, IReadOnlyList<string> Permissions, DateTimeOffset? ExpiresAt);

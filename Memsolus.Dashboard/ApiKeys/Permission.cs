@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.ApiKeys;
 
-public sealed record Permission(string Name, string Resource, string Description);
+internal sealed record Permission(string Name, string Resource, string Description);

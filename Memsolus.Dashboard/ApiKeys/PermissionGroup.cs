@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.ApiKeys;
 
-public sealed record PermissionGroup(string Resource, string Title, IReadOnlyList<Permission> Permissions);
+internal sealed record PermissionGroup(string Resource, string Title, IReadOnlyList<Permission> Permissions);

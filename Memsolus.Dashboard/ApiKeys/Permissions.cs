@@ -2,7 +2,7 @@ namespace Memsolus.Dashboard.ApiKeys;
 
 // The one catalogue of what a key may do: the dashboard's checkboxes, the API's authorisation
 // policies and the docs all read it. The names and descriptions are the public docs' own words.
-public static class Permissions
+internal static class Permissions
 {
     public const string MemoryRead = "memory.read";
     public const string MemoryWrite = "memory.write";

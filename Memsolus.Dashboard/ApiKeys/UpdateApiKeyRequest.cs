@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.ApiKeys;
 
-public sealed record UpdateApiKeyRequest(string? Name, IReadOnlyCollection<string> Permissions);
+internal sealed record UpdateApiKeyRequest(string? Name, IReadOnlyCollection<string> Permissions);

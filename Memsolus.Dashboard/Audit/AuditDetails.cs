@@ -5,7 +5,7 @@ using Memsolus.Dashboard.ApiKeys;
 namespace Memsolus.Dashboard.Audit;
 
 // "What changed", in words, from an event's JSON details.
-public static class AuditDetails
+internal static class AuditDetails
 {
     public static string Describe(string eventType, string? details)
     {

@@ -2,7 +2,7 @@ namespace Memsolus.Dashboard.Audit;
 
 // One row per thing that happened to a key. Append-only: ApplicationDbContext refuses to save an
 // update or a delete of one, so no code path can rewrite history.
-public sealed class AuditEvent
+internal sealed class AuditEvent
 {
     public long Id { get; set; }
 

@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.Audit;
 
-public static class AuditEventTypes
+internal static class AuditEventTypes
 {
     public const string KeyCreated = "key.created";
     public const string KeyUpdated = "key.updated";

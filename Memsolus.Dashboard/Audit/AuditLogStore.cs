@@ -7,7 +7,7 @@ namespace Memsolus.Dashboard.Audit;
 // Reading the audit log: owners see their own keys' events, administrators everyone's. Newest
 // first by when it happened (a key.expired is written after the fact, dated at the expiry),
 // server-side paged; the date range is whole UTC days, both ends included.
-public sealed class AuditLogStore(IDbContextFactory<ApplicationDbContext> contextFactory)
+internal sealed class AuditLogStore(IDbContextFactory<ApplicationDbContext> contextFactory)
 {
     public const int MaxPageSize = 100;
 

@@ -6,7 +6,7 @@ namespace Memsolus.Dashboard.Audit;
 
 // Expiry happens by the clock, not by anyone's action, so a sweep writes key.expired for each key
 // whose time has come (expired, or rotated and past its grace period), once. The key stopped working at ExpiresAt whether or not this has run.
-public sealed partial class KeyExpiryRunner(
+internal sealed partial class KeyExpiryRunner(
     IDbContextFactory<ApplicationDbContext> contextFactory,
     TimeProvider clock,
     ILogger<KeyExpiryRunner> logger)

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Identity;
 namespace Memsolus.Dashboard.Data;
 
 // Add profile data for application users by adding properties to the ApplicationUser class
-public class ApplicationUser : IdentityUser
+internal sealed class ApplicationUser : IdentityUser
 {
 }
 

@@ -1,7 +1,7 @@
 namespace Memsolus.Dashboard.Data;
 
 // Database:* — which database the app keeps its data in, and whether it migrates it at start-up.
-public sealed class DatabaseOptions
+internal sealed class DatabaseOptions
 {
     public const string SectionName = "Database";
 

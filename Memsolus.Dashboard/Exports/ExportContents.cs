@@ -1,7 +1,7 @@
 namespace Memsolus.Dashboard.Exports;
 
 [Flags]
-public enum ExportContents
+internal enum ExportContents
 {
     None = 0,
     Memories = 1,

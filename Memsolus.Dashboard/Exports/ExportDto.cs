@@ -4,7 +4,7 @@ namespace Memsolus.Dashboard.Exports;
 // counts are null until the export has succeeded, and for what it did not include; sizeBytes is
 // null until then too. fileName is the name a download is saved as; downloadUrl is set only while
 // the file can be downloaded.
-public sealed record ExportDto(
+internal sealed record ExportDto(
     Guid Id,
     string Format,
     IReadOnlyList<string> Include,

@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.Exports;
 
-public enum ExportFormat
+internal enum ExportFormat
 {
     Json,
     Ndjson,

@@ -4,7 +4,7 @@ using Memsolus.Dashboard.ApiKeys;
 namespace Memsolus.Dashboard.Exports;
 
 // One request for a copy of an owner's data in one environment, and, once written, the file.
-public sealed class ExportJob : IOwnedResource
+internal sealed class ExportJob : IOwnedResource
 {
     // Insertion order, for stable cursor paging and for running jobs first come, first served; never shown.
     public long Sequence { get; set; }

@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.Exports;
 
-public enum ExportStatus
+internal enum ExportStatus
 {
     Queued,
     Running,

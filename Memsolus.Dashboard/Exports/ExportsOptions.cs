@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Memsolus.Dashboard.Exports;
 
 // Exports:* — where export files are written and how long they are kept.
-public sealed class ExportsOptions
+internal sealed class ExportsOptions
 {
     public const string SectionName = "Exports";
 

@@ -2,7 +2,7 @@ namespace Memsolus.Dashboard.Ingestion;
 
 // An uploaded file waiting for the worker. Deleted once its job has run: the entries made from
 // it are what is kept.
-public sealed class IngestItem
+internal sealed class IngestItem
 {
     public long Sequence { get; set; }
 

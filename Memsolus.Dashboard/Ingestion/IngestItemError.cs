@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.Ingestion;
 
-public sealed class IngestItemError
+internal sealed class IngestItemError
 {
     public long Sequence { get; set; }
 

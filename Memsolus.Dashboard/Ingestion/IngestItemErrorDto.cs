@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.Ingestion;
 
-public sealed record IngestItemErrorDto(string Item, int? Line, string Message);
+internal sealed record IngestItemErrorDto(string Item, int? Line, string Message);

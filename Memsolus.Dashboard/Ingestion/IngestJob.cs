@@ -3,7 +3,7 @@ using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.Ingestion;
 
-public sealed class IngestJob : IOwnedResource
+internal sealed class IngestJob : IOwnedResource
 {
     public const int MaxNameLength = 255;
     public const int MaxUrlLength = 2_048;

@@ -1,7 +1,7 @@
 namespace Memsolus.Dashboard.Ingestion;
 
 // Counts are records (see IngestJob.Items); errors hold the first IngestJob.MaxRecordedErrors.
-public sealed record IngestJobDto(
+internal sealed record IngestJobDto(
     Guid Id,
     string Kind,
     string Status,

@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.Ingestion;
 
-public enum IngestJobKind
+internal enum IngestJobKind
 {
     Files,
     Url,

@@ -4,7 +4,7 @@ namespace Memsolus.Dashboard.Ingestion;
 
 // Ingest:* — how much one upload or one fetched page may hold, and how often the worker looks
 // for jobs it was not told about (left by a restart or another node).
-public sealed class IngestOptions : IValidatableObject
+internal sealed class IngestOptions : IValidatableObject
 {
     public const string SectionName = "Ingest";
 

@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.Ingestion;
 
-public sealed record IngestUrlRequest(string? Url);
+internal sealed record IngestUrlRequest(string? Url);

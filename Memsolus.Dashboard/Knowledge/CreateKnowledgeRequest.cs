@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.Knowledge;
 
-public sealed record CreateKnowledgeRequest(string? Title, string? Content, string? Source);
+internal sealed record CreateKnowledgeRequest(string? Title, string? Content, string? Source);

@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.Knowledge;
 
-public sealed record KnowledgeDto(Guid Id, string Title, string Content, string? Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+internal sealed record KnowledgeDto(Guid Id, string Title, string Content, string? Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

@@ -3,7 +3,7 @@ using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.Knowledge;
 
-public sealed class KnowledgeEntry : IOwnedResource
+internal sealed class KnowledgeEntry : IOwnedResource
 {
     public const int MaxTitleLength = 200;
     public const int MaxContentLength = 100_000;

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Memsolus.Dashboard.Knowledge;
 
 // Knowledge entries of one (owner, environment); see MemoryStore.
-public sealed class KnowledgeStore(IDbContextFactory<ApplicationDbContext> contextFactory, TimeProvider clock, IWebhookEvents events)
+internal sealed class KnowledgeStore(IDbContextFactory<ApplicationDbContext> contextFactory, TimeProvider clock, IWebhookEvents events)
 {
     public async Task<Page<KnowledgeDto>> ListAsync(ApiCaller caller, PageRequest page, CancellationToken cancellationToken)
     {

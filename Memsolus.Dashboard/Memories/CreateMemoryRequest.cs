@@ -2,4 +2,4 @@ using System.Text.Json;
 
 namespace Memsolus.Dashboard.Memories;
 
-public sealed record CreateMemoryRequest(string? Content, List<string?>? Tags, JsonElement? Metadata);
+internal sealed record CreateMemoryRequest(string? Content, List<string?>? Tags, JsonElement? Metadata);

@@ -3,7 +3,7 @@ using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.Memories;
 
-public sealed class Memory : IOwnedResource
+internal sealed class Memory : IOwnedResource
 {
     public const int MaxContentLength = 10_000;
     public const int MaxTags = 20;

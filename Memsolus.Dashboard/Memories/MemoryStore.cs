@@ -8,7 +8,7 @@ namespace Memsolus.Dashboard.Memories;
 
 // Memories of one (owner, environment): every query is filtered by both, so another owner's or
 // another environment's id is simply not found.
-public sealed class MemoryStore(IDbContextFactory<ApplicationDbContext> contextFactory, TimeProvider clock, IWebhookEvents events)
+internal sealed class MemoryStore(IDbContextFactory<ApplicationDbContext> contextFactory, TimeProvider clock, IWebhookEvents events)
 {
     public async Task<Page<MemoryDto>> ListAsync(ApiCaller caller, PageRequest page, string? query, CancellationToken cancellationToken)
     {

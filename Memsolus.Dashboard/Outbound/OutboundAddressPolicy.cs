@@ -6,7 +6,7 @@ namespace Memsolus.Dashboard.Outbound;
 // Which addresses a customer-controlled URL may reach. Checked on the address actually connected
 // to (after DNS resolution, and again for every redirect's connection), so DNS tricks and
 // redirects to internal hosts are refused too.
-public static class OutboundAddressPolicy
+internal static class OutboundAddressPolicy
 {
     public static bool IsPublic(IPAddress address)
     {

@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.Outbound;
 
-public sealed class OutboundAddressRefusedException(string message) : HttpRequestException(message);
+internal sealed class OutboundAddressRefusedException(string message) : HttpRequestException(message);

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Memsolus.Dashboard.Outbound;
 
 // Outbound:* — requests the app makes on a customer's behalf (URL ingestion, webhooks).
-public sealed class OutboundOptions
+internal sealed class OutboundOptions
 {
     public const string SectionName = "Outbound";
 

@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.Usage;
 
-public sealed record DayUsage(DateOnly Date, long Total, IReadOnlyDictionary<string, long> Outcomes);
+internal sealed record DayUsage(DateOnly Date, long Total, IReadOnlyDictionary<string, long> Outcomes);

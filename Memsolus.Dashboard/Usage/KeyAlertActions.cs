@@ -2,7 +2,7 @@ namespace Memsolus.Dashboard.Usage;
 
 // What to do about an alert, on the API Keys page. Null when nothing can be done to the key
 // itself (it no longer works, or rotating would keep its fixed expiry date).
-public static class KeyAlertActions
+internal static class KeyAlertActions
 {
     public const string Rotate = "rotate";
     public const string Revoke = "revoke";

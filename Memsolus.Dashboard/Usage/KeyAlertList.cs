@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.Usage;
 
-public sealed record KeyAlertList(IReadOnlyList<KeyAlert> Data);
+internal sealed record KeyAlertList(IReadOnlyList<KeyAlert> Data);

@@ -4,7 +4,7 @@ namespace Memsolus.Dashboard.Usage;
 
 // Usage:Alerts:* — when a key's hygiene earns an alert. "Expiring soon" follows
 // ApiKeys:ExpiresSoonWindow, so the alert and the key's "Expires soon" status agree.
-public sealed class KeyAlertOptions
+internal sealed class KeyAlertOptions
 {
     public const string SectionName = "Usage:Alerts";
 

@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.Usage;
 
-public static class KeyAlertSeverities
+internal static class KeyAlertSeverities
 {
     public const string Error = "error";
     public const string Warning = "warning";

@@ -8,7 +8,7 @@ namespace Memsolus.Dashboard.Usage;
 // Key hygiene, after the public docs' best practices: grant minimum permissions (full access),
 // rotate regularly (old keys, keys about to expire), revoke what is not used (never used,
 // unused), and watch for a key being refused again and again (a burst of 401/403).
-public sealed class KeyAlertStore(
+internal sealed class KeyAlertStore(
     IDbContextFactory<ApplicationDbContext> contextFactory,
     ApiKeyStore apiKeys,
     TimeProvider clock,

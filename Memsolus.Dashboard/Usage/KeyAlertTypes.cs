@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.Usage;
 
-public static class KeyAlertTypes
+internal static class KeyAlertTypes
 {
     public const string FailedRequests = "failed_requests";
     public const string FullAccess = "full_access";

@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.Usage;
 
-public sealed record KeyUsage(Guid KeyId, string Name, string DisplayKey, string Environment, long Total, IReadOnlyList<DayUsage> Days);
+internal sealed record KeyUsage(Guid KeyId, string Name, string DisplayKey, string Environment, long Total, IReadOnlyList<DayUsage> Days);

@@ -11,7 +11,7 @@ namespace Memsolus.Dashboard.Usage;
 // nodes may flush into one database: each row is added to by an atomic upsert (WriteAsync).
 // Memory stays bounded: tallies exist only for keys that matched a stored key, for the fixed
 // groups and outcomes, and only until the next flush.
-public sealed partial class RequestCountRecorder(
+internal sealed partial class RequestCountRecorder(
     IDbContextFactory<ApplicationDbContext> contextFactory,
     TimeProvider clock,
     IOptions<UsageOptions> options,

@@ -4,7 +4,7 @@ namespace Memsolus.Dashboard.Usage;
 
 // A usage report as the home page charts it: one label per day, one series per key or per
 // outcome, each with its count per day. Series without requests are left out.
-public sealed record UsageChart(IReadOnlyList<string> Labels, IReadOnlyList<UsageSeries> Series)
+internal sealed record UsageChart(IReadOnlyList<string> Labels, IReadOnlyList<UsageSeries> Series)
 {
     // More keys than this and the quietest are summed into "Other keys", so the chart stays legible.
     public const int MaxKeySeries = 8;

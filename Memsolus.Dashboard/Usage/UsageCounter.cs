@@ -2,7 +2,7 @@ namespace Memsolus.Dashboard.Usage;
 
 // How many requests one key made in one UTC hour to one endpoint group, with one outcome.
 // Written in batches by RequestCountRecorder, never once per request.
-public sealed class UsageCounter
+internal sealed class UsageCounter
 {
     public long Id { get; set; }
 

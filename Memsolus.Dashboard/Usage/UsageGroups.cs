@@ -3,7 +3,7 @@ namespace Memsolus.Dashboard.Usage;
 // The endpoint group of a request: the first path segment after /api/v1. Only the groups the
 // API has are kept; any other path counts as "other", so a caller sending made-up paths cannot
 // grow the counters beyond a fixed set.
-public static class UsageGroups
+internal static class UsageGroups
 {
     public const int MaxLength = 16;
     public const string Other = "other";

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Memsolus.Dashboard.Usage;
 
 // Usage:* — how often the request counters are written, and how long they are kept.
-public sealed class UsageOptions
+internal sealed class UsageOptions
 {
     public const string SectionName = "Usage";
 

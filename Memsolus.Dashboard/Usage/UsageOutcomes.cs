@@ -2,7 +2,7 @@ namespace Memsolus.Dashboard.Usage;
 
 // What became of a request: success, the refusals an owner acts on (401, 403, 429) one by
 // one, any other client error, or a server error.
-public static class UsageOutcomes
+internal static class UsageOutcomes
 {
     public const int MaxLength = 8;
 

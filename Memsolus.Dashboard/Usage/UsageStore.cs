@@ -8,7 +8,7 @@ namespace Memsolus.Dashboard.Usage;
 // Requests per key per UTC day, read from the flushed counters (so up to Usage:FlushInterval
 // behind). Takes the owner's id and checks nothing else: the API passes the calling key's
 // owner, the dashboard the signed-in account, and neither can name another owner.
-public sealed class UsageStore(
+internal sealed class UsageStore(
     IDbContextFactory<ApplicationDbContext> contextFactory,
     ApiKeyStore apiKeys,
     TimeProvider clock)

@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.Webhooks;
 
-public sealed record UpdateWebhookRequest(string? Url, List<string?>? Events, string? Description, bool? Enabled);
+internal sealed record UpdateWebhookRequest(string? Url, List<string?>? Events, string? Description, bool? Enabled);

@@ -3,7 +3,7 @@ using Memsolus.Dashboard.ApiKeys;
 
 namespace Memsolus.Dashboard.Webhooks;
 
-public sealed class Webhook : IOwnedResource
+internal sealed class Webhook : IOwnedResource
 {
     public const int MaxUrlLength = 2_048;
     public const int MaxDescriptionLength = 500;

@@ -2,7 +2,7 @@ namespace Memsolus.Dashboard.Webhooks;
 
 // One event for one webhook: the exact body every attempt sends (so each attempt is signed over
 // the same bytes), and where the retries stand. Each attempt is a WebhookDeliveryAttempt row.
-public sealed class WebhookDelivery
+internal sealed class WebhookDelivery
 {
     public long Sequence { get; set; }
 

@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.Webhooks;
 
-public sealed class WebhookDeliveryAttempt
+internal sealed class WebhookDeliveryAttempt
 {
     public long Sequence { get; set; }
 

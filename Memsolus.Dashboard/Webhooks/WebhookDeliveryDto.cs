@@ -2,7 +2,7 @@ namespace Memsolus.Dashboard.Webhooks;
 
 // A delivery with the outcome of its latest attempt on top (attempt, statusCode, durationMs,
 // error), when it is tried next, and every attempt in order.
-public sealed record WebhookDeliveryDto(
+internal sealed record WebhookDeliveryDto(
     Guid Id,
     Guid EventId,
     string Event,

@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.Webhooks;
 
-public enum WebhookDeliveryStatus
+internal enum WebhookDeliveryStatus
 {
     // Waiting for its first attempt or for a retry at NextAttemptAt.
     Pending,

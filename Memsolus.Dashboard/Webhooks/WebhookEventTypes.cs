@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.Webhooks;
 
-public static class WebhookEventTypes
+internal static class WebhookEventTypes
 {
     public const string MemoryCreated = "memory.created";
     public const string MemoryUpdated = "memory.updated";

@@ -4,7 +4,7 @@ namespace Memsolus.Dashboard.Webhooks;
 
 // Webhooks:* — how the dispatcher works through deliveries. The retry schedule is fixed
 // (WebhookRetryPolicy) because it is part of what the API promises.
-public sealed class WebhooksOptions
+internal sealed class WebhooksOptions
 {
     public const string SectionName = "Webhooks";
 

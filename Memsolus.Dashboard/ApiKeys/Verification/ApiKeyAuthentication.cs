@@ -2,4 +2,4 @@ using System.Security.Claims;
 
 namespace Memsolus.Dashboard.ApiKeys.Verification;
 
-public readonly record struct ApiKeyAuthentication(ClaimsPrincipal? Principal, ApiKeyFailure Failure, TimeSpan RetryAfter);
+internal readonly record struct ApiKeyAuthentication(ClaimsPrincipal? Principal, ApiKeyFailure Failure, TimeSpan RetryAfter);

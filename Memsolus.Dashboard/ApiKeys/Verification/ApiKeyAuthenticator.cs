@@ -8,7 +8,7 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 // key's principal. ApiMiddleware calls it for every request under /api/v1 and answers 401, 403
 // or 429 itself. On a cache hit it completes synchronously and allocates only the principal:
 // the identity is built once per verified key (VerifiedApiKey.Identity).
-public sealed partial class ApiKeyAuthenticator(
+internal sealed partial class ApiKeyAuthenticator(
     ApiKeyVerifier verifier,
     FailedAttemptLimiter limiter,
     LastUsedRecorder lastUsed,

@@ -9,7 +9,7 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 // nodes remove it within about a second (ApiKeyChangeWorker), not after CacheLifetime. A lookup that was
 // reading the database while a change happened does not store what it read: the generation
 // moved on, and what it read may predate the change.
-public sealed class ApiKeyCache(IOptions<ApiKeyVerificationOptions> options)
+internal sealed class ApiKeyCache(IOptions<ApiKeyVerificationOptions> options)
 {
     private readonly ConcurrentDictionary<ApiKeyHash, CachedApiKey> entries = new();
     private readonly Lock gate = new();

@@ -4,7 +4,7 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 // PostgreSQL only): written by ApiKeyCacheInvalidator in the same save, so the same transaction,
 // as the change itself. A trigger NOTIFYs every listening node when the row commits
 // (ApiKeyChangeWorker); the rows are the safety net for a notification that went missing.
-public sealed class ApiKeyChange
+internal sealed class ApiKeyChange
 {
     public long Id { get; set; }
 

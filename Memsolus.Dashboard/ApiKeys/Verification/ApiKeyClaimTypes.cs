@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.ApiKeys.Verification;
 
-public static class ApiKeyClaimTypes
+internal static class ApiKeyClaimTypes
 {
     public const string KeyId = "msk:key_id";
     public const string OwnerId = "msk:owner_id";

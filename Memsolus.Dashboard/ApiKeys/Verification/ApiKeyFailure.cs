@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.ApiKeys.Verification;
 
-public enum ApiKeyFailure
+internal enum ApiKeyFailure
 {
     None,
     // No X-Api-Key header at all.

@@ -4,7 +4,7 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 
 // A key's SHA-256 as four machine words: a dictionary key that costs no allocation. Equality
 // looks at all 32 bytes without an early exit, like CryptographicOperations.FixedTimeEquals.
-public readonly struct ApiKeyHash : IEquatable<ApiKeyHash>
+internal readonly struct ApiKeyHash : IEquatable<ApiKeyHash>
 {
     private readonly ulong w0;
     private readonly ulong w1;

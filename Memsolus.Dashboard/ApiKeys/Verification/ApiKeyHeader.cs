@@ -1,7 +1,7 @@
 namespace Memsolus.Dashboard.ApiKeys.Verification;
 
 // Where a request carries its key, and how a 401 says so.
-public static class ApiKeyHeader
+internal static class ApiKeyHeader
 {
     public const string Name = "X-Api-Key";
 

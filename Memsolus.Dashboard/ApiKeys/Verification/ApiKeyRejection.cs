@@ -1,6 +1,6 @@
 namespace Memsolus.Dashboard.ApiKeys.Verification;
 
-public enum ApiKeyRejection
+internal enum ApiKeyRejection
 {
     None,
     Malformed,

@@ -4,7 +4,7 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 
 // ApiKeys:Verification:* — limits on failed key checks, how "last used" is written, and how long
 // verified keys are cached and how other nodes hear of changes to them.
-public sealed class ApiKeyVerificationOptions
+internal sealed class ApiKeyVerificationOptions
 {
     public const string SectionName = "ApiKeys:Verification";
 

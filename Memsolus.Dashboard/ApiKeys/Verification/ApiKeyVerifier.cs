@@ -7,7 +7,7 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 // Checks 2 and 3 in docs/security.md: shape and checksum first (no database work for junk), then the
 // SHA-256 is looked up, in ApiKeyCache and, when it is not there, by the database's unique index;
 // then the key's state and its owner's lockout are checked. A cache hit allocates nothing.
-public sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> contextFactory, ApiKeyCache cache, TimeProvider clock)
+internal sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> contextFactory, ApiKeyCache cache, TimeProvider clock)
 {
     private sealed record Row(
         Guid Id,

@@ -17,7 +17,7 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 // total across nodes reached the limit in the current aligned window (SetSharedBlocks); those
 // are blocked here until that window ends. So the shared limit holds within one sync interval
 // (plus the time a sync takes); a node's own limit holds at once, as before.
-public sealed class FailedAttemptLimiter(IOptions<ApiKeyVerificationOptions> options, TimeProvider clock)
+internal sealed class FailedAttemptLimiter(IOptions<ApiKeyVerificationOptions> options, TimeProvider clock)
 {
     private sealed class Window(long startTicks)
     {

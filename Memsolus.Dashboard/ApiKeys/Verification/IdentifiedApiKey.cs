@@ -2,4 +2,4 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 
 // The key a request presented, once its hash matched a stored key, whether or not the key was
 // accepted: request counting attributes a revoked or expired key's 401s to it.
-public sealed record IdentifiedApiKey(Guid KeyId, string OwnerId);
+internal sealed record IdentifiedApiKey(Guid KeyId, string OwnerId);

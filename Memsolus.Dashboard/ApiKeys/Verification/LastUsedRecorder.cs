@@ -7,7 +7,7 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 // "Last used" without a database write per request (check 7 in docs/security.md): requests record the
 // time in memory, and a background flush writes the newest time per key in one batch, every
 // LastUsedFlushInterval and at shutdown. The database value never moves backwards.
-public sealed partial class LastUsedRecorder(
+internal sealed partial class LastUsedRecorder(
     IDbContextFactory<ApplicationDbContext> contextFactory,
     ILogger<LastUsedRecorder> logger)
 {

@@ -3,7 +3,7 @@ using System.Security.Claims;
 
 namespace Memsolus.Dashboard.ApiKeys.Verification;
 
-public sealed record VerifiedApiKey(
+internal sealed record VerifiedApiKey(
     Guid Id,
     string OwnerId,
     string Name,

@@ -6,4 +6,4 @@ namespace Memsolus.Dashboard.Data.Postgres;
 // SQLite's (Data/Migrations, on ApplicationDbContext) live side by side in one assembly, each
 // with its own model snapshot. It adds nothing to the model: the app reads and writes through
 // ApplicationDbContext on either provider, and only migrating needs this type.
-public sealed class PostgresDbContext(DbContextOptions<ApplicationDbContext> options) : ApplicationDbContext(options);
+internal sealed class PostgresDbContext(DbContextOptions<ApplicationDbContext> options) : ApplicationDbContext(options);
