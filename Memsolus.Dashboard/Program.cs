@@ -11,6 +11,7 @@ using Memsolus.Dashboard.Health;
 using Memsolus.Dashboard.Hosting;
 using Memsolus.Dashboard.Ingestion;
 using Memsolus.Dashboard.Knowledge;
+using Memsolus.Dashboard.Mail;
 using Memsolus.Dashboard.Memories;
 using Memsolus.Dashboard.Outbound;
 using Memsolus.Dashboard.Usage;
@@ -21,6 +22,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddHosting();
 builder.AddData();
+builder.AddMail();
 builder.AddAccount();
 builder.AddApiKeys();
 builder.AddApiKeyVerification();

@@ -4,7 +4,9 @@ using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Exports;
 using Memsolus.Dashboard.Ingestion;
 using Memsolus.Dashboard.Knowledge;
+using Memsolus.Dashboard.Mail;
 using Memsolus.Dashboard.Memories;
+using Memsolus.Dashboard.Notifications;
 using Memsolus.Dashboard.Usage;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -48,6 +50,11 @@ internal class ApplicationDbContext(DbContextOptions<ApplicationDbContext> optio
     public DbSet<IngestItem> IngestItems => Set<IngestItem>();
 
     public DbSet<IngestItemError> IngestItemErrors => Set<IngestItemError>();
+
+    // Mail waiting to be sent, and the record of what was (MailDeliveryWorker).
+    public DbSet<OutboxMail> OutboxMails => Set<OutboxMail>();
+
+    public DbSet<KeyExpiryReminder> KeyExpiryReminders => Set<KeyExpiryReminder>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

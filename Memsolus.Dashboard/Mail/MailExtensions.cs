@@ -1,0 +1,14 @@
+using Memsolus.Dashboard.Hosting;
+
+namespace Memsolus.Dashboard.Mail;
+
+internal static class MailExtensions
+{
+    public static WebApplicationBuilder AddMail(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<MailOptions>(MailOptions.SectionName);
+        builder.Services.AddSingleton<MailQueue>();
+        builder.Services.AddSingleton<MailOutbox>();
+        return builder;
+    }
+}

@@ -1,0 +1,16 @@
+namespace Memsolus.Dashboard.Mail;
+
+// Email:Smtp:* — the server mail is handed to.
+internal sealed class MailSmtpOptions
+{
+    public string? Host { get; set; }
+
+    // 0: the usual port for Security (465 for SslOnConnect, 587 otherwise).
+    public int Port { get; set; }
+
+    public string? UserName { get; set; }
+
+    public string? Password { get; set; }
+
+    public MailSecurity Security { get; set; } = MailSecurity.Auto;
+}

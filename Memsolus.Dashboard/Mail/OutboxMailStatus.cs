@@ -1,0 +1,8 @@
+namespace Memsolus.Dashboard.Mail;
+
+internal enum OutboxMailStatus
+{
+    Pending,
+    Sent,
+    Failed,
+}
