@@ -146,7 +146,7 @@ public sealed class TestSmtpServer : IAsyncDisposable, IAsyncLifetime
         }
     }
 
-    // Closes the port: a client's connection is refused until Start.
+    // Closes the port: a client's connection is refused until RestartAsync.
     public async Task StopAsync()
     {
         Running? stopped;
