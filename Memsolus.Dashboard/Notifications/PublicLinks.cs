@@ -9,7 +9,7 @@ namespace Memsolus.Dashboard.Notifications;
 // The address every link in a mail points at: Email:PublicBaseUrl, or else the server's own first
 // address. Never the Host header of the request that caused the mail: whoever sends that request
 // chooses it, and a reset link pointing at their site would hand them the reset token.
-internal sealed class PublicLinks(IOptions<MailOptions> options, IServer server)
+internal sealed class PublicLinks(IOptions<MailOptions> options, IServer? server = null)
 {
     private static readonly Uri LastResort = new("http://localhost/");
 
@@ -47,7 +47,7 @@ internal sealed class PublicLinks(IOptions<MailOptions> options, IServer server)
 
     private Uri FromServer()
     {
-        var first = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        var first = server?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         if (first is null)
         {
             return LastResort;
