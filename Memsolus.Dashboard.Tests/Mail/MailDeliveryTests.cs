@@ -94,8 +94,8 @@ public abstract class MailDeliveryTests(TestHostOptions database)
     public async Task Retries_back_off_from_10_s_doubling_and_the_mail_fails_for_good_after_the_last_attempt()
     {
         await using var smtp = await TestSmtpServer.StartAsync();
-        await using var app = new MemsolusAppFactory(database.With(new Dictionary<string, string?> { ["Email:MaxAttempts"] = "4" })
-            with { FakeClock = true, Smtp = smtp, StoppedWorkers = [typeof(MailDeliveryWorker)] });
+        var host = database with { FakeClock = true, Smtp = smtp, StoppedWorkers = [typeof(MailDeliveryWorker)] };
+        await using var app = new MemsolusAppFactory(host.With(new Dictionary<string, string?> { ["Email:MaxAttempts"] = "4" }));
         await smtp.StopAsync();
         var queued = await app.QueueMailAsync(QueuedMails.Confirmation(To));
 
