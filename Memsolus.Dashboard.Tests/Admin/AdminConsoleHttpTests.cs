@@ -17,6 +17,7 @@ public abstract class AdminConsoleHttpTests(MemsolusAppFactory app)
     {
         { "/admin/api-keys", "All API keys" },
         { "/admin/audit-log", "Audit log: all accounts" },
+        { "/admin/accounts", "Accounts" },
     };
 
     [Theory]

@@ -29,15 +29,15 @@ public abstract class ApiKeyStatusRulesTests(DatabaseProvider provider)
         new("revoked", Revoked: true),
         new("revoked-after-expiry", ExpiresAt: Now.AddDays(-1), Revoked: true),
         new("revoked-in-grace", ExpiresAt: Now.AddHours(1), Revoked: true, Rotated: true),
+        new("owner-disabled", OwnerDisabledAt: Now.AddDays(-1)),
+        new("owner-disabled-now", OwnerDisabledAt: Now),
         new("owner-locked-out", OwnerLockoutEnd: Now.AddMinutes(15)),
-        new("owner-lockout-ends-now", OwnerLockoutEnd: Now),
-        new("owner-lockout-ended", OwnerLockoutEnd: Now.AddMinutes(-1)),
     ];
 
     private static readonly Dictionary<string, (ApiKeyRule Rule, string[] Keys)> Expected = new()
     {
         ["Active"] = (ApiKeyStatusRules.Active,
-            ["never-expires", "expires-in-30-days", "owner-locked-out", "owner-lockout-ends-now", "owner-lockout-ended"]),
+            ["never-expires", "expires-in-30-days", "owner-disabled", "owner-disabled-now", "owner-locked-out"]),
         ["ExpiresSoon"] = (ApiKeyStatusRules.ExpiresSoon, ["expires-as-the-window-ends", "expires-in-a-microsecond"]),
         ["Expired"] = (ApiKeyStatusRules.Expired, ["expires-now", "expired-yesterday"]),
         ["Rotated"] = (ApiKeyStatusRules.Rotated, ["rotated-in-grace", "rotated-grace-ends-now", "rotated-past-grace"]),
@@ -46,16 +46,18 @@ public abstract class ApiKeyStatusRulesTests(DatabaseProvider provider)
         ["RotatedPastGrace"] = (ApiKeyStatusRules.RotatedPastGrace, ["rotated-grace-ends-now", "rotated-past-grace"]),
         ["Current"] = (ApiKeyStatusRules.Current,
             ["never-expires", "expires-in-30-days", "expires-as-the-window-ends", "expires-in-a-microsecond",
-             "owner-locked-out", "owner-lockout-ends-now", "owner-lockout-ended"]),
+             "owner-disabled", "owner-disabled-now", "owner-locked-out"]),
         ["StillWorks"] = (ApiKeyStatusRules.StillWorks,
             ["never-expires", "expires-in-30-days", "expires-as-the-window-ends", "expires-in-a-microsecond", "rotated-in-grace",
-             "owner-locked-out", "owner-lockout-ends-now", "owner-lockout-ended"]),
+             "owner-disabled", "owner-disabled-now", "owner-locked-out"]),
         ["StoppedByClock"] = (ApiKeyStatusRules.StoppedByClock,
             ["expires-now", "expired-yesterday", "rotated-grace-ends-now", "rotated-past-grace"]),
-        ["OwnerBlocked"] = (ApiKeyStatusRules.OwnerBlocked, ["owner-locked-out"]),
+        ["OwnerIsDisabled"] = (ApiKeyStatusRules.OwnerIsDisabled, ["owner-disabled", "owner-disabled-now"]),
+
+        // A failed-login lockout stops interactive sign-in only: the locked-out owner's key is accepted.
         ["Accepted"] = (ApiKeyStatusRules.Accepted,
             ["never-expires", "expires-in-30-days", "expires-as-the-window-ends", "expires-in-a-microsecond", "rotated-in-grace",
-             "owner-lockout-ends-now", "owner-lockout-ended"]),
+             "owner-locked-out"]),
     };
 
     public static TheoryData<string> Rules => [.. Expected.Keys];
@@ -112,7 +114,7 @@ public abstract class ApiKeyStatusRulesTests(DatabaseProvider provider)
             var expected = accepted.Contains(name) ? ApiKeyRejection.None
                 : Expected["Revoked"].Keys.Contains(name) ? ApiKeyRejection.Revoked
                 : Expected["StoppedByClock"].Keys.Contains(name) ? ApiKeyRejection.Expired
-                : ApiKeyRejection.OwnerLockedOut;
+                : ApiKeyRejection.OwnerDisabled;
 
             var miss = await verifier.VerifyAsync(secret, CancellationToken.None);
             var hit = await verifier.VerifyAsync(secret, CancellationToken.None);
@@ -122,19 +124,20 @@ public abstract class ApiKeyStatusRulesTests(DatabaseProvider provider)
         }
     }
 
-    // One key per case; a case with a lockout gets an owner of its own. Returns each key's secret.
+    // One key per case; a case with a disabled or locked-out owner gets an owner of its own. Returns
+    // each key's secret.
     private static async Task<Dictionary<string, string>> SeedAsync(TestDatabase db)
     {
         await using var context = db.CreateContext();
-        var unlocked = Owner(null);
+        var unlocked = Owner(null, null);
         context.Users.Add(unlocked);
         var secrets = new Dictionary<string, string>();
         foreach (var c in Cases)
         {
             var owner = unlocked;
-            if (c.OwnerLockoutEnd is { } lockoutEnd)
+            if (c.OwnerLockoutEnd is not null || c.OwnerDisabledAt is not null)
             {
-                owner = Owner(lockoutEnd);
+                owner = Owner(c.OwnerLockoutEnd, c.OwnerDisabledAt);
                 context.Users.Add(owner);
             }
 
@@ -163,7 +166,7 @@ public abstract class ApiKeyStatusRulesTests(DatabaseProvider provider)
         return secrets;
     }
 
-    private static ApplicationUser Owner(DateTimeOffset? lockoutEnd)
+    private static ApplicationUser Owner(DateTimeOffset? lockoutEnd, DateTimeOffset? disabledAt)
     {
         var email = TestAccounts.NewEmail("status");
         return new ApplicationUser
@@ -174,10 +177,12 @@ public abstract class ApiKeyStatusRulesTests(DatabaseProvider provider)
             NormalizedEmail = email.ToUpperInvariant(),
             LockoutEnabled = true,
             LockoutEnd = lockoutEnd,
+            DisabledAt = disabledAt,
+            DisabledReason = disabledAt is null ? null : "account compromised",
         };
     }
 
-    private sealed record KeyCase(string Name, DateTimeOffset? ExpiresAt = null, bool Revoked = false, bool Rotated = false, DateTimeOffset? OwnerLockoutEnd = null);
+    private sealed record KeyCase(string Name, DateTimeOffset? ExpiresAt = null, bool Revoked = false, bool Rotated = false, DateTimeOffset? OwnerLockoutEnd = null, DateTimeOffset? OwnerDisabledAt = null);
 
     public sealed class OnSqlite() : ApiKeyStatusRulesTests(DatabaseProvider.Sqlite);
 

@@ -51,7 +51,7 @@ public sealed class AuditLogPageTests : BunitTestContext
     }
 
     [Fact]
-    public async Task An_admin_revocation_shows_in_the_owners_log_with_the_administrator_and_the_reason()
+    public async Task An_admin_revocation_shows_in_the_owners_log_as_an_administrators_with_the_reason_and_nothing_of_the_admin()
     {
         var key = await CreateKeyAsync("production-agent");
         Clock.Advance(TimeSpan.FromMinutes(1));
@@ -62,10 +62,12 @@ public sealed class AuditLogPageTests : BunitTestContext
         page.WaitForAssertion(() => Assert.Equal(2, LogRows(page).Count));
         var revoked = LogRows(page)[0];
         Assert.Equal("key.revoked", revoked["Event"]);
-        Assert.Equal(AdminEmail, revoked["Actor"]);
+        Assert.Equal("an administrator", revoked["Actor"]);
         Assert.Equal("revoked by an administrator: found in a public repository", revoked["What changed"]);
-        Assert.Equal(Admin.ClientIp, Text(revoked.Cell("Client").QuerySelector("[data-testid=client-ip]")!));
-        Assert.Equal(Admin.UserAgent, Text(revoked.Cell("Client").QuerySelector("[data-testid=user-agent]")!));
+        Assert.Equal("", revoked["Client"]);
+        Assert.DoesNotContain(AdminEmail, page.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain(Admin.ClientIp!, page.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain(Admin.UserAgent!, page.Markup, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -118,7 +120,7 @@ public sealed class AuditLogPageTests : BunitTestContext
 
         page.FindAll("label.mud-input-label").Single(l => Text(l) == "Event").Closest("div.mud-input-control")!.MouseDown();
         popovers.WaitForAssertion(() => Assert.Equal(
-            ["key.created", "key.updated", "key.rotated", "key.revoked", "key.expired", "all keys revoked"],
+            ["key.created", "key.updated", "key.rotated", "key.revoked", "key.expired", "all keys revoked", "account.disabled", "account.enabled"],
             popovers.FindAll(".mud-popover-open .mud-list-item").Select(Text)));
         popovers.FindAll(".mud-popover-open .mud-list-item").Single(i => Text(i) == "key.revoked").Click();
 

@@ -45,9 +45,20 @@ public abstract class AuditLogStoreTests(DatabaseProvider provider)
 
         var revoked = page.Rows[0];
         Assert.Equal(AuditEventTypes.KeyRevoked, revoked.EventType);
-        Assert.Equal(admin.UserName, revoked.ActorName);
+        Assert.Equal(AuditLogStore.AdministratorName, revoked.ActorName);
+        Assert.Null(revoked.ClientIp);
+        Assert.Null(revoked.UserAgent);
         Assert.Equal("revoked by an administrator: found in a public repository", AuditDetails.Describe(revoked.EventType, revoked.Details));
         Assert.Equal(2, page.Total);
+
+        // The owner's own actions keep their actor, address and user agent.
+        var created = page.Rows[1];
+        Assert.Equal(alice.UserName, created.ActorName);
+        Assert.Equal(alice.ClientIp, created.ClientIp);
+
+        // The administrator's log names the administrator.
+        var all = await db.AuditLog.AllEventsAsync(admin, new AuditQuery(EventType: AuditEventTypes.KeyRevoked));
+        Assert.Equal(admin.UserName, all.Rows.Single(r => r.OwnerId == alice.UserId).ActorName);
     }
 
     [Fact]

@@ -55,6 +55,7 @@ public abstract partial class BunitTestContext : IAsyncLifetime
         Context.Services.AddSingleton(_ => Options.Create(Database.KeyOptions));
         Context.Services.AddSingleton(_ => Database.Keys);
         Context.Services.AddSingleton(_ => Database.AdminKeys);
+        Context.Services.AddSingleton(_ => Database.AdminAccounts);
         Context.Services.AddSingleton(_ => Database.AuditLog);
         Context.Services.AddSingleton(_ => Database.RequestCounts);
         Context.Services.AddSingleton(_ => Database.Usage);

@@ -41,6 +41,7 @@ internal sealed class TestDatabase : IAsyncDisposable
 
     private ApiKeyStore? keys;
     private AdminApiKeyStore? adminKeys;
+    private AdminAccountStore? adminAccounts;
     private AuditLogStore? auditLog;
     private KeyExpiryRunner? expiryRunner;
     private RequestCountRecorder? requestCounts;
@@ -77,6 +78,8 @@ internal sealed class TestDatabase : IAsyncDisposable
     public ApiKeyStore Keys => keys ??= new(Contexts, Clock, Create(KeyOptions), NullLogger<ApiKeyStore>.Instance);
 
     public AdminApiKeyStore AdminKeys => adminKeys ??= new(Contexts, Keys, Clock, Create(KeyOptions), NullLogger<AdminApiKeyStore>.Instance);
+
+    public AdminAccountStore AdminAccounts => adminAccounts ??= new(Contexts, Clock, NullLogger<AdminAccountStore>.Instance);
 
     public AuditLogStore AuditLog => auditLog ??= new(Contexts);
 

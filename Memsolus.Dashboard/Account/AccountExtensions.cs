@@ -9,6 +9,8 @@ internal static class AccountExtensions
 {
     public const int MinimumPasswordLength = 12;
 
+    public static readonly TimeSpan SessionCheckInterval = TimeSpan.FromMinutes(1);
+
     public static WebApplicationBuilder AddAccount(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -39,8 +41,13 @@ internal static class AccountExtensions
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ApplicationDbContext>()
-            .AddSignInManager()
+            .AddSignInManager<AccountSignInManager>()
             .AddDefaultTokenProviders();
+
+        // How soon an open session ends once its account is disabled (or its password changes):
+        // the sign-in cookie's security stamp is checked this often, as is a live circuit's
+        // (IdentityRevalidatingAuthenticationStateProvider). Identity's default is 30 minutes.
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = SessionCheckInterval);
 
         services.AddValidatedOptions<AdminOptions>(AdminOptions.SectionName)
             .PostConfigure<IHostEnvironment>((admin, environment) => admin.RequireTwoFactor ??= !environment.IsDevelopment());

@@ -207,11 +207,14 @@ internal sealed partial class AdminApiKeyStore(
             : null;
     }
 
+    // An administrator whose own account another administrator disabled is refused at once, before
+    // their open session is ended (IdentityRevalidatingAuthenticationStateProvider).
     internal static async Task DemandAdminAsync(ApplicationDbContext db, AuditActor actor, CancellationToken cancellationToken)
     {
         var isAdmin = await (from ur in db.UserRoles
                              join r in db.Roles on ur.RoleId equals r.Id
-                             where ur.UserId == actor.UserId && r.NormalizedName == AdminOptions.RoleName.ToUpperInvariant()
+                             join u in db.Users on ur.UserId equals u.Id
+                             where ur.UserId == actor.UserId && r.NormalizedName == AdminOptions.RoleName.ToUpperInvariant() && u.DisabledAt == null
                              select ur).AnyAsync(cancellationToken);
         if (!isAdmin)
         {
@@ -220,7 +223,7 @@ internal sealed partial class AdminApiKeyStore(
     }
 
     // [from, to): every string that starts with prefix, for an index range scan.
-    private static (string From, string To) PrefixRange(string prefix) => (prefix, prefix + '\uffff');
+    internal static (string From, string To) PrefixRange(string prefix) => (prefix, prefix + '\uffff');
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Administrator {AdminId} revoked API key {KeyId} of account {OwnerId}")]
     private static partial void LogRevoked(ILogger logger, Guid keyId, string ownerId, string adminId);

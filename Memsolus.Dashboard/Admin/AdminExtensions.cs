@@ -6,6 +6,7 @@ internal static class AdminExtensions
     {
         builder.Services.AddSingleton<AdminApiKeyStore>();
         builder.Services.AddSingleton<AdminTwoFactor>();
+        builder.Services.AddSingleton<AdminAccountStore>();
         return builder;
     }
 }

@@ -1,7 +1,5 @@
 using System.Linq.Expressions;
 using System.Reflection;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Query.SqlExpressions;
 
 namespace Memsolus.Dashboard.ApiKeys;
 
@@ -13,24 +11,27 @@ namespace Memsolus.Dashboard.ApiKeys;
 // delegate call each time).
 internal static class ApiKeyStatusRules
 {
-    // The facts. A key expiring exactly now no longer works; a lockout ending exactly now is over.
+    // The facts. A key expiring exactly now no longer works.
     public static bool IsRevoked(DateTimeOffset? revokedAt) => revokedAt != null;
 
     public static bool HasExpired(DateTimeOffset? expiresAt, DateTimeOffset now) => expiresAt <= now;
 
-    // While the owner's account is locked out (Identity's LockoutEnd), the API refuses their keys.
-    public static bool OwnerLockedOut(DateTimeOffset? lockoutEnd, DateTimeOffset now) => lockoutEnd > now;
+    // While an administrator has the owner's account disabled, the API refuses their keys. A
+    // failed-login lockout (Identity's LockoutEnd) is not a fact here: anyone who knows an owner's
+    // email can cause one, and it stops interactive sign-in only.
+    public static bool OwnerDisabled(DateTimeOffset? disabledAt) => disabledAt != null;
 
     // The facts as SQL sees them: each a comparison of its column, which the rules' SQL spells out so
-    // EF can use the indexes. The owner's lockout is a database function instead (MapFunctions):
-    // SQLite keeps Identity's timestamps as text, which EF refuses to compare. ApiKeyStatusRulesTests
-    // holds SQL and memory to the same answers at every boundary.
+    // EF can use the indexes. ApiKeyStatusRulesTests holds SQL and memory to the same answers at
+    // every boundary.
     private static readonly Dictionary<MethodInfo, LambdaExpression> FactsForSql = new()
     {
         [typeof(ApiKeyStatusRules).GetMethod(nameof(IsRevoked))!] =
             (Expression<Func<DateTimeOffset?, bool>>)(revokedAt => revokedAt != null),
         [typeof(ApiKeyStatusRules).GetMethod(nameof(HasExpired))!] =
             (Expression<Func<DateTimeOffset?, DateTimeOffset, bool>>)((expiresAt, now) => expiresAt != null && expiresAt <= now),
+        [typeof(ApiKeyStatusRules).GetMethod(nameof(OwnerDisabled))!] =
+            (Expression<Func<DateTimeOffset?, bool>>)(disabledAt => disabledAt != null),
     };
 
     // The rules, over (key, now, expires-soon window).
@@ -50,12 +51,13 @@ internal static class ApiKeyStatusRules
     public static readonly ApiKeyRule Current = Rule((k, now, window) =>
         StillWorks.IsTrue(k, now, window) && k.RotatedToId == null);
 
-    public static readonly ApiKeyRule OwnerBlocked = Rule((k, now, window) =>
-        OwnerLockedOut(k.Owner!.LockoutEnd, now));
+    // The owner's account is disabled by an administrator: every key of theirs is refused.
+    public static readonly ApiKeyRule OwnerIsDisabled = Rule((k, now, window) =>
+        OwnerDisabled(k.Owner!.DisabledAt));
 
-    // What the API accepts now: the key still works and its owner is not locked out.
+    // What the API accepts now: the key still works and its owner's account is not disabled.
     public static readonly ApiKeyRule Accepted = Rule((k, now, window) =>
-        StillWorks.IsTrue(k, now, window) && !OwnerBlocked.IsTrue(k, now, window));
+        StillWorks.IsTrue(k, now, window) && !OwnerIsDisabled.IsTrue(k, now, window));
 
     // The five statuses: exactly one holds for every key at every moment.
     public static readonly ApiKeyRule Revoked = Rule((k, now, window) =>
@@ -92,11 +94,6 @@ internal static class ApiKeyStatusRules
 
     public static ApiKeyStatus StatusAt(ApiKey key, DateTimeOffset now, TimeSpan expiresSoonWindow) =>
         Enum.GetValues<ApiKeyStatus>().Single(status => For(status).IsTrue(key, now, expiresSoonWindow));
-
-    // Called by ApplicationDbContext when it builds its model.
-    public static void MapFunctions(ModelBuilder builder) =>
-        builder.HasDbFunction(typeof(ApiKeyStatusRules).GetMethod(nameof(OwnerLockedOut))!)
-            .HasTranslation(args => new SqlBinaryExpression(ExpressionType.GreaterThan, args[0], args[1], typeof(bool), null));
 
     private static ApiKeyRule Rule(Expression<Func<ApiKey, DateTimeOffset, TimeSpan, bool>> definition) =>
         new(definition, (Expression<Func<ApiKey, DateTimeOffset, TimeSpan, bool>>)new SqlSpelling().Visit(definition)!);

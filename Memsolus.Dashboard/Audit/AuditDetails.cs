@@ -24,6 +24,8 @@ internal static class AuditDetails
             AuditEventTypes.KeyRevoked => $"revoked by {(Text(root, "by") == "admin" ? "an administrator" : "the owner")}{Reason(root)}",
             AuditEventTypes.KeyExpired => $"expired {Time(root, "expiresAt")}",
             AuditEventTypes.KeysBulkRevoked => $"{Number(root, "revoked")} working key(s) revoked by an administrator{Reason(root)}",
+            AuditEventTypes.AccountDisabled => $"account disabled by an administrator{Reason(root)}",
+            AuditEventTypes.AccountEnabled => "account enabled by an administrator",
             _ => details,
         };
     }

@@ -8,6 +8,8 @@ internal static class AuditEventTypes
     public const string KeyRevoked = "key.revoked";
     public const string KeyExpired = "key.expired";
     public const string KeysBulkRevoked = "account.keys_revoked";
+    public const string AccountDisabled = "account.disabled";
+    public const string AccountEnabled = "account.enabled";
 
-    public static IReadOnlyList<string> All { get; } = [KeyCreated, KeyUpdated, KeyRotated, KeyRevoked, KeyExpired, KeysBulkRevoked];
+    public static IReadOnlyList<string> All { get; } = [KeyCreated, KeyUpdated, KeyRotated, KeyRevoked, KeyExpired, KeysBulkRevoked, AccountDisabled, AccountEnabled];
 }

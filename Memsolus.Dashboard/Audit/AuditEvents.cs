@@ -14,7 +14,8 @@ internal static class AuditEvents
     public static AuditEvent KeyEvent(string type, ApiKey key, AuditActor actor, DateTimeOffset at, object details) =>
         Create(type, key.OwnerId, at, details, actor, key);
 
-    // Someone changed an account's keys as a whole (account.keys_revoked).
+    // Someone changed an account or its keys as a whole (account.keys_revoked, account.disabled,
+    // account.enabled).
     public static AuditEvent AccountEvent(string type, string ownerId, AuditActor actor, DateTimeOffset at, object details) =>
         Create(type, ownerId, at, details, actor, key: null);
 

@@ -62,7 +62,6 @@ internal class ApplicationDbContext(DbContextOptions<ApplicationDbContext> optio
 
         // Each feature keeps its entity configuration beside the entity, in its own folder.
         builder.ApplyConfigurationsFromAssembly(typeof(ApplicationDbContext).Assembly);
-        ApiKeyStatusRules.MapFunctions(builder);
 
         // Prefix searches and sorts on these columns (admin search) compare strings as bytes on
         // both providers: SQLite does by default, PostgreSQL's default collation is linguistic

@@ -35,19 +35,49 @@ public abstract class ApiKeyCacheBehaviourTests(MemsolusAppFactory app)
     }
 
     [Fact]
-    public async Task Locking_the_owner_out_refuses_their_cached_key_on_the_next_request_and_unlocking_restores_it()
+    public async Task Disabling_the_owners_account_refuses_their_cached_key_on_the_next_request_and_enabling_restores_it()
     {
         var session = await app.NewSessionAsync([Permissions.MemoryRead]);
         await AssertAcceptedAsync(session.Client);
 
-        await WithUserAsync(session.Owner.UserId, (users, user) => users.SetLockoutEndDateAsync(user, DateTimeOffset.UtcNow.AddMinutes(15)));
-        using (var locked = await session.Client.GetAsync(Me))
+        // Through Identity's UserManager, which saves every column as modified.
+        await WithUserAsync(session.Owner.UserId, (users, user) =>
         {
-            await ApiAssert.UnauthorizedAsync(locked);
+            user.DisabledAt = DateTimeOffset.UtcNow;
+            user.DisabledReason = "account compromised";
+            return users.UpdateAsync(user);
+        });
+        using (var disabled = await session.Client.GetAsync(Me))
+        {
+            await ApiAssert.UnauthorizedAsync(disabled);
         }
 
-        await WithUserAsync(session.Owner.UserId, (users, user) => users.SetLockoutEndDateAsync(user, null));
+        await WithUserAsync(session.Owner.UserId, (users, user) =>
+        {
+            user.DisabledAt = null;
+            user.DisabledReason = null;
+            return users.UpdateAsync(user);
+        });
         await AssertAcceptedAsync(session.Client);
+    }
+
+    // Anyone who knows an owner's email can lock the account out; that neither stops their keys
+    // nor empties the cache (Identity saves every column of the account, DisabledAt included).
+    [Fact]
+    public async Task Locking_the_owner_out_neither_refuses_their_key_nor_empties_the_cache()
+    {
+        var session = await app.NewSessionAsync([Permissions.MemoryRead]);
+        await AssertAcceptedAsync(session.Client);
+        var cache = app.Services.GetRequiredService<ApiKeyCache>();
+        var generation = cache.Generation;
+        var lookups = app.Logs.Lines().Count(IsVerificationQuery);
+
+        await WithUserAsync(session.Owner.UserId, (users, user) => users.SetLockoutEndDateAsync(user, DateTimeOffset.UtcNow.AddMinutes(15)));
+        await WithUserAsync(session.Owner.UserId, (users, user) => users.AccessFailedAsync(user));
+        await AssertAcceptedAsync(session.Client);
+
+        Assert.Equal(generation, cache.Generation);
+        Assert.Equal(lookups, app.Logs.Lines().Count(IsVerificationQuery));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class ApiKeyCacheTests
         var cache = NewCache(lifetime: TimeSpan.FromSeconds(60));
         var (hash, bytes) = RandomHash();
 
-        cache.Add(hash, Key(), revoked: false, ownerLockoutEnd: null, Now, cache.Generation);
+        cache.Add(hash, Key(), revoked: false, ownerDisabled: false, Now, cache.Generation);
 
         Assert.True(cache.TryGet(new ApiKeyHash(bytes), Now.AddSeconds(59), out var found));
         Assert.Equal(ApiKeyRejection.None, found!.RejectionAt(Now));
@@ -33,7 +33,7 @@ public sealed class ApiKeyCacheTests
 
         // The key is revoked (and invalidated) while the lookup's query is out.
         cache.Invalidate(bytes);
-        var answer = cache.Add(hash, Key(), revoked: false, ownerLockoutEnd: null, Now, seen);
+        var answer = cache.Add(hash, Key(), revoked: false, ownerDisabled: false, Now, seen);
 
         Assert.Equal(ApiKeyRejection.None, answer.RejectionAt(Now));
         Assert.False(cache.TryGet(hash, Now, out _));
@@ -46,8 +46,8 @@ public sealed class ApiKeyCacheTests
         var cache = NewCache();
         var (first, firstBytes) = RandomHash();
         var (second, _) = RandomHash();
-        cache.Add(first, Key(), false, null, Now, cache.Generation);
-        cache.Add(second, Key(), false, null, Now, cache.Generation);
+        cache.Add(first, Key(), false, false, Now, cache.Generation);
+        cache.Add(second, Key(), false, false, Now, cache.Generation);
 
         cache.Invalidate(firstBytes);
 
@@ -60,18 +60,20 @@ public sealed class ApiKeyCacheTests
     }
 
     [Fact]
-    public void Expiry_revocation_and_the_owners_lockout_are_decided_at_each_use()
+    public void Expiry_is_decided_at_each_use_and_revocation_and_the_owners_disabled_account_as_stored()
     {
         var cache = NewCache();
-        var expiring = cache.Add(RandomHash().Hash, Key(expiresAt: Now.AddMinutes(5)), false, null, Now, cache.Generation);
-        var revoked = cache.Add(RandomHash().Hash, Key(), revoked: true, null, Now, cache.Generation);
-        var locked = cache.Add(RandomHash().Hash, Key(), false, ownerLockoutEnd: Now.AddMinutes(15), Now, cache.Generation);
+        var expiring = cache.Add(RandomHash().Hash, Key(expiresAt: Now.AddMinutes(5)), false, false, Now, cache.Generation);
+        var revoked = cache.Add(RandomHash().Hash, Key(), revoked: true, false, Now, cache.Generation);
+        var disabled = cache.Add(RandomHash().Hash, Key(), false, ownerDisabled: true, Now, cache.Generation);
+        var expiredAndDisabled = cache.Add(RandomHash().Hash, Key(expiresAt: Now), false, ownerDisabled: true, Now, cache.Generation);
 
         Assert.Equal(ApiKeyRejection.None, expiring.RejectionAt(Now.AddMinutes(5).AddTicks(-1)));
         Assert.Equal(ApiKeyRejection.Expired, expiring.RejectionAt(Now.AddMinutes(5)));
         Assert.Equal(ApiKeyRejection.Revoked, revoked.RejectionAt(Now));
-        Assert.Equal(ApiKeyRejection.OwnerLockedOut, locked.RejectionAt(Now));
-        Assert.Equal(ApiKeyRejection.None, locked.RejectionAt(Now.AddMinutes(15)));
+        Assert.Equal(ApiKeyRejection.OwnerDisabled, disabled.RejectionAt(Now));
+        Assert.Equal(ApiKeyRejection.OwnerDisabled, disabled.RejectionAt(Now.AddDays(365)));
+        Assert.Equal(ApiKeyRejection.Expired, expiredAndDisabled.RejectionAt(Now));
     }
 
     [Fact]
@@ -81,7 +83,7 @@ public sealed class ApiKeyCacheTests
 
         for (var i = 0; i < 1_000; i++)
         {
-            cache.Add(RandomHash().Hash, Key(), false, null, Now, cache.Generation);
+            cache.Add(RandomHash().Hash, Key(), false, false, Now, cache.Generation);
             Assert.InRange(cache.Count, 1, 100);
         }
     }
@@ -92,7 +94,7 @@ public sealed class ApiKeyCacheTests
         var cache = NewCache(lifetime: TimeSpan.Zero);
         var (hash, _) = RandomHash();
 
-        var answer = cache.Add(hash, Key(), false, null, Now, cache.Generation);
+        var answer = cache.Add(hash, Key(), false, false, Now, cache.Generation);
 
         Assert.False(cache.Enabled);
         Assert.Equal(ApiKeyRejection.None, answer.RejectionAt(Now));

@@ -105,11 +105,23 @@ public abstract class ApiKeyVerificationTests(MemsolusAppFactory app)
     }
 
     [Fact]
-    public async Task Key_of_a_locked_out_owner_is_401()
+    public async Task Key_of_an_owner_whose_account_is_disabled_is_401()
     {
-        using var response = await LockedOutOwnerAsync();
+        using var response = await DisabledOwnerAsync();
 
         await ApiAssert.UnauthorizedAsync(response);
+    }
+
+    // A failed-login lockout stops interactive sign-in only.
+    [Fact]
+    public async Task Key_of_a_locked_out_owner_is_200()
+    {
+        var session = await app.NewSessionAsync();
+        await ChangeOwnerAsync(session, (users, user, now) => users.SetLockoutEndDateAsync(user, now.AddHours(1)));
+
+        using var response = await session.Client.GetAsync(Me);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Theory]
@@ -138,7 +150,7 @@ public abstract class ApiKeyVerificationTests(MemsolusAppFactory app)
             ["wrong checksum"] = WrongChecksumAsync,
             ["unknown"] = UnknownAsync,
             ["revoked"] = RevokedAsync,
-            ["owner locked out"] = LockedOutOwnerAsync,
+            ["owner disabled"] = DisabledOwnerAsync,
         };
 
         var bodies = new Dictionary<string, string>();
@@ -259,19 +271,27 @@ public abstract class ApiKeyVerificationTests(MemsolusAppFactory app)
         return await session.Client.GetAsync(Me);
     }
 
-    private async Task<HttpResponseMessage> LockedOutOwnerAsync()
+    private async Task<HttpResponseMessage> DisabledOwnerAsync()
     {
         var session = await app.NewSessionAsync();
-        await using (var scope = app.Services.CreateAsyncScope())
+        await ChangeOwnerAsync(session, (users, user, now) =>
         {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var user = await users.FindByIdAsync(session.Owner.UserId);
-            var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-            var locked = await users.SetLockoutEndDateAsync(user!, now.AddHours(1));
-            Assert.True(locked.Succeeded, string.Join(" ", locked.Errors.Select(e => e.Description)));
-        }
+            user.DisabledAt = now;
+            user.DisabledReason = "account compromised";
+            return users.UpdateAsync(user);
+        });
 
         return await session.Client.GetAsync(Me);
+    }
+
+    private async Task ChangeOwnerAsync(ApiSession session, Func<UserManager<ApplicationUser>, ApplicationUser, DateTimeOffset, Task<IdentityResult>> change)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(session.Owner.UserId);
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var result = await change(users, user!, now);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
     }
 
     // The verifier's query by hash, as EF Core logs it: one per key that reaches the database.

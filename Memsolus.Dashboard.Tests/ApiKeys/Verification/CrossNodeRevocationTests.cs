@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
+using Memsolus.Dashboard.Account;
+using Memsolus.Dashboard.Admin;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.ApiKeys.Verification;
+using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +15,7 @@ using Xunit.Abstractions;
 namespace Memsolus.Dashboard.Tests.ApiKeys.Verification;
 
 // docs/several-nodes.md: several nodes share one PostgreSQL database, and a change made on one node (revoke,
-// rotate, edit, expiry, the owner's lockout) is refused or honoured by every other node within a second,
+// rotate, edit, expiry, an administrator disabling the owner's account) is refused or honoured by every other node within a second,
 // although each node answers known keys from its own cache. Node A makes the changes, node B
 // must see them; node C runs without the listener, to show what B would do without it; node D
 // sweeps once a minute, to show that notifications alone are enough (SharedDatabaseNodes).
@@ -121,20 +124,47 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
     }
 
     [Fact]
-    public async Task An_owner_locked_out_on_one_node_is_refused_by_another_within_a_second_and_unlocking_restores_the_key()
+    public async Task An_account_disabled_on_one_node_is_refused_by_another_within_a_second_and_enabling_restores_the_key()
     {
         var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
         var onB = nodes.B.ApiClient(session.Key.Secret);
         await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+        var admin = await NewAdminOnAAsync();
+        var accounts = nodes.A.Services.GetRequiredService<AdminAccountStore>();
 
-        await SetLockoutOnAAsync(session.Owner.UserId, DateTimeOffset.UtcNow.AddMinutes(15));
+        var disabled = await accounts.DisableAsync(admin, session.Owner.UserId, "account compromised");
+        Assert.True(disabled.Succeeded, disabled.Error?.Message);
         var untilRefused = await TimeUntilAsync(onB, Me, HttpStatusCode.Unauthorized);
 
-        await SetLockoutOnAAsync(session.Owner.UserId, null);
+        var enabled = await accounts.EnableAsync(admin, session.Owner.UserId);
+        Assert.True(enabled.Succeeded, enabled.Error?.Message);
         var untilAccepted = await TimeUntilAsync(onB, Me, HttpStatusCode.OK);
 
-        Assert.True(untilRefused <= Bound, $"Node B refused the locked-out owner's key after {untilRefused.TotalMilliseconds:F0} ms.");
+        Assert.True(untilRefused <= Bound, $"Node B refused the disabled owner's key after {untilRefused.TotalMilliseconds:F0} ms.");
         Assert.True(untilAccepted <= Bound, $"Node B accepted the key again after {untilAccepted.TotalMilliseconds:F0} ms.");
+    }
+
+    // A failed-login lockout is no key change: no node is told, every node keeps the key working.
+    [Fact]
+    public async Task An_owner_locked_out_on_one_node_keeps_their_key_working_on_every_node_and_no_change_is_published()
+    {
+        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        var onB = nodes.B.ApiClient(session.Key.Secret);
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+        long lastBefore;
+        await using (var db = await nodes.A.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
+        {
+            lastBefore = await db.ApiKeyChanges.MaxAsync(c => (long?)c.Id) ?? 0;
+        }
+
+        await SetLockoutOnAAsync(session.Owner.UserId, DateTimeOffset.UtcNow.AddMinutes(15));
+
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+        await AssertStatusAsync(nodes.A.ApiClient(session.Key.Secret), Me, HttpStatusCode.OK);
+        await using (var db = await nodes.A.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
+        {
+            Assert.False(await db.ApiKeyChanges.AnyAsync(c => c.Id > lastBefore));
+        }
     }
 
     // The sweep: with the trigger off no notification is sent at all, as if every one were lost.
@@ -318,6 +348,23 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
         var user = await users.FindByIdAsync(userId) ?? throw new InvalidOperationException("No such user.");
         var result = await users.SetLockoutEndDateAsync(user, end);
         Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
+    }
+
+    // An account in role Admin, made on node A as the admin bootstrap makes one.
+    private async Task<AuditActor> NewAdminOnAAsync()
+    {
+        var admin = await nodes.A.NewOwnerAsync("admin");
+        await using var scope = nodes.A.Services.CreateAsyncScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        if (!await roles.RoleExistsAsync(AdminOptions.RoleName))
+        {
+            await roles.CreateAsync(new IdentityRole(AdminOptions.RoleName));
+        }
+
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var result = await users.AddToRoleAsync((await users.FindByIdAsync(admin.UserId))!, AdminOptions.RoleName);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
+        return admin;
     }
 
     private async Task ExecuteAsync(string sql)

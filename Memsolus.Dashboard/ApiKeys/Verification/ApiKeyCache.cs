@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Memsolus.Dashboard.ApiKeys.Verification;
 
 // Verified keys by hash, so a request with a known key needs no database work (docs/performance.md). Every
-// change to a key or to its owner's lockout, made through this app, removes it synchronously
+// change to a key or to whether its owner's account is disabled, made through this app, removes it synchronously
 // (ApiKeyCacheInvalidator), before the change returns to whoever made it; on PostgreSQL other
 // nodes remove it within about a second (ApiKeyChangeWorker), not after CacheLifetime. A lookup that was
 // reading the database while a change happened does not store what it read: the generation
@@ -35,9 +35,9 @@ internal sealed class ApiKeyCache(IOptions<ApiKeyVerificationOptions> options)
         return false;
     }
 
-    internal CachedApiKey Add(ApiKeyHash hash, VerifiedApiKey key, bool revoked, DateTimeOffset? ownerLockoutEnd, DateTimeOffset now, long seenGeneration)
+    internal CachedApiKey Add(ApiKeyHash hash, VerifiedApiKey key, bool revoked, bool ownerDisabled, DateTimeOffset now, long seenGeneration)
     {
-        var entry = new CachedApiKey(key, revoked, ownerLockoutEnd, now + lifetime);
+        var entry = new CachedApiKey(key, revoked, ownerDisabled, now + lifetime);
         if (!Enabled)
         {
             return entry;

@@ -9,13 +9,14 @@ using Microsoft.Extensions.Options;
 namespace Memsolus.Dashboard.ApiKeys.Verification;
 
 // Removes keys from ApiKeyCache whenever a context of this app saves a change to them: an edit,
-// a rotation, a revocation, an expiry; and empties it when an owner is locked out, unlocked or
-// deleted (their keys' answers depend on it). The change is acted on twice: as it is saved, so
+// a rotation, a revocation, an expiry; and empties it when an administrator disables or enables
+// an account, or an account is deleted (their keys' answers depend on it). A failed-login lockout
+// is not such a change: keys never depend on it. The change is acted on twice: as it is saved, so
 // that lookups already reading the database do not store what they read, and once it is
 // committed, so that nothing read before the commit survives it. Either way this happens before
 // SaveChanges or Commit returns to the service, so before the dashboard shows the change done.
-// Bulk ExecuteUpdate/ExecuteDelete bypass this; the app does not use them for keys or owners'
-// lockout (only for "last used" and the revocation notice, which verification does not read).
+// Bulk ExecuteUpdate/ExecuteDelete bypass this; the app does not use them for keys or for
+// disabling accounts (only for "last used" and the revocation notice, which verification does not read).
 //
 // On PostgreSQL with ApiKeys:Verification:CrossNodeInvalidation (the default there), the same
 // save also inserts one ApiKeyChanges row per changed key (one "every key" row for an owner, or
@@ -109,7 +110,7 @@ internal sealed class ApiKeyCacheInvalidator(
                 case ApiKey:
                     (hashes ??= []).Add((byte[])entry.Property(nameof(ApiKey.SecretHash)).OriginalValue!);
                     break;
-                case ApplicationUser when entry.State == EntityState.Deleted || LockoutChanged(entry):
+                case ApplicationUser when entry.State == EntityState.Deleted || DisabledChanged(entry):
                     all = true;
                     break;
             }
@@ -149,7 +150,16 @@ internal sealed class ApiKeyCacheInvalidator(
         }
     }
 
-    private static bool LockoutChanged(EntityEntry entry) => entry.Property(nameof(ApplicationUser.LockoutEnd)).IsModified;
+    // Compared by value, not only by IsModified: Identity's UserManager saves every change to an
+    // account (a failed sign-in's count, a new security stamp) with Update, which marks every column
+    // modified, and a stranger's wrong passwords must not empty every node's cache. The originals
+    // are what the context read, so a change made on a loaded account, as every path in this app
+    // makes one, is seen.
+    private static bool DisabledChanged(EntityEntry entry)
+    {
+        var disabledAt = entry.Property(nameof(ApplicationUser.DisabledAt));
+        return disabledAt.IsModified && !Equals(disabledAt.OriginalValue, disabledAt.CurrentValue);
+    }
 
     // Outside a transaction the save was its own commit; inside one, wait for the commit.
     private void AfterSave(DbContext? context)

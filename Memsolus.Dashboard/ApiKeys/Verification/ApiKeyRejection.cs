@@ -7,5 +7,5 @@ internal enum ApiKeyRejection
     Unknown,
     Revoked,
     Expired,
-    OwnerLockedOut,
+    OwnerDisabled,
 }

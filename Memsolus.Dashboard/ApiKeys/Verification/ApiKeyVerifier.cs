@@ -6,7 +6,7 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 
 // Checks 2 and 3 in docs/security.md: shape and checksum first (no database work for junk), then the
 // SHA-256 is looked up, in ApiKeyCache and, when it is not there, by the database's unique index;
-// then the key's state and its owner's lockout are checked. A cache hit allocates nothing.
+// then the key's state and whether its owner's account is disabled are checked. A cache hit allocates nothing.
 internal sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> contextFactory, ApiKeyCache cache, TimeProvider clock)
 {
     private sealed record Row(
@@ -18,7 +18,7 @@ internal sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> con
         byte[] SecretHash,
         DateTimeOffset? ExpiresAt,
         DateTimeOffset? RevokedAt,
-        DateTimeOffset? OwnerLockoutEnd);
+        DateTimeOffset? OwnerDisabledAt);
 
     // One per verifier, not static: a compiled query keeps the first model it runs against, and
     // a process may hold apps on both providers (the tests do); each verifier has one database.
@@ -26,7 +26,7 @@ internal sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> con
         EF.CompileAsyncQuery((ApplicationDbContext db, byte[] hash, CancellationToken _) =>
             db.ApiKeys.AsNoTracking()
                 .Where(k => k.SecretHash == hash)
-                .Select(k => new Row(k.Id, k.OwnerId, k.Name, k.Environment, k.Permissions, k.SecretHash, k.ExpiresAt, k.RevokedAt, k.Owner!.LockoutEnd))
+                .Select(k => new Row(k.Id, k.OwnerId, k.Name, k.Environment, k.Permissions, k.SecretHash, k.ExpiresAt, k.RevokedAt, k.Owner!.DisabledAt))
                 .SingleOrDefault());
 
     public ValueTask<(VerifiedApiKey? Key, ApiKeyRejection Rejection, IdentifiedApiKey? Identified)> VerifyAsync(string presented, CancellationToken cancellationToken)
@@ -64,7 +64,7 @@ internal sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> con
 
         var now = clock.GetUtcNow();
         var key = new VerifiedApiKey(row.Id, row.OwnerId, row.Name, row.Environment, row.Permissions, row.ExpiresAt);
-        var entry = cache.Add(cacheKey, key, ApiKeyStatusRules.IsRevoked(row.RevokedAt), row.OwnerLockoutEnd, now, generation);
+        var entry = cache.Add(cacheKey, key, ApiKeyStatusRules.IsRevoked(row.RevokedAt), ApiKeyStatusRules.OwnerDisabled(row.OwnerDisabledAt), now, generation);
         return Decide(entry, now);
     }
 

@@ -2,9 +2,10 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 
 // What the database said about a stored key when it was read, and until when that may be reused.
 // Revoked keys are kept too, so a leaked revoked key costs no query; unknown keys are not, so
-// junk cannot fill the cache. Expiry and the owner's lockout are decided at every use, by the facts
+// junk cannot fill the cache. Expiry is decided at every use; revocation and the owner's account
+// being disabled are facts a change removes the entry for (ApiKeyCacheInvalidator), all by the facts
 // ApiKeyStatusRules.Accepted is made of (a test holds the two to the same answers).
-internal sealed class CachedApiKey(VerifiedApiKey key, bool revoked, DateTimeOffset? ownerLockoutEnd, DateTimeOffset cachedUntil)
+internal sealed class CachedApiKey(VerifiedApiKey key, bool revoked, bool ownerDisabled, DateTimeOffset cachedUntil)
 {
     public VerifiedApiKey Key { get; } = key;
 
@@ -15,6 +16,6 @@ internal sealed class CachedApiKey(VerifiedApiKey key, bool revoked, DateTimeOff
     public ApiKeyRejection RejectionAt(DateTimeOffset now) =>
         revoked ? ApiKeyRejection.Revoked
         : ApiKeyStatusRules.HasExpired(Key.ExpiresAt, now) ? ApiKeyRejection.Expired
-        : ApiKeyStatusRules.OwnerLockedOut(ownerLockoutEnd, now) ? ApiKeyRejection.OwnerLockedOut
+        : ownerDisabled ? ApiKeyRejection.OwnerDisabled
         : ApiKeyRejection.None;
 }
