@@ -18,7 +18,8 @@ namespace Memsolus.Dashboard.Tests.Infrastructure;
 
 // The one test host: the whole app, on a database of its own (never the shared Data/ file, never
 // another test class's), configured by TestHostOptions rather than by subclasses. It keeps every
-// log line the app writes, down to Trace, and gives the app an exports folder of its own.
+// log line the app writes, down to Trace, and gives the app an exports folder and a mail pickup
+// folder of its own (never the repository's Data/).
 public sealed class MemsolusAppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
@@ -41,9 +42,10 @@ public sealed class MemsolusAppFactory : WebApplicationFactory<Program>
             ? PostgresTestServer.CreateDatabaseAsync().GetAwaiter().GetResult()
             : TestDatabase.NewSqlitePath());
         ExportsDirectory = Path.Combine(Path.GetTempPath(), $"memsolus-exports-{Guid.NewGuid():N}");
+        MailPickupDirectory = Path.Combine(Path.GetTempPath(), $"memsolus-mail-{Guid.NewGuid():N}");
         clock = options.FakeClock ? TestClock.New() : null;
         webhookEvents = options.RecordWebhookEvents ? new RecordingWebhookEvents() : null;
-        settings = Settings(options, Database, ExportsDirectory);
+        settings = Settings(options, Database, ExportsDirectory, MailPickupDirectory);
         if (options.Kestrel)
         {
             UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -59,6 +61,9 @@ public sealed class MemsolusAppFactory : WebApplicationFactory<Program>
 
     // Exports:Directory; nothing is there until the export worker writes a file.
     public string ExportsDirectory { get; }
+
+    // Email:PickupDirectory: where the app writes its mail as .eml files without TestHostOptions.Smtp.
+    public string MailPickupDirectory { get; }
 
     public FakeLogCollector Logs { get; } = new();
 
@@ -143,15 +148,21 @@ public sealed class MemsolusAppFactory : WebApplicationFactory<Program>
             // A test may put a file where the folder should be, to make writing an export fail.
             File.Delete(ExportsDirectory);
         }
+
+        if (Directory.Exists(MailPickupDirectory))
+        {
+            Directory.Delete(MailPickupDirectory, recursive: true);
+        }
     }
 
-    private static Dictionary<string, string?> Settings(TestHostOptions options, string database, string exportsDirectory)
+    private static Dictionary<string, string?> Settings(TestHostOptions options, string database, string exportsDirectory, string mailPickupDirectory)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = options.Provider.ToString(),
             ["ConnectionStrings:DefaultConnection"] = options.Provider == DatabaseProvider.Postgres ? database : $"Data Source={database}",
             ["Exports:Directory"] = exportsDirectory,
+            ["Email:PickupDirectory"] = mailPickupDirectory,
         };
         switch (options.Admin)
         {
@@ -168,6 +179,11 @@ public sealed class MemsolusAppFactory : WebApplicationFactory<Program>
         if (options.AllowPrivateNetworks)
         {
             settings["Outbound:AllowPrivateNetworks"] = "true";
+        }
+
+        foreach (var (key, value) in options.Smtp?.Settings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
         }
 
         foreach (var (key, value) in options.Settings)

@@ -40,6 +40,10 @@ public sealed record TestHostOptions
     // webhooks feature, so a test can wait for the event a worker publishes when it is done.
     public bool RecordWebhookEvents { get; init; }
 
+    // Mail goes over SMTP to this server (Email:Smtp:Host, Port, Security None) instead of into
+    // the host's own pickup folder (factory.MailPickupDirectory).
+    public TestSmtpServer? Smtp { get; init; }
+
     public string Environment { get; init; } = Environments.Development;
 
     // Configuration keys and values, over appsettings and over everything above.

@@ -9,6 +9,9 @@ internal static class MailExtensions
         builder.Services.AddValidatedOptions<MailOptions>(MailOptions.SectionName);
         builder.Services.AddSingleton<MailQueue>();
         builder.Services.AddSingleton<MailOutbox>();
+        builder.Services.AddSingleton<MailTransport>();
+        builder.Services.AddSingleton<MailDeliveryRunner>();
+        builder.Services.AddHostedService<MailDeliveryWorker>();
         return builder;
     }
 }

@@ -58,6 +58,16 @@ internal sealed class MailOptions : IValidatableObject
             yield return new ValidationResult("Email:Smtp:Port must be between 1 and 65535 (0: the security mode's usual port).", ["Smtp.Port"]);
         }
 
+        if (Smtp.Timeout < TimeSpan.FromSeconds(1) || Smtp.Timeout > TimeSpan.FromMinutes(5))
+        {
+            yield return new ValidationResult("Email:Smtp:Timeout must be between 00:00:01 and 00:05:00.", ["Smtp.Timeout"]);
+        }
+        else if (LeaseDuration < Smtp.Timeout * 4)
+        {
+            // Connect, MAIL FROM, RCPT TO and DATA each get the timeout: the lease must outlast them.
+            yield return new ValidationResult("Email:LeaseDuration must be at least four times Email:Smtp:Timeout, so a slow send ends before another node may take the mail up.", [nameof(LeaseDuration), "Smtp.Timeout"]);
+        }
+
         if (string.IsNullOrEmpty(Smtp.UserName) != string.IsNullOrEmpty(Smtp.Password))
         {
             yield return new ValidationResult("Set both Email:Smtp:UserName and Email:Smtp:Password, or neither.", ["Smtp.UserName", "Smtp.Password"]);

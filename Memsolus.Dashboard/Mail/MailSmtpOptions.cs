@@ -13,4 +13,8 @@ internal sealed class MailSmtpOptions
     public string? Password { get; set; }
 
     public MailSecurity Security { get; set; } = MailSecurity.Auto;
+
+    // How long connecting, and each command after it, may take before the attempt fails and is
+    // retried later; well inside Email:LeaseDuration, so no other node takes the mail up meanwhile.
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 }
