@@ -262,7 +262,7 @@ public sealed partial class AccountPagesTests(AppFixture<AccountPagesTests> fixt
 
         public IReadOnlyList<string> Emails => [.. emails];
 
-        public Task SendAlreadyRegisteredAsync(ApplicationUser existing, CancellationToken ct = default)
+        public Task SendAlreadyRegisteredAsync(ApplicationUser existing, CancellationToken cancellationToken = default)
         {
             emails.Enqueue(existing.Email!);
             return Task.CompletedTask;

@@ -1,7 +1,9 @@
 using Memsolus.Dashboard.Account;
 using Memsolus.Dashboard.Data;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Tests.Account;
@@ -97,6 +99,129 @@ public sealed class AdminBootstrapTests
         var error = Assert.Throws<InvalidOperationException>(() => app.Services);
 
         Assert.Contains("at least 12 characters", error.Message);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public async Task An_account_registered_earlier_with_the_admin_email_is_not_promoted_and_an_error_is_logged(bool promoteExisting, bool confirmed)
+    {
+        var path = TestDatabase.NewSqlitePath();
+        try
+        {
+            var squatter = await RegisterEarlierAsync(path, confirmed);
+
+            await using var app = new MemsolusAppFactory(AdminOn(path, promoteExisting));
+
+            Assert.Empty(await AdminsAsync(app));
+            var user = await UserAsync(app, TestAccounts.AdminEmail);
+            Assert.Equal(squatter.Id, user.Id);
+            Assert.Equal(squatter.PasswordHash, user.PasswordHash);
+            var error = Assert.Single(app.Logs.Lines(), l => l.StartsWith($"Error {typeof(AdminAccountInitializer).FullName}", StringComparison.Ordinal));
+            Assert.Contains($"Account {squatter.Id} already has the Admin:Email address and was NOT made an administrator", error, StringComparison.Ordinal);
+            Assert.Contains("Admin:PromoteExisting=true", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            TestDatabase.DeleteSqliteFile(path);
+        }
+    }
+
+    [Fact]
+    public async Task PromoteExisting_makes_an_account_with_a_confirmed_admin_email_the_administrator()
+    {
+        var path = TestDatabase.NewSqlitePath();
+        try
+        {
+            var existing = await RegisterEarlierAsync(path, confirmed: true);
+
+            await using var app = new MemsolusAppFactory(AdminOn(path, promoteExisting: true));
+
+            var admin = Assert.Single(await AdminsAsync(app));
+            Assert.Equal(existing.Id, admin.Id);
+            Assert.Equal(existing.PasswordHash, admin.PasswordHash);
+        }
+        finally
+        {
+            TestDatabase.DeleteSqliteFile(path);
+        }
+    }
+
+    [Fact]
+    public void Outside_Development_the_password_committed_in_appsettings_stops_start_up_naming_the_setting()
+    {
+        var committed = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepositoryRoot(), "Memsolus.Dashboard", "appsettings.Development.json"))
+            .Build()["Admin:Password"];
+        Assert.False(string.IsNullOrEmpty(committed));
+        using var app = new MemsolusAppFactory(Production(TestAccounts.AdminEmail, committed));
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.Services);
+
+        Assert.StartsWith("Admin:Password is the password written in appsettings.Development.json", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(committed, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Outside_Development_a_password_shorter_than_16_characters_stops_start_up_naming_the_setting()
+    {
+        using var app = new MemsolusAppFactory(Production(TestAccounts.AdminEmail, "Short-Pass-1234"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.Services);
+
+        Assert.StartsWith("Admin:Password must be at least 16 characters outside Development.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Outside_Development_a_long_unique_password_makes_the_admin_and_two_factor_is_required()
+    {
+        await using var app = new MemsolusAppFactory(Production(TestAccounts.AdminEmail, TestAccounts.Password));
+
+        Assert.Equal(TestAccounts.AdminEmail, Assert.Single(await AdminsAsync(app)).Email);
+        Assert.True(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.RequireTwoFactor);
+    }
+
+    [Fact]
+    public void In_Development_two_factor_is_not_required_unless_configured()
+    {
+        using var app = new MemsolusAppFactory(new() { Admin = TestAdmin.Development });
+
+        Assert.False(app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.RequireTwoFactor);
+    }
+
+    private static TestHostOptions AdminOn(string path, bool promoteExisting) => new TestHostOptions { Database = path, Admin = TestAdmin.Configured }
+        .With(new Dictionary<string, string?> { ["Admin:PromoteExisting"] = promoteExisting ? "true" : "false" });
+
+    private static TestHostOptions Production(string email, string password) => new TestHostOptions { Environment = Environments.Production }
+        .With(new Dictionary<string, string?> { ["Admin:Email"] = email, ["Admin:Password"] = password });
+
+    // Someone registers the future admin's address before the admin is configured.
+    private static async Task<ApplicationUser> RegisterEarlierAsync(string path, bool confirmed)
+    {
+        await using var before = new MemsolusAppFactory(new() { Database = path });
+        await using var scope = before.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = new ApplicationUser { UserName = TestAccounts.AdminEmail, Email = TestAccounts.AdminEmail, EmailConfirmed = confirmed };
+        Assert.True((await users.CreateAsync(user, "Squatters-Own-Password-1")).Succeeded);
+        return user;
+    }
+
+    private static async Task<ApplicationUser> UserAsync(MemsolusAppFactory app, string email)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email))!;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Memsolus.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Memsolus.sln not found above the test binaries.");
     }
 
     private static async Task<IList<ApplicationUser>> AdminsAsync(MemsolusAppFactory app)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using MimeKit;
 using SmtpServer;
+using SmtpServer.Authentication;
 using SmtpServer.ComponentModel;
 using SmtpServer.Net;
 using SmtpServer.Protocol;
@@ -13,7 +14,8 @@ namespace Memsolus.Dashboard.Tests.Infrastructure;
 // A real SMTP server inside the test process (the SmtpServer package) on 127.0.0.1 and a free
 // port, keeping every mail it accepts, parsed with MimeKit. A host sends to it with
 // TestHostOptions.Smtp. StopAsync, then RestartAsync on the same port, stand for a mail server
-// that is down and comes back. No TLS and no sign-in: Email:Smtp:Security None.
+// that is down and comes back. No TLS (Email:Smtp:Security None); a sign-in only when made with
+// credentials (WithSignIn), then required, over the plain connection.
 public sealed class TestSmtpServer : IAsyncDisposable, IAsyncLifetime
 {
     // A bound on waiting for a mail the app was woken to send, not a timing assertion.
@@ -23,11 +25,20 @@ public sealed class TestSmtpServer : IAsyncDisposable, IAsyncLifetime
     private readonly List<ReceivedMail> received = [];
     private readonly List<ReceivedMail> untaken = [];
     private readonly List<Waiter> waiters = [];
+    private readonly List<string> signInAttempts = [];
     private Running? running;
+
+    private readonly (string UserName, string Password)? signIn;
 
     // Chooses its port; InitializeAsync (or StartAsync) opens it. As an xunit fixture, xunit does both.
     public TestSmtpServer()
+        : this(null)
     {
+    }
+
+    private TestSmtpServer((string UserName, string Password)? signIn)
+    {
+        this.signIn = signIn;
         Port = FreePort();
     }
 
@@ -36,6 +47,26 @@ public sealed class TestSmtpServer : IAsyncDisposable, IAsyncLifetime
         var server = new TestSmtpServer();
         await server.RestartAsync();
         return server;
+    }
+
+    // A server that accepts mail only after AUTH with these credentials.
+    public static async Task<TestSmtpServer> StartWithSignInAsync(string userName, string password)
+    {
+        var server = new TestSmtpServer((userName, password));
+        await server.RestartAsync();
+        return server;
+    }
+
+    // The user names clients signed in with, right or wrong.
+    public IReadOnlyList<string> SignInAttempts
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. signInAttempts];
+            }
+        }
     }
 
     public string Host => IPAddress.Loopback.ToString();
@@ -122,7 +153,10 @@ public sealed class TestSmtpServer : IAsyncDisposable, IAsyncLifetime
 
         var options = new SmtpServerOptionsBuilder()
             .ServerName("smtp.test")
-            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)))
+            .Endpoint(endpoint => endpoint
+                .Endpoint(new IPEndPoint(IPAddress.Loopback, Port))
+                .AuthenticationRequired(signIn is not null)
+                .AllowUnsecureAuthentication(signIn is not null))
             .Build();
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var listeners = new EndpointListenerFactory();
@@ -130,6 +164,18 @@ public sealed class TestSmtpServer : IAsyncDisposable, IAsyncLifetime
         var services = new ServiceProvider();
         services.Add(listeners);
         services.Add(new Store(this));
+        if (signIn is { } credentials)
+        {
+            services.Add(new DelegatingUserAuthenticator((user, password) =>
+            {
+                lock (gate)
+                {
+                    signInAttempts.Add(user);
+                }
+
+                return user == credentials.UserName && password == credentials.Password;
+            }));
+        }
         var server = new SmtpServer.SmtpServer(options, services);
         var stopping = new CancellationTokenSource();
         var task = server.StartAsync(stopping.Token);

@@ -42,9 +42,8 @@ internal static class AccountExtensions
             .AddSignInManager()
             .AddDefaultTokenProviders();
 
-        services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
-
-        services.AddValidatedOptions<AdminOptions>(AdminOptions.SectionName);
+        services.AddValidatedOptions<AdminOptions>(AdminOptions.SectionName)
+            .PostConfigure<IHostEnvironment>((admin, environment) => admin.RequireTwoFactor ??= !environment.IsDevelopment());
         services.AddHostedService<AdminAccountInitializer>();
 
         return builder;

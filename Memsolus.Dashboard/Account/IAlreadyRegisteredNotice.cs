@@ -7,5 +7,5 @@ namespace Memsolus.Dashboard.Account;
 // instead. The account mails implement this beside IEmailSender<ApplicationUser>.
 internal interface IAlreadyRegisteredNotice
 {
-    Task SendAlreadyRegisteredAsync(ApplicationUser existing, CancellationToken ct = default);
+    Task SendAlreadyRegisteredAsync(ApplicationUser existing, CancellationToken cancellationToken = default);
 }

@@ -5,6 +5,7 @@ internal static class AdminExtensions
     public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<AdminApiKeyStore>();
+        builder.Services.AddSingleton<AdminTwoFactor>();
         return builder;
     }
 }
