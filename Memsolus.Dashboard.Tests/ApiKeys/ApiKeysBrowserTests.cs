@@ -15,7 +15,7 @@ public sealed partial class ApiKeysBrowserTests(BrowserFixture browser)
     public async Task Owner_creates_copies_once_edits_rotates_and_revokes_a_key()
     {
         var page = await browser.NewPageAsync();
-        var email = await BrowserSession.RegisterAsync(page, "keys");
+        var email = await BrowserSession.RegisterAsync(browser, page, "keys");
         var newKey = await BrowserSession.OpenApiKeysAsync(page);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "API Keys", Level = 1 })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("empty-state")).ToBeVisibleAsync();
@@ -144,7 +144,7 @@ public sealed partial class ApiKeysBrowserTests(BrowserFixture browser)
     public async Task The_whole_create_flow_works_from_the_keyboard()
     {
         var page = await browser.NewPageAsync();
-        await BrowserSession.RegisterAsync(page, "keyboard");
+        await BrowserSession.RegisterAsync(browser, page, "keyboard");
         var newKey = await BrowserSession.OpenApiKeysAsync(page);
 
         await newKey.FocusAsync();

@@ -15,7 +15,7 @@ public sealed class SharedSignInTests
         var browser = new CookieContainer();
         var email = TestAccounts.NewEmail();
 
-        using var registered = await IdentityForms.RegisterAsync(nodes.ClientOfA(browser), email, TestAccounts.Password);
+        using var registered = await IdentityForms.SignUpAsync(nodes.A.Services, nodes.ClientOfA(browser), email, TestAccounts.Password);
         Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
         using var dashboard = await nodes.ClientOfB(browser).GetAsync("/");
 
@@ -29,7 +29,7 @@ public sealed class SharedSignInTests
         await using var nodes = await TwoNodes.StartAsync(sharedDatabase: true);
         var browser = new CookieContainer();
         var email = TestAccounts.NewEmail();
-        using (var registered = await IdentityForms.RegisterAsync(nodes.ClientOfA(new CookieContainer()), email, TestAccounts.Password))
+        using (var registered = await IdentityForms.SignUpAsync(nodes.A.Services, nodes.ClientOfA(new CookieContainer()), email, TestAccounts.Password))
         {
             Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
         }
@@ -56,7 +56,7 @@ public sealed class SharedSignInTests
         await using var nodes = await TwoNodes.StartAsync(sharedDatabase: false);
         var browser = new CookieContainer();
 
-        using var registered = await IdentityForms.RegisterAsync(nodes.ClientOfA(browser), TestAccounts.NewEmail(), TestAccounts.Password);
+        using var registered = await IdentityForms.SignUpAsync(nodes.A.Services, nodes.ClientOfA(browser), TestAccounts.NewEmail(), TestAccounts.Password);
         Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
         using var dashboard = await nodes.ClientOfB(browser).GetAsync("/");
 
@@ -73,7 +73,7 @@ public sealed class SharedSignInTests
         var browser = new CookieContainer();
         var email = TestAccounts.NewEmail();
 
-        using var registered = await IdentityForms.RegisterAsync(nodes.ClientOfB(browser), email, TestAccounts.Password);
+        using var registered = await IdentityForms.SignUpAsync(nodes.B.Services, nodes.ClientOfB(browser), email, TestAccounts.Password);
         Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
         using var dashboard = await nodes.ClientOfA(browser).GetAsync("/");
 

@@ -16,7 +16,8 @@ internal static class ApiKeyFixtures
         await using var scope = app.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var email = TestAccounts.NewEmail(prefix);
-        var user = new ApplicationUser { UserName = email, Email = email };
+        // Confirmed, as every account that can sign in is (SignIn.RequireConfirmedAccount).
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true };
         var result = await users.CreateAsync(user, TestAccounts.Password);
         Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
         return new AuditActor(user.Id, email, "127.0.0.1", "tests");

@@ -9,7 +9,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     private const string ChromiumVariable = "MEMSOLUS_CHROMIUM";
     private IPlaywright? playwright;
 
-    public MemsolusAppFactory App { get; } = new(new() { Kestrel = true });
+    public BrowserFixture()
+    {
+        App = new(new() { Kestrel = true, Smtp = Mail });
+    }
+
+    // Receives the app's mail (confirmation and reset links the tests open).
+    public TestSmtpServer Mail { get; } = new();
+
+    public MemsolusAppFactory App { get; }
 
     public Uri BaseAddress { get; private set; } = default!;
 
@@ -28,6 +36,7 @@ public sealed class BrowserFixture : IAsyncLifetime
                 $"(Debian/Ubuntu), or set {ChromiumVariable} to the path of a Chromium or Chrome binary.");
         }
 
+        await Mail.RestartAsync();
         BaseAddress = App.KestrelAddress;
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -63,5 +72,6 @@ public sealed class BrowserFixture : IAsyncLifetime
 
         playwright?.Dispose();
         await App.DisposeAsync();
+        await Mail.DisposeAsync();
     }
 }

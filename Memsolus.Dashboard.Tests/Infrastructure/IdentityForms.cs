@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Memsolus.Dashboard.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.Infrastructure;
 
@@ -44,6 +47,30 @@ internal static partial class IdentityForms
             ["Input.Password"] = password,
             ["Input.ConfirmPassword"] = password,
         });
+
+    // A new account that can sign in: registered through the form, its address confirmed (as its
+    // owner would by opening the mailed link), then signed in on the client. Returns the sign-in
+    // post's response, a redirect when it worked.
+    public static async Task<HttpResponseMessage> SignUpAsync(
+        IServiceProvider app, HttpClient client, string email, string password)
+    {
+        using (var registered = await RegisterAsync(client, email, password))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        }
+
+        await ConfirmEmailAsync(app, email);
+        return await LoginAsync(client, email, password);
+    }
+
+    public static async Task ConfirmEmailAsync(IServiceProvider app, string email)
+    {
+        await using var scope = app.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"No account {email}");
+        var confirmed = await users.ConfirmEmailAsync(user, await users.GenerateEmailConfirmationTokenAsync(user));
+        Assert.True(confirmed.Succeeded, string.Join(", ", confirmed.Errors.Select(e => e.Description)));
+    }
 
     public static Task<HttpResponseMessage> LoginAsync(HttpClient client, string email, string password) =>
         PostFormAsync(client, "/Account/Login", "login", new Dictionary<string, string>

@@ -17,7 +17,7 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
     public async Task Owner_sees_a_keys_requests_and_follows_an_alert_to_its_edit_dialog()
     {
         var page = await browser.NewPageAsync();
-        var email = await BrowserSession.RegisterAsync(page, "dashboard");
+        var email = await BrowserSession.RegisterAsync(browser, page, "dashboard");
         var key = await CreateFullAccessKeyAsync(email, "admin-script");
         using (var api = new HttpClient { BaseAddress = browser.BaseAddress })
         {

@@ -29,9 +29,9 @@ internal static class AccountExtensions
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {
-                // No mail sender is wired yet, so a required confirmation would lock every new
-                // account out; the template's confirmation pages stay for when one is.
-                options.SignIn.RequireConfirmedAccount = false;
+                // Only a confirmed address may sign in: registering someone else's address (the
+                // future admin's, say) gives nothing until its owner opens the mailed link.
+                options.SignIn.RequireConfirmedAccount = true;
                 options.User.RequireUniqueEmail = true;
                 options.Password.RequiredLength = MinimumPasswordLength;
                 options.Lockout.AllowedForNewUsers = true;

@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Account;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Mail;
 using Microsoft.AspNetCore.Identity;
@@ -9,7 +10,8 @@ namespace Memsolus.Dashboard.Notifications;
 // and "someone tried to register with your address". Identity's pages call it as their
 // IEmailSender; each mail is queued in the outbox (MailOutbox) and sent by the mail worker. Every
 // link is moved onto the public address (PublicLinks), whatever host the page was asked for.
-internal sealed class AccountMails(IDbContextFactory<ApplicationDbContext> contextFactory, MailOutbox outbox, PublicLinks links) : IEmailSender<ApplicationUser>
+internal sealed class AccountMails(IDbContextFactory<ApplicationDbContext> contextFactory, MailOutbox outbox, PublicLinks links)
+    : IEmailSender<ApplicationUser>, IAlreadyRegisteredNotice
 {
     // The template's pages call this for a new account's address (email is the account's own) and,
     // from Manage/Email, for a new address the owner asked to change to (email is that address).
