@@ -1,3 +1,4 @@
+using System.Net;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Mail;
 
@@ -51,6 +52,31 @@ public sealed class MailDeliveryAcrossNodesTests
         var sent = await nodes.B.OutboxRowAsync(queued.Id);
         Assert.Equal(OutboxMailStatus.Sent, sent.Status);
         Assert.Equal(2, sent.AttemptCount);
+    }
+
+    [Fact]
+    public async Task Registration_while_the_server_is_down_succeeds_and_its_confirmation_arrives_exactly_once_when_it_is_back()
+    {
+        await using var smtp = await TestSmtpServer.StartAsync();
+        await using var nodes = await Nodes.StartAsync(smtp, fakeClock: true);
+        await smtp.StopAsync();
+        using var client = nodes.A.CreateClient(new() { AllowAutoRedirect = false });
+
+        var registered = await IdentityForms.RegisterAsync(client, "heidi@example.com", "Correct-Horse-Battery-42");
+
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        Assert.Equal("/Account/RegisterConfirmation", registered.Headers.Location?.AbsolutePath);
+        await nodes.RunBothAsync();
+        Assert.Empty(smtp.Received);
+
+        await smtp.RestartAsync();
+        nodes.Advance(TimeSpan.FromSeconds(10));
+        await nodes.RunBothAsync();
+        nodes.Advance(TimeSpan.FromHours(1));
+        await nodes.RunBothAsync();
+
+        var mail = Assert.Single(smtp.MailsTo("heidi@example.com"));
+        Assert.Contains("/Account/ConfirmEmail?", mail.Text);
     }
 
     // Two app nodes on a fresh copy of the migrated template, dropped at the end.
