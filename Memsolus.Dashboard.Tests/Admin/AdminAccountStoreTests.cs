@@ -212,6 +212,37 @@ public abstract class AdminAccountStoreTests(DatabaseProvider provider)
         Assert.Equal("account disabled by an administrator: account compromised", AuditDetails.Describe(page.Rows[1].EventType, page.Rows[1].Details));
     }
 
+    // Text neither provider can keep as written: PostgreSQL refuses a NUL character and an unpaired
+    // surrogate (its text is UTF-8); a control character would reach the owner's mail.
+    [Theory]
+    [MemberData(nameof(UnstorableText.Around), "stolen ", " key", MemberType = typeof(UnstorableText), DisableDiscoveryEnumeration = true)]
+    public async Task Disable_with_text_that_cannot_be_stored_is_refused_on_the_Reason_field_and_nothing_changes(string reason)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var admin = await db.AddAdminAsync();
+        var owner = await db.AddOwnerAsync();
+        var eventsBefore = (await db.AuditEventsAsync()).Count;
+
+        var result = await db.AdminAccounts.DisableAsync(admin, owner.UserId, reason);
+
+        Assert.Equal("Reason", result.Error?.Field);
+        Assert.Null((await UserAsync(db, owner)).DisabledAt);
+        Assert.Equal(eventsBefore, (await db.AuditEventsAsync()).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(UnstorableText.Around), "team", "", MemberType = typeof(UnstorableText), DisableDiscoveryEnumeration = true)]
+    public async Task A_search_with_text_that_cannot_be_stored_finds_nothing_rather_than_failing(string search)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var admin = await db.AddAdminAsync();
+        await db.AddOwnerAsync("team");
+
+        var page = await db.AdminAccounts.SearchAsync(admin, new AdminAccountQuery(search));
+
+        Assert.Equal(0, page.Total);
+    }
+
     [Fact]
     public async Task Search_finds_accounts_by_the_start_of_their_email_in_any_case_and_pages()
     {

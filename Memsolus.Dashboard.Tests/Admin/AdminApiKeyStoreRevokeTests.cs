@@ -30,6 +30,23 @@ public abstract class AdminApiKeyStoreRevokeTests(DatabaseProvider provider)
         Assert.Equal(eventsBefore, (await db.AuditEventsAsync()).Count);
     }
 
+    [Theory]
+    [MemberData(nameof(UnstorableText.Around), "leaked ", " on github", MemberType = typeof(UnstorableText), DisableDiscoveryEnumeration = true)]
+    public async Task Revoke_with_text_that_cannot_be_stored_is_refused_on_the_Reason_field_and_the_key_keeps_working(string reason)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var admin = await db.AddAdminAsync();
+        var owner = await db.AddOwnerAsync();
+        var key = await db.CreateKeyAsync(owner, "production-agent");
+
+        var result = await db.AdminKeys.RevokeAsync(admin, key.Key.Id, reason);
+
+        Assert.Equal("Reason", result.Error?.Field);
+        Assert.True((await db.Keys.GetAsync(owner, key.Key.Id))!.StillWorks);
+        Assert.True((await db.AdminKeys.RevokeAllAsync(admin, owner.UserId, reason)).Error?.Field == "Reason");
+        Assert.True((await db.Keys.GetAsync(owner, key.Key.Id))!.StillWorks);
+    }
+
     [Fact]
     public async Task Revoke_with_a_reason_longer_than_500_characters_is_refused_on_the_Reason_field()
     {

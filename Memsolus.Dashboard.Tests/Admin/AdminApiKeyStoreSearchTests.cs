@@ -21,6 +21,19 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider) : I
 
     public async Task DisposeAsync() => await db.DisposeAsync();
 
+    [Theory]
+    [MemberData(nameof(UnstorableText.Around), "alice", "", MemberType = typeof(UnstorableText), DisableDiscoveryEnumeration = true)]
+    [MemberData(nameof(UnstorableText.Around), "msk_live_", "", MemberType = typeof(UnstorableText), DisableDiscoveryEnumeration = true)]
+    public async Task A_search_with_text_that_cannot_be_stored_finds_nothing_rather_than_failing(string search)
+    {
+        var alice = await db.AddOwnerAsync("alice");
+        await db.CreateKeyAsync(alice, "alice-agent");
+
+        var page = await db.AdminKeys.SearchAsync(admin, new AdminKeyQuery(search));
+
+        Assert.Equal(0, page.Total);
+    }
+
     [Fact]
     public async Task Every_key_of_every_account_is_listed_with_its_owners_email()
     {

@@ -40,6 +40,8 @@ internal static class AccountExtensions
                 options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
             })
             .AddRoles<IdentityRole>()
+            .AddUserValidator<AccountEmailValidator>()
+            .AddUserManager<AccountUserManager>()
             .AddEntityFrameworkStores<ApplicationDbContext>()
             .AddSignInManager<AccountSignInManager>()
             .AddDefaultTokenProviders();

@@ -26,6 +26,12 @@ internal sealed partial class AdminAccountStore(
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         await AdminApiKeyStore.DemandAdminAsync(db, admin, cancellationToken);
 
+        // No stored address holds such text, and PostgreSQL would refuse it as a parameter.
+        if (!StoredText.IsStorable(query.Search?.Trim()))
+        {
+            return new AdminAccountPage([], 0);
+        }
+
         var now = clock.GetUtcNow();
         var users = db.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Search))
@@ -74,7 +80,7 @@ internal sealed partial class AdminAccountStore(
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         await AdminApiKeyStore.DemandAdminAsync(db, admin, cancellationToken);
-        if (ValidateReason(reason) is { } invalid)
+        if (AdminReason.Validate(reason, ApplicationUser.MaxDisabledReasonLength) is { } invalid)
         {
             return ApiKeyResult<AdminAccountRow>.Fail(invalid);
         }
@@ -143,19 +149,6 @@ internal sealed partial class AdminAccountStore(
 
         LogEnabled(logger, user.Id, admin.UserId);
         return ApiKeyResult<AdminAccountRow>.Ok(await RowAsync(db, user, now, cancellationToken));
-    }
-
-    private static ApiKeyError? ValidateReason(string? reason)
-    {
-        var trimmed = reason?.Trim() ?? "";
-        if (trimmed.Length == 0)
-        {
-            return new(ApiKeyErrorKind.Invalid, "Give a reason: the owner will see it.", "Reason");
-        }
-
-        return trimmed.Length > ApplicationUser.MaxDisabledReasonLength
-            ? new(ApiKeyErrorKind.Invalid, $"Use at most {ApplicationUser.MaxDisabledReasonLength} characters.", "Reason")
-            : null;
     }
 
     // Identity's ConcurrencyStamp guards the row both ways: this save fails if the account changed

@@ -27,6 +27,12 @@ internal sealed partial class AdminApiKeyStore(
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         await DemandAdminAsync(db, admin, cancellationToken);
 
+        // No stored name, prefix or address holds such text, and PostgreSQL would refuse it as a parameter.
+        if (!StoredText.IsStorable(query.Search?.Trim()))
+        {
+            return new AdminKeyPage([], 0);
+        }
+
         var now = clock.GetUtcNow();
 
         // Filter, count and page on ApiKeys alone, each search kind through its own index; owners'
@@ -119,7 +125,7 @@ internal sealed partial class AdminApiKeyStore(
         var now = clock.GetUtcNow();
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         await DemandAdminAsync(db, admin, cancellationToken);
-        if (ValidateReason(reason) is { } invalid)
+        if (AdminReason.Validate(reason, ApiKeyRules.MaxReasonLength) is { } invalid)
         {
             return ApiKeyResult<ApiKeySummary>.Fail(invalid);
         }
@@ -155,7 +161,7 @@ internal sealed partial class AdminApiKeyStore(
         var now = clock.GetUtcNow();
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         await DemandAdminAsync(db, admin, cancellationToken);
-        if (ValidateReason(reason) is { } invalid)
+        if (AdminReason.Validate(reason, ApiKeyRules.MaxReasonLength) is { } invalid)
         {
             return ApiKeyResult<BulkRevocation>.Fail(invalid);
         }
@@ -192,19 +198,6 @@ internal sealed partial class AdminApiKeyStore(
         key.RevocationReason = reason;
         key.Version = Guid.NewGuid();
         db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyRevoked, key, admin, now, new { by = "admin", reason }));
-    }
-
-    private static ApiKeyError? ValidateReason(string? reason)
-    {
-        var trimmed = reason?.Trim() ?? "";
-        if (trimmed.Length == 0)
-        {
-            return new(ApiKeyErrorKind.Invalid, "Give a reason: the owner will see it.", "Reason");
-        }
-
-        return trimmed.Length > ApiKeyRules.MaxReasonLength
-            ? new(ApiKeyErrorKind.Invalid, $"Use at most {ApiKeyRules.MaxReasonLength} characters.", "Reason")
-            : null;
     }
 
     // An administrator whose own account another administrator disabled is refused at once, before

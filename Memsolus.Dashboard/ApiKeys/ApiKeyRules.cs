@@ -1,3 +1,5 @@
+using Memsolus.Dashboard.Data;
+
 namespace Memsolus.Dashboard.ApiKeys;
 
 // Input rules for keys, shared by the service (which enforces them) and the dialogs (which
@@ -21,9 +23,9 @@ internal static class ApiKeyRules
             return $"Use at most {MaxNameLength} characters.";
         }
 
-        if (trimmed.Any(char.IsControl))
+        if (!StoredText.IsStorable(trimmed))
         {
-            return "The name cannot contain control characters.";
+            return "The name cannot contain control characters or broken Unicode.";
         }
 
         return null;
