@@ -44,9 +44,8 @@ internal abstract partial class BackgroundWorker(TimeProvider clock, ILogger log
             return;
         }
 
-        // Made before the first round, so the first tick comes one Interval after the start.
-        using var timer = Interval is { } interval ? new PeriodicTimer(interval, Clock) : null;
-        var ticking = timer is null ? Task.CompletedTask : TickAsync(timer, stoppingToken);
+        // Started before the first round, so the first tick comes one Interval after the start.
+        var ticking = Interval is { } interval ? TickAsync(interval, stoppingToken) : Task.CompletedTask;
         if (RunsAtStart)
         {
             wake.Signal();
@@ -78,12 +77,16 @@ internal abstract partial class BackgroundWorker(TimeProvider clock, ILogger log
         }
     }
 
-    private async Task TickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    // One delay at a time rather than a PeriodicTimer: a clock that jumps (a suspended machine, or
+    // the tests' FakeTimeProvider moved on by 30 days) makes one tick, where a periodic timer
+    // catches up every missed period (2.6 million one-second ticks for that month).
+    private async Task TickAsync(TimeSpan interval, CancellationToken stoppingToken)
     {
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (true)
             {
+                await Task.Delay(interval, Clock, stoppingToken);
                 wake.Signal();
             }
         }
