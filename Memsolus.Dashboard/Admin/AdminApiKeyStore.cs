@@ -193,6 +193,7 @@ internal sealed partial class AdminApiKeyStore(
     private static void RevokeByAdmin(ApplicationDbContext db, ApiKey key, AuditActor admin, string reason, DateTimeOffset now)
     {
         key.RevokedAt = now;
+        key.ActiveName = null;
         key.RevokedBy = admin.UserId;
         key.RevokedByAdmin = true;
         key.RevocationReason = reason;

@@ -19,6 +19,7 @@ internal static class ApiExtensions
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         builder.Services.AddProblemDetails();
         builder.AddApiDocs();
+        builder.Services.AddTransient<IStartupFilter, ApiPermissionCheck>();
         return builder;
     }
 
@@ -45,6 +46,12 @@ internal static class ApiExtensions
         endpoint.WithMetadata(new RequiredPermission(permission))
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
+
+    // For an endpoint every valid key may call (GET /me): said explicitly, since an endpoint that
+    // says nothing stops the app from starting (ApiPermissionCheck).
+    public static RouteHandlerBuilder RequireAnyValidKey(this RouteHandlerBuilder endpoint) =>
+        endpoint.WithMetadata(RequiredPermission.AnyValidKey)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
 
     // An endpoint that takes larger bodies (file uploads) says so with IRequestSizeLimitMetadata;
     // routing has already chosen the endpoint when the API middleware runs.

@@ -130,17 +130,17 @@ internal sealed partial class ApiMiddleware(
 
         // Only the key's principal: whatever else authenticated the request (a dashboard cookie) does not count.
         context.User = principal;
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiredPermission>() is { } required
-            && !principal.HasClaim(ApiKeyClaimTypes.Permission, required.Name))
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiredPermission>() is { Name: { } required }
+            && !principal.HasClaim(ApiKeyClaimTypes.Permission, required))
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             var problem = new ProblemDetails
             {
                 Status = StatusCodes.Status403Forbidden,
                 Title = "Forbidden",
-                Detail = $"This API key lacks the {required.Name} permission.",
+                Detail = $"This API key lacks the {required} permission.",
             };
-            problem.Extensions["requiredPermission"] = required.Name;
+            problem.Extensions["requiredPermission"] = required;
             await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
             return false;
         }

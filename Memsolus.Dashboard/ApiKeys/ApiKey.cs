@@ -16,6 +16,14 @@ internal sealed class ApiKey
     // Upper-cased name, for the case-insensitive uniqueness check among the owner's active keys.
     public required string NormalizedName { get; set; }
 
+    // NormalizedName while this key holds its name, null once it gave the name up. A unique index on
+    // (OwnerId, ActiveName) makes two keys of one owner holding one name impossible, whatever runs
+    // at once. A key holds its name while it is Current (ApiKeyStatusRules): a rotated key hands it
+    // to its successor at once; a revoked or expired key keeps the column set until a key of the
+    // same owner asks for the name (an index cannot look at the clock), and the store releases it
+    // then, in the same transaction.
+    public string? ActiveName { get; set; }
+
     public ApiKeyEnvironment Environment { get; set; }
 
     public List<string> Permissions { get; set; } = [];
@@ -56,5 +64,6 @@ internal sealed class ApiKey
     // Changes on every update, so two concurrent edits of one key cannot both win.
     public Guid Version { get; set; }
 
+    // For a name ApiKeyRules.CleanName gave (already NFC).
     public static string Normalize(string name) => name.ToUpperInvariant();
 }

@@ -5,6 +5,8 @@ namespace Memsolus.Dashboard.ApiKeys;
 
 internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
 {
+    public const string ActiveNameIndex = "IX_ApiKeys_OwnerId_ActiveName";
+
     public void Configure(EntityTypeBuilder<ApiKey> builder)
     {
         builder.ToTable("ApiKeys");
@@ -27,6 +29,14 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
 
         builder.Property(k => k.Name).HasMaxLength(ApiKeyRules.MaxNameLength).IsRequired();
         builder.Property(k => k.NormalizedName).HasMaxLength(ApiKeyRules.MaxNameLength).IsRequired();
+        builder.Property(k => k.ActiveName).HasMaxLength(ApiKeyRules.MaxNameLength);
+
+        // One holder per name and owner (ApiKey.ActiveName). Partial, so the many keys that gave
+        // their names up cost the index nothing; the filter is the same SQL on both providers.
+        builder.HasIndex(k => new { k.OwnerId, k.ActiveName })
+            .IsUnique()
+            .HasDatabaseName(ActiveNameIndex)
+            .HasFilter("\"ActiveName\" IS NOT NULL");
         builder.Property(k => k.Environment).HasConversion<string>().HasMaxLength(8);
         builder.Property(k => k.Expiration).HasConversion<string>().HasMaxLength(16);
         builder.Property(k => k.Permissions).IsRequired();

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Memsolus.Dashboard.Data;
 
 namespace Memsolus.Dashboard.ApiKeys;
@@ -10,6 +12,11 @@ internal static class ApiKeyRules
     public const int MaxReasonLength = 500;
     public static readonly TimeSpan MaxChosenExpiry = TimeSpan.FromDays(3 * 365);
 
+    // A name is stored and compared as CleanName gives it: trimmed and in Unicode NFC, so the
+    // composed and decomposed spellings of "café" are one name. Invisible format characters (Unicode
+    // category Cf: bidi overrides and isolates such as U+202E, left-to-right and right-to-left marks,
+    // zero-width spaces and joiners, the byte-order mark) are refused: they make one name look like
+    // another, or reverse how the text around a name reads in the dashboard and the audit log.
     public static string? ValidateName(string? name)
     {
         var trimmed = name?.Trim() ?? "";
@@ -28,7 +35,30 @@ internal static class ApiKeyRules
             return "The name cannot contain control characters or broken Unicode.";
         }
 
-        return null;
+        if (HasFormatCharacter(trimmed))
+        {
+            return "The name cannot contain invisible formatting characters (such as direction overrides or zero-width spaces).";
+        }
+
+        return trimmed.Normalize(NormalizationForm.FormC).Length > MaxNameLength
+            ? $"Use at most {MaxNameLength} characters."
+            : null;
+    }
+
+    // The name as stored: only for a name ValidateName accepted (normalising broken Unicode throws).
+    public static string CleanName(string name) => name.Trim().Normalize(NormalizationForm.FormC);
+
+    private static bool HasFormatCharacter(string text)
+    {
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static string? ValidatePermissions(IReadOnlyCollection<string>? permissions)

@@ -51,9 +51,9 @@ internal sealed partial class ApiKeyStore(
             return ApiKeyResult<CreatedApiKey>.Fail(new(ApiKeyErrorKind.Invalid, expiryError, "Expiration"));
         }
 
-        var name = request.Name!.Trim();
+        var name = ApiKeyRules.CleanName(request.Name!);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await BeginOwnerTransactionAsync(db, owner.UserId, cancellationToken);
 
         var active = await ActiveKeysAsync(db, owner.UserId, now, cancellationToken);
         if (active.Count >= options.Value.MaxActivePerAccount)
@@ -76,6 +76,7 @@ internal sealed partial class ApiKeyStore(
             OwnerId = owner.UserId,
             Name = name,
             NormalizedName = ApiKey.Normalize(name),
+            ActiveName = ApiKey.Normalize(name),
             Environment = request.Environment,
             Permissions = [.. Permissions.Normalize(request.Permissions)],
             SecretHash = generated.Hash,
@@ -93,7 +94,12 @@ internal sealed partial class ApiKeyStore(
             permissions = key.Permissions,
             expiresAt = key.ExpiresAt,
         }));
-        await db.SaveChangesAsync(cancellationToken);
+        await ReleaseNameAsync(db, owner.UserId, key.ActiveName, now, cancellationToken);
+        if (!await TrySaveNameAsync(db, cancellationToken))
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(DuplicateName(name));
+        }
+
         await transaction.CommitAsync(cancellationToken);
 
         LogCreated(logger, key.Id, owner.UserId);
@@ -108,9 +114,9 @@ internal sealed partial class ApiKeyStore(
         }
 
         var now = clock.GetUtcNow();
-        var name = request.Name!.Trim();
+        var name = ApiKeyRules.CleanName(request.Name!);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await BeginOwnerTransactionAsync(db, owner.UserId, cancellationToken);
 
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id && k.OwnerId == owner.UserId, cancellationToken);
         if (key is null)
@@ -140,6 +146,7 @@ internal sealed partial class ApiKeyStore(
         var oldName = key.Name;
         key.Name = name;
         key.NormalizedName = ApiKey.Normalize(name);
+        key.ActiveName = key.NormalizedName;
         key.Permissions = [.. permissions];
         key.Version = Guid.NewGuid();
         db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyUpdated, key, owner, now, new
@@ -148,7 +155,16 @@ internal sealed partial class ApiKeyStore(
             permissionsAdded = added,
             permissionsRemoved = removed,
         }));
-        await db.SaveChangesAsync(cancellationToken);
+        if (renamed)
+        {
+            await ReleaseNameAsync(db, owner.UserId, key.ActiveName, now, cancellationToken);
+        }
+
+        if (!await TrySaveNameAsync(db, cancellationToken))
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(DuplicateName(name));
+        }
+
         await transaction.CommitAsync(cancellationToken);
 
         LogUpdated(logger, key.Id, owner.UserId);
@@ -164,7 +180,7 @@ internal sealed partial class ApiKeyStore(
 
         var now = clock.GetUtcNow();
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await BeginOwnerTransactionAsync(db, owner.UserId, cancellationToken);
 
         var old = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id && k.OwnerId == owner.UserId, cancellationToken);
         if (old is null)
@@ -188,6 +204,7 @@ internal sealed partial class ApiKeyStore(
             OwnerId = old.OwnerId,
             Name = old.Name,
             NormalizedName = old.NormalizedName,
+            ActiveName = old.NormalizedName,
             Environment = old.Environment,
             Permissions = [.. old.Permissions],
             SecretHash = generated.Hash,
@@ -205,6 +222,11 @@ internal sealed partial class ApiKeyStore(
         old.ExpiresAt = old.ExpiresAt is { } current && current < stopsAt ? current : stopsAt;
         old.Version = Guid.NewGuid();
 
+        // The old key gives its name up before its successor takes it: saved first, since the
+        // unique index is checked row by row and EF may order the two writes either way.
+        old.ActiveName = null;
+        await db.SaveChangesAsync(cancellationToken);
+
         db.ApiKeys.Add(successor);
         db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyRotated, old, owner, now, new
         {
@@ -213,7 +235,11 @@ internal sealed partial class ApiKeyStore(
             newKeyId = successor.Id,
             newKey = successor.DisplayKey,
         }));
-        await db.SaveChangesAsync(cancellationToken);
+        if (!await TrySaveNameAsync(db, cancellationToken))
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(DuplicateName(successor.Name));
+        }
+
         await transaction.CommitAsync(cancellationToken);
 
         LogRotated(logger, old.Id, successor.Id, owner.UserId);
@@ -247,6 +273,7 @@ internal sealed partial class ApiKeyStore(
         }
 
         key.RevokedAt = now;
+        key.ActiveName = null;
         key.RevokedBy = owner.UserId;
         key.RevocationReason = reason;
         key.Version = Guid.NewGuid();
@@ -325,6 +352,53 @@ internal sealed partial class ApiKeyStore(
         var normalized = ApiKey.Normalize(name);
         return active.Any(k => k.Id != exceptId && k.NormalizedName == normalized);
     }
+
+    // A transaction in which this owner's keys are counted and their names checked with nobody else
+    // changing them: two creates for one owner run one after the other, so neither can pass the
+    // limit or take a name the other just took. SQLite's transaction is BEGIN IMMEDIATE, which
+    // takes the database's write lock at once; PostgreSQL's (Read Committed) locks the owner's row.
+    // FOR NO KEY UPDATE conflicts with itself but not with the key-share locks that inserts of
+    // rows referencing the owner take, so the owner's other writes are not held up.
+    private static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginOwnerTransactionAsync(ApplicationDbContext db, string ownerId, CancellationToken cancellationToken)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"AspNetUsers\" WHERE \"Id\" = {ownerId} FOR NO KEY UPDATE", cancellationToken);
+        }
+
+        return transaction;
+    }
+
+    // Frees a name from this owner's keys that no longer hold it (revoked, rotated or expired; see
+    // ApiKey.ActiveName), inside the owner's transaction, before another key takes it.
+    private static Task ReleaseNameAsync(ApplicationDbContext db, string ownerId, string? activeName, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.ApiKeys
+            .Where(k => k.OwnerId == ownerId && k.ActiveName == activeName)
+            .Where(k => k.RevokedAt != null || k.RotatedToId != null || (k.ExpiresAt != null && k.ExpiresAt <= now))
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.ActiveName, (string?)null), cancellationToken);
+
+    // Saves, answering false when the unique index on active names refused the write: the owner's
+    // transaction makes that all but impossible, but a name taken is a "name in use", never a 500.
+    private static async Task<bool> TrySaveNameAsync(ApplicationDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException e) when (IsActiveNameTaken(e))
+        {
+            return false;
+        }
+    }
+
+    internal static bool IsActiveNameTaken(DbUpdateException e) => e.InnerException switch
+    {
+        Npgsql.PostgresException pg => pg.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation && pg.ConstraintName == ApiKeyConfiguration.ActiveNameIndex,
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode == 2067 && sqlite.Message.Contains("ApiKeys.ActiveName", StringComparison.Ordinal),
+        _ => false,
+    };
 
     // The keys that count towards the limit and own their names, as of the service's clock.
     private static Task<List<ApiKey>> ActiveKeysAsync(ApplicationDbContext db, string ownerId, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -16,7 +16,7 @@ internal static class ApiKeysApi
             })
             .WithTags("Keys")
             .WithName("GetMe").WithSummary("The calling API key: id, name, environment, permissions and expiry")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .RequireAnyValidKey();
         return api;
     }
 }

@@ -23,6 +23,10 @@ namespace Memsolus.Dashboard.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ActiveName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -123,6 +127,11 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.HasIndex("LastUsedAt", "Id");
 
                     b.HasIndex("NormalizedName", "Id");
+
+                    b.HasIndex("OwnerId", "ActiveName")
+                        .IsUnique()
+                        .HasDatabaseName("IX_ApiKeys_OwnerId_ActiveName")
+                        .HasFilter("\"ActiveName\" IS NOT NULL");
 
                     b.ToTable("ApiKeys", (string)null);
                 });

@@ -29,6 +29,10 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ActiveName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -131,6 +135,11 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                     b.HasIndex("LastUsedAt", "Id");
 
                     b.HasIndex("NormalizedName", "Id");
+
+                    b.HasIndex("OwnerId", "ActiveName")
+                        .IsUnique()
+                        .HasDatabaseName("IX_ApiKeys_OwnerId_ActiveName")
+                        .HasFilter("\"ActiveName\" IS NOT NULL");
 
                     b.ToTable("ApiKeys", (string)null);
                 });
