@@ -16,6 +16,18 @@ public sealed class PageActorTests
     }
 
     [Fact]
+    public async Task The_circuit_connections_origin_wins_over_the_page_loads_whenever_it_is_known()
+    {
+        var actor = new PageActor(new SignedIn(new Claim(ClaimTypes.NameIdentifier, "user-1")));
+        actor.SetConnectionOrigin(new RequestOrigin("203.0.113.7", "connection-agent"));
+        actor.SetOrigin(new RequestOrigin("198.51.100.23", "page-load-agent"));
+
+        var acting = await actor.GetAsync();
+
+        Assert.Equal(("203.0.113.7", "connection-agent"), (acting.ClientIp, acting.UserAgent));
+    }
+
+    [Fact]
     public async Task A_user_agent_is_kept_to_its_first_512_characters()
     {
         var actor = new PageActor(new SignedIn(new Claim(ClaimTypes.NameIdentifier, "user-1")));

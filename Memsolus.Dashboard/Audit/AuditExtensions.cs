@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.SignalR;
+
 namespace Memsolus.Dashboard.Audit;
 
 internal static class AuditExtensions
@@ -6,6 +9,8 @@ internal static class AuditExtensions
     {
         builder.Services.AddSingleton<AuditLogStore>();
         builder.Services.AddScoped<PageActor>();
+        builder.Services.AddScoped<CircuitHandler, ConnectionOriginCircuitHandler>();
+        builder.Services.AddSignalR(o => o.AddFilter<ConnectionOrigin>());
         builder.Services.AddSingleton<KeyExpiryRunner>();
         builder.Services.AddHostedService<KeyExpiryWorker>();
         return builder;

@@ -7,14 +7,19 @@ namespace Memsolus.Dashboard.Audit;
 // (and one per prerendering request).
 internal sealed class PageActor(AuthenticationStateProvider authentication)
 {
-    private RequestOrigin? origin;
+    private RequestOrigin? pageOrigin;
+    private RequestOrigin? connectionOrigin;
 
-    // Interactive components have no HttpContext. App reads the client address and user agent of
-    // the request that opened the page and passes them to Routes as parameters, which the circuit
-    // receives as well (protected by Data Protection, so the browser cannot change them); Routes
-    // hands them here before any page is initialized.
-    public void SetOrigin(RequestOrigin requestOrigin) => origin = requestOrigin;
+    // The request that opened the page: App reads its client address and user agent and passes
+    // them to Routes as parameters, which hands them here. Used only until the circuit's
+    // connection is known (prerendering has none).
+    public void SetOrigin(RequestOrigin requestOrigin) => pageOrigin = requestOrigin;
+
+    // The SignalR connection carrying the circuit's current message (ConnectionOriginCircuitHandler):
+    // the connection that performs the action, which after a reconnect need not be the one that
+    // loaded the page.
+    public void SetConnectionOrigin(RequestOrigin origin) => connectionOrigin = origin;
 
     public async Task<AuditActor> GetAsync() =>
-        AuditActor.From((await authentication.GetAuthenticationStateAsync()).User, origin);
+        AuditActor.From((await authentication.GetAuthenticationStateAsync()).User, connectionOrigin ?? pageOrigin);
 }
