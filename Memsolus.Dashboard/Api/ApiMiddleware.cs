@@ -16,6 +16,8 @@ namespace Memsolus.Dashboard.Api;
 //   and one body whatever the reason, or 429 with Retry-After when the client's address has
 //   failed too often; then the endpoint's RequiredPermission (step 5): 403 naming it. Requests
 //   for no endpoint (404, 405) need a valid key too, so the API's shape is not shown to anyone;
+// - a body in another charset than UTF-8 is refused with 415, and a JSON body holding text no
+//   provider can store with 400 naming the field (JsonRequestBody);
 // - an unexpected exception becomes a 500 problem+json, never the dashboard's HTML error page
 //   nor the developer page (which would echo the caller's X-Api-Key header);
 // - an error status an endpoint or routing set without a body (404, 405, 415…) gets a problem body;
@@ -57,6 +59,14 @@ internal sealed partial class ApiMiddleware(
         {
             if (!await AuthoriseAsync(context))
             {
+                Count(context, remainder);
+                return;
+            }
+
+            if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != false
+                && await JsonRequestBody.RefusalAsync(context) is { } refusal)
+            {
+                await refusal.ExecuteAsync(context);
                 Count(context, remainder);
                 return;
             }

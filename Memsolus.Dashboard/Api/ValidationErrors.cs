@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Memsolus.Dashboard.Data;
 
 namespace Memsolus.Dashboard.Api;
 
@@ -23,7 +24,9 @@ internal sealed class ValidationErrors
 
     public IResult ToResult() => TypedResults.ValidationProblem(ToDictionary());
 
-    public string? Text(string field, string? value, int min, int max, bool required)
+    // Text of `min` to `max` characters once trimmed, and storable (StoredText): one line unless
+    // `multiline`, which allows line breaks and tabs.
+    public string? Text(string field, string? value, int min, int max, bool required, bool multiline = false)
     {
         if (value is null)
         {
@@ -39,6 +42,12 @@ internal sealed class ValidationErrors
         if (trimmed.Length < min || trimmed.Length > max)
         {
             Add(field, min > 0 ? $"{field} must be {min} to {max} characters." : $"{field} must be at most {max} characters.");
+        }
+        else if (!StoredText.IsStorable(trimmed, multiline))
+        {
+            Add(field, multiline
+                ? $"{field} must not contain NUL, control characters other than line breaks and tabs, or unpaired surrogates."
+                : $"{field} must be one line without NUL, control characters or unpaired surrogates.");
         }
 
         return trimmed;
@@ -67,6 +76,12 @@ internal sealed class ValidationErrors
                 return null;
             }
 
+            if (!StoredText.IsStorable(trimmed))
+            {
+                Add(field, "Each tag must be one line without NUL, control characters or unpaired surrogates.");
+                return null;
+            }
+
             if (!result.Contains(trimmed, StringComparer.Ordinal))
             {
                 result.Add(trimmed);
@@ -76,7 +91,9 @@ internal sealed class ValidationErrors
         return result;
     }
 
-    public string? JsonObject(string field, JsonElement? value, int maxBytes)
+    // A JSON object of at most maxBytes, nesting at most maxDepth levels (the object itself is
+    // level 1), whose names and strings are storable (StorableJson); kept as written.
+    public string? JsonObject(string field, JsonElement? value, int maxBytes, int maxDepth)
     {
         if (value is not { } element || element.ValueKind is JsonValueKind.Undefined)
         {
@@ -86,6 +103,12 @@ internal sealed class ValidationErrors
         if (element.ValueKind != JsonValueKind.Object)
         {
             Add(field, $"{field} must be a JSON object.");
+            return null;
+        }
+
+        if (StorableJson.FindProblem(element, field, maxDepth) is { } problem)
+        {
+            Add(problem.Field, problem.Message);
             return null;
         }
 

@@ -35,4 +35,52 @@ internal static class StoredText
 
         return true;
     }
+
+    // Text stored before these rules, made readable: every unpaired surrogate becomes U+FFFD and
+    // every NUL is dropped (what no reader or provider can keep). Other characters are left as they
+    // are, so a row that was readable never changes. Returns the text itself when nothing changed.
+    public static string Repair(string text)
+    {
+        var i = 0;
+        while (i < text.Length && IsKept(text, i, out var width))
+        {
+            i += width;
+        }
+
+        if (i == text.Length)
+        {
+            return text;
+        }
+
+        var repaired = new System.Text.StringBuilder(text.Length);
+        repaired.Append(text, 0, i);
+        while (i < text.Length)
+        {
+            if (IsKept(text, i, out var width))
+            {
+                repaired.Append(text, i, width);
+            }
+            else if (text[i] != '\0')
+            {
+                repaired.Append('\uFFFD');
+            }
+
+            i += width;
+        }
+
+        return repaired.ToString();
+    }
+
+    private static bool IsKept(string text, int i, out int width)
+    {
+        var c = text[i];
+        width = 1;
+        if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+        {
+            width = 2;
+            return true;
+        }
+
+        return !char.IsSurrogate(c) && c != '\0';
+    }
 }

@@ -227,7 +227,10 @@ internal sealed partial class IngestRunner(
 
     private async Task ImportKnowledgeAsync(JobRun run, string item, string title, string text, string source, CancellationToken cancellationToken)
     {
-        var content = text.Trim();
+        // Fetched pages are decoded leniently and their entities may name a NUL or a lone
+        // surrogate: what no provider can store is replaced, never written.
+        var content = StoredText.Repair(text).Trim();
+        title = StoredText.Repair(title);
         if (content.Length == 0)
         {
             run.Fail(item, null, "There is no text to import.");

@@ -32,6 +32,14 @@ internal static class MemoryLines
                 return false;
             }
 
+            // Text no provider can store, at any depth, is named before any field is read: reading
+            // it would throw.
+            if (StorableJson.FindProblem(root, "") is { } unstorable)
+            {
+                error = unstorable.Message;
+                return false;
+            }
+
             var errors = new ValidationErrors();
             string? content = null;
             var contentWrongType = false;
@@ -64,9 +72,9 @@ internal static class MemoryLines
             JsonElement? metadataElement = root.TryGetProperty("metadata", out var m) && m.ValueKind != JsonValueKind.Null ? m : null;
 
             // A content of the wrong type has its own message; "required" would only confuse.
-            var text = errors.Text("content", content, 1, Memory.MaxContentLength, required: !contentWrongType);
+            var text = errors.Text("content", content, 1, Memory.MaxContentLength, required: !contentWrongType, multiline: true);
             var tags = errors.Tags("tags", tagValues, Memory.MaxTags, Memory.MaxTagLength);
-            var metadata = errors.JsonObject("metadata", metadataElement, Memory.MaxMetadataBytes);
+            var metadata = errors.JsonObject("metadata", metadataElement, Memory.MaxMetadataBytes, Memory.MaxMetadataDepth);
             if (!errors.IsValid)
             {
                 error = string.Join(" ", errors.ToDictionary().SelectMany(e => e.Value));

@@ -33,7 +33,7 @@ internal static class KnowledgeApi
             {
                 var errors = new ValidationErrors();
                 var title = errors.Text("title", body.Title, 1, KnowledgeEntry.MaxTitleLength, required: true);
-                var content = errors.Text("content", body.Content, 1, KnowledgeEntry.MaxContentLength, required: true);
+                var content = errors.Text("content", body.Content, 1, KnowledgeEntry.MaxContentLength, required: true, multiline: true);
                 var source = errors.Text("source", body.Source, 0, KnowledgeEntry.MaxSourceLength, required: false);
                 if (!errors.IsValid)
                 {
@@ -50,7 +50,7 @@ internal static class KnowledgeApi
             {
                 var errors = new ValidationErrors();
                 var title = errors.Text("title", body.Title, 1, KnowledgeEntry.MaxTitleLength, required: false);
-                var content = errors.Text("content", body.Content, 1, KnowledgeEntry.MaxContentLength, required: false);
+                var content = errors.Text("content", body.Content, 1, KnowledgeEntry.MaxContentLength, required: false, multiline: true);
                 var source = errors.Text("source", body.Source, 0, KnowledgeEntry.MaxSourceLength, required: false);
                 if (!errors.IsValid)
                 {

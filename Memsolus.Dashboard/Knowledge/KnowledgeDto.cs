@@ -1,3 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace Memsolus.Dashboard.Knowledge;
 
-internal sealed record KnowledgeDto(Guid Id, string Title, string Content, string? Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+// Unreadable: see MemoryDto.
+internal sealed record KnowledgeDto(
+    Guid Id,
+    string Title,
+    string Content,
+    string? Source,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Unreadable = null);

@@ -83,5 +83,24 @@ internal sealed class KnowledgeStore(IDbContextFactory<ApplicationDbContext> con
     private static IQueryable<KnowledgeEntry> Scope(ApplicationDbContext db, ApiCaller caller) =>
         db.KnowledgeEntries.AsNoTracking().OwnedBy(caller);
 
-    internal static KnowledgeDto ToDto(KnowledgeEntry k) => new(k.Id, k.Title, k.Content, k.Source, k.CreatedAt, k.UpdatedAt);
+    // See MemoryStore.ToDto: a row stored before the input rules is served repaired, and says so.
+    internal static KnowledgeDto ToDto(KnowledgeEntry k)
+    {
+        var title = StoredText.Repair(k.Title);
+        var content = StoredText.Repair(k.Content);
+        var source = k.Source is null ? null : StoredText.Repair(k.Source);
+        List<string>? fields = null;
+        Note(ref fields, "title", title, k.Title);
+        Note(ref fields, "content", content, k.Content);
+        Note(ref fields, "source", source, k.Source);
+        return new(k.Id, title, content, source, k.CreatedAt, k.UpdatedAt, fields);
+    }
+
+    private static void Note(ref List<string>? fields, string field, string? repaired, string? stored)
+    {
+        if (!ReferenceEquals(repaired, stored))
+        {
+            (fields ??= []).Add(field);
+        }
+    }
 }

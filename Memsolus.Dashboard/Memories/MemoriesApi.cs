@@ -1,5 +1,6 @@
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Memsolus.Dashboard.Memories;
@@ -30,6 +31,10 @@ internal static class MemoriesApi
                 {
                     errors["q"] = [$"q must be 1 to {Memory.MaxQueryLength} characters."];
                 }
+                else if (!StoredText.IsStorable(query))
+                {
+                    errors["q"] = ["q must be one line without NUL, control characters or unpaired surrogates."];
+                }
 
                 if (errors.Count > 0)
                 {
@@ -51,9 +56,9 @@ internal static class MemoriesApi
         memories.MapPost("/", async Task<Results<Created<MemoryDto>, ValidationProblem>> (CreateMemoryRequest body, HttpContext http, MemoryStore store) =>
             {
                 var errors = new ValidationErrors();
-                var content = errors.Text("content", body.Content, 1, Memory.MaxContentLength, required: true);
+                var content = errors.Text("content", body.Content, 1, Memory.MaxContentLength, required: true, multiline: true);
                 var tags = errors.Tags("tags", body.Tags, Memory.MaxTags, Memory.MaxTagLength);
-                var metadata = errors.JsonObject("metadata", body.Metadata, Memory.MaxMetadataBytes);
+                var metadata = errors.JsonObject("metadata", body.Metadata, Memory.MaxMetadataBytes, Memory.MaxMetadataDepth);
                 if (!errors.IsValid)
                 {
                     return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -68,9 +73,9 @@ internal static class MemoriesApi
         memories.MapPatch("/{id:guid}", async Task<Results<Ok<MemoryDto>, ValidationProblem, ProblemHttpResult>> (Guid id, UpdateMemoryRequest body, HttpContext http, MemoryStore store) =>
             {
                 var errors = new ValidationErrors();
-                var content = errors.Text("content", body.Content, 1, Memory.MaxContentLength, required: false);
+                var content = errors.Text("content", body.Content, 1, Memory.MaxContentLength, required: false, multiline: true);
                 var tags = errors.Tags("tags", body.Tags, Memory.MaxTags, Memory.MaxTagLength);
-                var metadata = errors.JsonObject("metadata", body.Metadata, Memory.MaxMetadataBytes);
+                var metadata = errors.JsonObject("metadata", body.Metadata, Memory.MaxMetadataBytes, Memory.MaxMetadataDepth);
                 if (!errors.IsValid)
                 {
                     return TypedResults.ValidationProblem(errors.ToDictionary());

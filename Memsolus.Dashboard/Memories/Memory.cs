@@ -9,6 +9,10 @@ internal sealed class Memory : IOwnedResource
     public const int MaxTags = 20;
     public const int MaxTagLength = 50;
     public const int MaxMetadataBytes = 16 * 1024;
+
+    // Levels of objects and arrays in metadata, the object itself being the first: far below what
+    // the answers' serializer accepts around it (64), so whatever is stored can be served.
+    public const int MaxMetadataDepth = 32;
     public const int MaxQueryLength = 200;
 
     // Insertion order, for stable cursor paging; never shown.

@@ -1,5 +1,15 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Memsolus.Dashboard.Memories;
 
-internal sealed record MemoryDto(Guid Id, string Content, IReadOnlyList<string> Tags, JsonElement Metadata, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+// Unreadable names the fields of a row stored before the input rules that could not be served as
+// stored and are shown repaired (docs/api.md); absent otherwise.
+internal sealed record MemoryDto(
+    Guid Id,
+    string Content,
+    IReadOnlyList<string> Tags,
+    JsonElement Metadata,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Unreadable = null);

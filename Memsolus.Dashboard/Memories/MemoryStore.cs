@@ -92,9 +92,37 @@ internal sealed class MemoryStore(IDbContextFactory<ApplicationDbContext> contex
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
+    // A row that cannot be served as stored (written before the input rules) is served repaired
+    // and says which fields were: one such row never costs the caller the whole list.
     internal static MemoryDto ToDto(Memory m)
     {
-        using var metadata = JsonDocument.Parse(m.Metadata);
-        return new MemoryDto(m.Id, m.Content, m.Tags, metadata.RootElement.Clone(), m.CreatedAt, m.UpdatedAt);
+        var repaired = Repair(m);
+        using var metadata = JsonDocument.Parse(repaired?.Metadata ?? m.Metadata);
+        return new MemoryDto(m.Id, repaired?.Content ?? m.Content, repaired?.Tags ?? m.Tags, metadata.RootElement.Clone(), m.CreatedAt, m.UpdatedAt, repaired?.Fields);
+    }
+
+    // The row's fields made servable (StoredText.Repair, StorableJson.Repair); null when all are.
+    internal static RepairedMemory? Repair(Memory m)
+    {
+        var content = StoredText.Repair(m.Content);
+        var tags = m.Tags.Select(StoredText.Repair).ToList();
+        var metadata = StorableJson.Repair(m.Metadata, Memory.MaxMetadataDepth);
+        var fields = new List<string>();
+        if (!ReferenceEquals(content, m.Content))
+        {
+            fields.Add("content");
+        }
+
+        if (tags.Where((tag, i) => !ReferenceEquals(tag, m.Tags[i])).Any())
+        {
+            fields.Add("tags");
+        }
+
+        if (!ReferenceEquals(metadata, m.Metadata))
+        {
+            fields.Add("metadata");
+        }
+
+        return fields.Count == 0 ? null : new RepairedMemory(content, tags, metadata, fields);
     }
 }

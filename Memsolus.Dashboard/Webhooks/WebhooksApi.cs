@@ -1,5 +1,6 @@
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Memsolus.Dashboard.Webhooks;
@@ -48,7 +49,7 @@ internal static class WebhooksApi
                 var errors = new ValidationErrors();
                 var url = Url(errors, body.Url, required: true);
                 var events = Events(errors, body.Events, required: true);
-                var description = errors.Text("description", body.Description, 0, Webhook.MaxDescriptionLength, required: false);
+                var description = errors.Text("description", body.Description, 0, Webhook.MaxDescriptionLength, required: false, multiline: true);
                 if (!errors.IsValid)
                 {
                     return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -70,7 +71,7 @@ internal static class WebhooksApi
                 var errors = new ValidationErrors();
                 var url = Url(errors, body.Url, required: false);
                 var events = Events(errors, body.Events, required: false);
-                var description = errors.Text("description", body.Description, 0, Webhook.MaxDescriptionLength, required: false);
+                var description = errors.Text("description", body.Description, 0, Webhook.MaxDescriptionLength, required: false, multiline: true);
                 if (!errors.IsValid)
                 {
                     return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -111,6 +112,12 @@ internal static class WebhooksApi
         if (url.Length is 0 || url.Length > Webhook.MaxUrlLength)
         {
             errors.Add("url", $"url must be 1 to {Webhook.MaxUrlLength} characters.");
+            return null;
+        }
+
+        if (!StoredText.IsStorable(url))
+        {
+            errors.Add("url", "url must be one line without NUL, control characters or unpaired surrogates.");
             return null;
         }
 
