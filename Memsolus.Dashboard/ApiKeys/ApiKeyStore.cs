@@ -16,6 +16,10 @@ internal sealed partial class ApiKeyStore(
 {
     private static readonly ApiKeyError NotFound = new(ApiKeyErrorKind.NotFound, "That API key does not exist.");
 
+    // Another tab, window or person changed the key after this caller read it: the caller's
+    // expectedVersion (the Version its summary showed) is stale, or a simultaneous save won.
+    internal static readonly ApiKeyError Changed = new(ApiKeyErrorKind.Conflict, "This key changed; reload.");
+
     public async Task<IReadOnlyList<ApiKeySummary>> ListAsync(AuditActor owner, CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
@@ -100,7 +104,7 @@ internal sealed partial class ApiKeyStore(
         return ApiKeyResult<CreatedApiKey>.Ok(new CreatedApiKey(Summarize(key, now), generated.Secret));
     }
 
-    public async Task<ApiKeyResult<ApiKeySummary>> UpdateAsync(AuditActor owner, Guid id, UpdateApiKeyRequest request, CancellationToken cancellationToken = default)
+    public async Task<ApiKeyResult<ApiKeySummary>> UpdateAsync(AuditActor owner, Guid id, UpdateApiKeyRequest request, CancellationToken cancellationToken = default, Guid? expectedVersion = null)
     {
         if (Validate(request.Name, request.Permissions) is { } invalid)
         {
@@ -116,6 +120,11 @@ internal sealed partial class ApiKeyStore(
         if (key is null)
         {
             return ApiKeyResult<ApiKeySummary>.Fail(NotFound);
+        }
+
+        if (expectedVersion is { } expected && expected != key.Version)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(Changed);
         }
 
         if (!ApiKeyStatusRules.Current.IsTrue(key, now))
@@ -148,14 +157,16 @@ internal sealed partial class ApiKeyStore(
             permissionsAdded = added,
             permissionsRemoved = removed,
         }));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (!await TrySaveAsync(db, transaction, cancellationToken))
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(Changed);
+        }
 
         LogUpdated(logger, key.Id, owner.UserId);
         return ApiKeyResult<ApiKeySummary>.Ok(Summarize(key, now));
     }
 
-    public async Task<ApiKeyResult<CreatedApiKey>> RotateAsync(AuditActor owner, Guid id, RotationGrace grace, CancellationToken cancellationToken = default)
+    public async Task<ApiKeyResult<CreatedApiKey>> RotateAsync(AuditActor owner, Guid id, RotationGrace grace, CancellationToken cancellationToken = default, Guid? expectedVersion = null)
     {
         if (!Enum.IsDefined(grace))
         {
@@ -170,6 +181,11 @@ internal sealed partial class ApiKeyStore(
         if (old is null)
         {
             return ApiKeyResult<CreatedApiKey>.Fail(NotFound);
+        }
+
+        if (expectedVersion is { } expected && expected != old.Version)
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(Changed);
         }
 
         if (!ApiKeyStatusRules.Current.IsTrue(old, now))
@@ -213,14 +229,16 @@ internal sealed partial class ApiKeyStore(
             newKeyId = successor.Id,
             newKey = successor.DisplayKey,
         }));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (!await TrySaveAsync(db, transaction, cancellationToken))
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(Changed);
+        }
 
         LogRotated(logger, old.Id, successor.Id, owner.UserId);
         return ApiKeyResult<CreatedApiKey>.Ok(new CreatedApiKey(Summarize(successor, now), generated.Secret));
     }
 
-    public async Task<ApiKeyResult<ApiKeySummary>> RevokeAsync(AuditActor owner, Guid id, string? reason, CancellationToken cancellationToken = default)
+    public async Task<ApiKeyResult<ApiKeySummary>> RevokeAsync(AuditActor owner, Guid id, string? reason, CancellationToken cancellationToken = default, Guid? expectedVersion = null)
     {
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         if (reason is { Length: > ApiKeyRules.MaxReasonLength })
@@ -234,6 +252,11 @@ internal sealed partial class ApiKeyStore(
         if (key is null)
         {
             return ApiKeyResult<ApiKeySummary>.Fail(NotFound);
+        }
+
+        if (expectedVersion is { } expected && expected != key.Version)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(Changed);
         }
 
         if (ApiKeyStatusRules.Revoked.IsTrue(key, now))
@@ -257,7 +280,7 @@ internal sealed partial class ApiKeyStore(
         }
         catch (DbUpdateConcurrencyException)
         {
-            return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, "This key changed while you were revoking it. Reload and try again."));
+            return ApiKeyResult<ApiKeySummary>.Fail(Changed);
         }
 
         LogRevoked(logger, key.Id, owner.UserId);
@@ -284,6 +307,23 @@ internal sealed partial class ApiKeyStore(
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevocationNoticeSeenAt, now), cancellationToken);
     }
 
+    // False when a simultaneous change to the same key was saved first (its Version no longer
+    // matches what this context read); nothing of this change is kept.
+    private static async Task<bool> TrySaveAsync(ApplicationDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
     internal ApiKeySummary Summarize(ApiKey key, DateTimeOffset now) => new(
         key.Id,
         key.Name,
@@ -303,6 +343,7 @@ internal sealed partial class ApiKeyStore(
         ApiKeyStatusRules.StatusAt(key, now, options.Value.ExpiresSoonWindow))
     {
         StillWorks = ApiKeyStatusRules.StillWorks.IsTrue(key, now),
+        Version = key.Version,
     };
 
     private static ApiKeyError? Validate(string? name, IReadOnlyCollection<string>? permissions)
