@@ -59,6 +59,23 @@ public sealed class RotateApiKeyDialogTests : BunitTestContext
         Assert.Single(await Keys.ListAsync(Owner));
     }
 
+    // The key was rotated in another tab after this dialog opened: the dialog stays open, says so,
+    // and nothing else changes.
+    [Fact]
+    public async Task Rotate_of_a_key_changed_in_another_tab_says_reload_and_keeps_the_dialog_open()
+    {
+        var key = await CreateKeyAsync("production-agent");
+        var provider = RenderDialogProvider();
+        var dialog = await ShowRotateDialogAsync(provider, key.Key);
+        Assert.True((await Keys.RotateAsync(Owner, key.Key.Id, RotationGrace.OneHour)).Succeeded);
+
+        Button(provider, "Rotate").Click();
+
+        provider.WaitForAssertion(() => Assert.Contains("This key changed; reload.", Text(provider.Find("[role=alert]")), StringComparison.Ordinal));
+        Assert.False(dialog.Result.IsCompleted);
+        Assert.Equal(2, (await Keys.ListAsync(Owner)).Count);
+    }
+
     private Task<IDialogReference> ShowRotateDialogAsync(IRenderedComponent<MudDialogProvider> provider, ApiKeySummary key) =>
         ShowAsync(provider, $"Rotate {key.Name}", new DialogParameters<RotateApiKeyDialog>
         {

@@ -88,7 +88,7 @@ public abstract partial class WebhooksApiTests(MemsolusAppFactory app)
     {
         var session = await app.NewSessionAsync();
 
-        var created = await session.CreateWebhookAsync("http://127.0.0.1:8080/hook", WebhookTestApi.AllEvents, enabled: false);
+        var created = await session.CreateWebhookAsync("http://hooks.example.com:8080/hook", WebhookTestApi.AllEvents, enabled: false);
 
         Assert.Equal(WebhookTestApi.AllEvents, created.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
         Assert.False(created.GetProperty("enabled").GetBoolean());

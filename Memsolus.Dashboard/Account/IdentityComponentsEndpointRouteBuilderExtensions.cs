@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -7,6 +6,7 @@ using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Primitives;
+using Memsolus.Dashboard.Account;
 using Memsolus.Dashboard.Account.Pages;
 using Memsolus.Dashboard.Account.Pages.Manage;
 using Memsolus.Dashboard.Data;
@@ -42,12 +42,13 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
         });
 
         accountGroup.MapPost("/Logout", async (
-            ClaimsPrincipal user,
+            HttpContext context,
             [FromServices] SignInManager<ApplicationUser> signInManager,
             [FromForm] string returnUrl) =>
         {
             await signInManager.SignOutAsync();
-            return TypedResults.LocalRedirect($"~/{returnUrl}");
+            var baseUri = UriHelper.BuildAbsolute(context.Request.Scheme, context.Request.Host, context.Request.PathBase, "/");
+            return TypedResults.LocalRedirect($"~/{IdentityRedirectManager.LocalPathOrRoot(returnUrl, baseUri).TrimStart('/')}");
         });
 
         accountGroup.MapPost("/PasskeyCreationOptions", async (

@@ -5,4 +5,7 @@ internal enum ApiKeyErrorKind
     NotFound,
     Invalid,
     LimitReached,
+
+    // The key changed since the caller read it.
+    Conflict,
 }

@@ -16,6 +16,10 @@ internal sealed partial class ApiKeyStore(
 {
     private static readonly ApiKeyError NotFound = new(ApiKeyErrorKind.NotFound, "That API key does not exist.");
 
+    // Another tab, window or person changed the key after this caller read it: the caller's
+    // expectedVersion (the Version its summary showed) is stale, or a simultaneous save won.
+    internal static readonly ApiKeyError Changed = new(ApiKeyErrorKind.Conflict, "This key changed; reload.");
+
     public async Task<IReadOnlyList<ApiKeySummary>> ListAsync(AuditActor owner, CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
@@ -106,7 +110,7 @@ internal sealed partial class ApiKeyStore(
         return ApiKeyResult<CreatedApiKey>.Ok(new CreatedApiKey(Summarize(key, now), generated.Secret));
     }
 
-    public async Task<ApiKeyResult<ApiKeySummary>> UpdateAsync(AuditActor owner, Guid id, UpdateApiKeyRequest request, CancellationToken cancellationToken = default)
+    public async Task<ApiKeyResult<ApiKeySummary>> UpdateAsync(AuditActor owner, Guid id, UpdateApiKeyRequest request, CancellationToken cancellationToken = default, Guid? expectedVersion = null)
     {
         if (Validate(request.Name, request.Permissions) is { } invalid)
         {
@@ -122,6 +126,11 @@ internal sealed partial class ApiKeyStore(
         if (key is null)
         {
             return ApiKeyResult<ApiKeySummary>.Fail(NotFound);
+        }
+
+        if (expectedVersion is { } expected && expected != key.Version)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(Changed);
         }
 
         if (!ApiKeyStatusRules.Current.IsTrue(key, now))
@@ -160,9 +169,9 @@ internal sealed partial class ApiKeyStore(
             await ReleaseNameAsync(db, owner.UserId, key.ActiveName, now, cancellationToken);
         }
 
-        if (!await TrySaveNameAsync(db, cancellationToken))
+        if (await TrySaveChangeAsync(db, name, cancellationToken) is { } failed)
         {
-            return ApiKeyResult<ApiKeySummary>.Fail(DuplicateName(name));
+            return ApiKeyResult<ApiKeySummary>.Fail(failed);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -171,7 +180,7 @@ internal sealed partial class ApiKeyStore(
         return ApiKeyResult<ApiKeySummary>.Ok(Summarize(key, now));
     }
 
-    public async Task<ApiKeyResult<CreatedApiKey>> RotateAsync(AuditActor owner, Guid id, RotationGrace grace, CancellationToken cancellationToken = default)
+    public async Task<ApiKeyResult<CreatedApiKey>> RotateAsync(AuditActor owner, Guid id, RotationGrace grace, CancellationToken cancellationToken = default, Guid? expectedVersion = null)
     {
         if (!Enum.IsDefined(grace))
         {
@@ -186,6 +195,11 @@ internal sealed partial class ApiKeyStore(
         if (old is null)
         {
             return ApiKeyResult<CreatedApiKey>.Fail(NotFound);
+        }
+
+        if (expectedVersion is { } expected && expected != old.Version)
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(Changed);
         }
 
         if (!ApiKeyStatusRules.Current.IsTrue(old, now))
@@ -235,9 +249,9 @@ internal sealed partial class ApiKeyStore(
             newKeyId = successor.Id,
             newKey = successor.DisplayKey,
         }));
-        if (!await TrySaveNameAsync(db, cancellationToken))
+        if (await TrySaveChangeAsync(db, successor.Name, cancellationToken) is { } failed)
         {
-            return ApiKeyResult<CreatedApiKey>.Fail(DuplicateName(successor.Name));
+            return ApiKeyResult<CreatedApiKey>.Fail(failed);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -246,7 +260,7 @@ internal sealed partial class ApiKeyStore(
         return ApiKeyResult<CreatedApiKey>.Ok(new CreatedApiKey(Summarize(successor, now), generated.Secret));
     }
 
-    public async Task<ApiKeyResult<ApiKeySummary>> RevokeAsync(AuditActor owner, Guid id, string? reason, CancellationToken cancellationToken = default)
+    public async Task<ApiKeyResult<ApiKeySummary>> RevokeAsync(AuditActor owner, Guid id, string? reason, CancellationToken cancellationToken = default, Guid? expectedVersion = null)
     {
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         if (reason is { Length: > ApiKeyRules.MaxReasonLength })
@@ -260,6 +274,11 @@ internal sealed partial class ApiKeyStore(
         if (key is null)
         {
             return ApiKeyResult<ApiKeySummary>.Fail(NotFound);
+        }
+
+        if (expectedVersion is { } expected && expected != key.Version)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(Changed);
         }
 
         if (ApiKeyStatusRules.Revoked.IsTrue(key, now))
@@ -284,7 +303,7 @@ internal sealed partial class ApiKeyStore(
         }
         catch (DbUpdateConcurrencyException)
         {
-            return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, "This key changed while you were revoking it. Reload and try again."));
+            return ApiKeyResult<ApiKeySummary>.Fail(Changed);
         }
 
         LogRevoked(logger, key.Id, owner.UserId);
@@ -311,6 +330,23 @@ internal sealed partial class ApiKeyStore(
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevocationNoticeSeenAt, now), cancellationToken);
     }
 
+    // False when a simultaneous change to the same key was saved first (its Version no longer
+    // matches what this context read); nothing of this change is kept.
+    private static async Task<bool> TrySaveAsync(ApplicationDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
     internal ApiKeySummary Summarize(ApiKey key, DateTimeOffset now) => new(
         key.Id,
         key.Name,
@@ -330,6 +366,7 @@ internal sealed partial class ApiKeyStore(
         ApiKeyStatusRules.StatusAt(key, now, options.Value.ExpiresSoonWindow))
     {
         StillWorks = ApiKeyStatusRules.StillWorks.IsTrue(key, now),
+        Version = key.Version,
     };
 
     private static ApiKeyError? Validate(string? name, IReadOnlyCollection<string>? permissions)
@@ -390,6 +427,25 @@ internal sealed partial class ApiKeyStore(
         catch (DbUpdateException e) when (IsActiveNameTaken(e))
         {
             return false;
+        }
+    }
+
+    // A save of a key read earlier: another tab's change wins (the Version token), and a name
+    // taken meanwhile is the ordinary name error. Null: saved.
+    private static async Task<ApiKeyError?> TrySaveChangeAsync(ApplicationDbContext db, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Changed;
+        }
+        catch (DbUpdateException e) when (IsActiveNameTaken(e))
+        {
+            return DuplicateName(name);
         }
     }
 

@@ -33,4 +33,9 @@ public sealed record ApiKeySummary(
 
     // Accepted by the API right now (set from the service's clock when the summary is made).
     public bool StillWorks { get; init; }
+
+    // The key's concurrency token when this summary was read: a dialog sends it back, so a change
+    // made meanwhile (in another tab) is refused with "This key changed; reload." rather than
+    // silently overwritten.
+    public Guid Version { get; init; }
 }

@@ -1,7 +1,9 @@
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Outbound;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Webhooks;
 
@@ -44,10 +46,10 @@ internal static class WebhooksApi
             .RequirePermission(Permissions.WebhookRead)
             .WithName("ListWebhookDeliveries").WithSummary("List a webhook's deliveries, newest first, with every attempt");
 
-        webhooks.MapPost("/", async Task<Results<Created<CreatedWebhookDto>, ValidationProblem, ProblemHttpResult>> (CreateWebhookRequest body, HttpContext http, WebhookStore store) =>
+        webhooks.MapPost("/", async Task<Results<Created<CreatedWebhookDto>, ValidationProblem, ProblemHttpResult>> (CreateWebhookRequest body, HttpContext http, WebhookStore store, IOptions<OutboundOptions> outbound) =>
             {
                 var errors = new ValidationErrors();
-                var url = Url(errors, body.Url, required: true);
+                var url = Url(errors, body.Url, required: true, outbound.Value.AllowPrivateNetworks);
                 var events = Events(errors, body.Events, required: true);
                 var description = errors.Text("description", body.Description, 0, Webhook.MaxDescriptionLength, required: false, multiline: true);
                 if (!errors.IsValid)
@@ -66,10 +68,10 @@ internal static class WebhooksApi
             .RequirePermission(Permissions.WebhookWrite)
             .WithName("CreateWebhook").WithSummary("Create a webhook; the answer holds its signing secret, shown only this once");
 
-        webhooks.MapPatch("/{id:guid}", async Task<Results<Ok<WebhookDto>, ValidationProblem, ProblemHttpResult>> (Guid id, UpdateWebhookRequest body, HttpContext http, WebhookStore store) =>
+        webhooks.MapPatch("/{id:guid}", async Task<Results<Ok<WebhookDto>, ValidationProblem, ProblemHttpResult>> (Guid id, UpdateWebhookRequest body, HttpContext http, WebhookStore store, IOptions<OutboundOptions> outbound) =>
             {
                 var errors = new ValidationErrors();
-                var url = Url(errors, body.Url, required: false);
+                var url = Url(errors, body.Url, required: false, outbound.Value.AllowPrivateNetworks);
                 var events = Events(errors, body.Events, required: false);
                 var description = errors.Text("description", body.Description, 0, Webhook.MaxDescriptionLength, required: false, multiline: true);
                 if (!errors.IsValid)
@@ -94,9 +96,10 @@ internal static class WebhooksApi
         return api;
     }
 
-    // Absolute http or https only. Whether the host may be reached is decided when connecting,
-    // on the address DNS gives then (OutboundHttp), not here.
-    private static string? Url(ValidationErrors errors, string? value, bool required)
+    // Absolute http or https only, and not a literal address the outbound policy refuses. Whether a
+    // host name may be reached is decided when connecting, on the address DNS gives then
+    // (OutboundHttp).
+    private static string? Url(ValidationErrors errors, string? value, bool required, bool allowPrivateNetworks)
     {
         if (value is null)
         {
@@ -131,6 +134,12 @@ internal static class WebhooksApi
         if (uri.UserInfo.Length > 0)
         {
             errors.Add("url", "url must not contain a user name or password.");
+            return null;
+        }
+
+        if (!allowPrivateNetworks && OutboundAddressPolicy.IsRefusedLiteralHost(uri))
+        {
+            errors.Add("url", "url must not point at a loopback, private, link-local or metadata address.");
             return null;
         }
 
