@@ -40,7 +40,16 @@ internal static class JsonRequestBody
         }
 
         var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, context.RequestAborted);
+        try
+        {
+            await request.Body.CopyToAsync(body, context.RequestAborted);
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The same answer the binding gives a body sent without a length that runs past the limit.
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, detail: ApiExtensions.TooLargeDetail(ApiExtensions.MaxRequestBodyBytesFor(context)));
+        }
+
         body.Position = 0;
         request.Body = body;
         context.Response.RegisterForDispose(body);
