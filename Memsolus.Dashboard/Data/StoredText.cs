@@ -13,21 +13,11 @@ internal static class StoredText
             return true;
         }
 
-        for (var i = 0; i < text.Length; i++)
+        var width = 1;
+        for (var i = 0; i < text.Length; i += width)
         {
-            var c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-                continue;
-            }
-
-            if (char.IsSurrogate(c))
-            {
-                return false;
-            }
-
-            if (char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t'))
+            // A NUL or an unpaired surrogate, or another control character outside a line break.
+            if (!IsKept(text, i, out width) || (char.IsControl(text[i]) && !(multiline && text[i] is '\n' or '\r' or '\t')))
             {
                 return false;
             }
