@@ -15,7 +15,9 @@ namespace Memsolus.Dashboard.Hosting;
 // - Outside Development every cookie is Secure, HSTS is sent over HTTPS, and dashboard pages
 //   redirect plain HTTP to HTTPS. The API never redirects (the key has already crossed the
 //   network in clear text by then): Api:RequireHttps answers it 403 in ApiMiddleware. Health
-//   endpoints answer over plain HTTP, for load balancers probing a node directly.
+//   endpoints answer over plain HTTP, for load balancers probing a node directly. A page that
+//   cannot be redirected (an unlisted TLS proxy, no known HTTPS port) is 400, never a 500:
+//   PlainHttpPageGuard.
 internal static class TransportSecurityExtensions
 {
     public const string HealthPath = "/health";
@@ -53,9 +55,12 @@ internal static class TransportSecurityExtensions
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
+            var guard = ActivatorUtilities.CreateInstance<PlainHttpPageGuard>(app.Services);
             app.UseWhen(IsDashboard, dashboard =>
             {
+                dashboard.Use(guard.RefuseUnlistedProxyAsync);
                 dashboard.UseHttpsRedirection();
+                dashboard.Use(guard.RefuseWhenNotRedirectedAsync);
                 dashboard.UseCookiePolicy();
             });
         }
@@ -100,6 +105,7 @@ internal static class TransportSecurityExtensions
         options.KnownNetworks = Split(options.KnownNetworks, configuration[$"{TrustedProxyOptions.SectionName}:{nameof(TrustedProxyOptions.KnownNetworks)}"]);
     }
 
+    // Empty entries are kept, so that validation names them (TrustedProxyOptions).
     private static List<string> Split(List<string> entries, string? scalar) =>
-        [.. entries.Append(scalar ?? "").SelectMany(e => e.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct()];
+        [.. (scalar is null ? entries : entries.Append(scalar)).SelectMany(e => (e ?? "").Split(',', StringSplitOptions.TrimEntries)).Distinct()];
 }

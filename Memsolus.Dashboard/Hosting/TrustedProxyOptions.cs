@@ -28,7 +28,11 @@ internal sealed class TrustedProxyOptions : IValidatableObject
     {
         foreach (var proxy in KnownProxies)
         {
-            if (!TryParseAddress(proxy, out _))
+            if (string.IsNullOrWhiteSpace(proxy))
+            {
+                yield return Empty(nameof(KnownProxies));
+            }
+            else if (!TryParseAddress(proxy, out _))
             {
                 yield return new ValidationResult(
                     $"{SectionName}:{nameof(KnownProxies)}: '{proxy}' is not an IP address (write one address, such as 10.0.0.2).",
@@ -38,7 +42,11 @@ internal sealed class TrustedProxyOptions : IValidatableObject
 
         foreach (var network in KnownNetworks)
         {
-            if (NetworkError(network) is { } error)
+            if (string.IsNullOrWhiteSpace(network))
+            {
+                yield return Empty(nameof(KnownNetworks));
+            }
+            else if (NetworkError(network) is { } error)
             {
                 yield return new ValidationResult($"{SectionName}:{nameof(KnownNetworks)}: '{network}' {error}", [nameof(KnownNetworks)]);
             }
@@ -64,6 +72,11 @@ internal sealed class TrustedProxyOptions : IValidatableObject
         address = parsed;
         return parsed.AddressFamily == AddressFamily.InterNetworkV6 || text.Count(c => c == '.') == 3;
     }
+
+    // An empty entry (KnownProxies:0 set to "", or "10.0.0.2,,10.0.0.3") is refused rather than
+    // skipped: it is a list someone meant to fill, and the app cannot tell what was meant.
+    private static ValidationResult Empty(string setting) =>
+        new($"{SectionName}:{setting}: an entry is empty (remove the setting to trust no proxy, or write the addresses separated by commas).", [setting]);
 
     private static string? NetworkError(string text)
     {

@@ -93,6 +93,55 @@ public sealed class FailedAttemptLimitTests(AppFixture<FailedAttemptLimitTests> 
         Assert.Equal(HttpStatusCode.OK, neighbour.StatusCode);
     }
 
+    // The gate: from a blocked address a key the cache holds is decided in memory, a valid key it
+    // does not hold yet is looked up once, through the one gate for blocked clients, and served;
+    // junk is 429 without a lookup. A client that is not blocked never goes through the gate.
+    [Fact]
+    public async Task Blocked_address_is_served_cached_and_uncached_valid_keys_looking_up_only_the_uncached_through_the_gate()
+    {
+        var cached = await app.NewSessionAsync([Permissions.MemoryRead]);
+        var uncached = await app.NewSessionAsync([Permissions.MemoryRead]);
+        var neighbourKey = await app.NewSessionAsync([Permissions.MemoryRead]);
+        var blocked = IPAddress.Parse("198.51.100.30");
+        var neighbour = IPAddress.Parse("198.51.100.31");
+        var authenticator = app.Services.GetRequiredService<ApiKeyAuthenticator>();
+        using (var warm = await ClientAt(neighbour, cached.Key.Secret).GetAsync("/api/v1/me"))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        for (var i = 0; i < Limit; i++)
+        {
+            using var rejected = await ClientAt(blocked, "not-a-key").GetAsync("/api/v1/me");
+            await ApiAssert.UnauthorizedAsync(rejected);
+        }
+
+        var before = authenticator.BlockedLookupsStarted;
+
+        await AssertStatusAsync(blocked, cached.Key.Secret, HttpStatusCode.OK);
+        Assert.Equal(before, authenticator.BlockedLookupsStarted);
+
+        await AssertStatusAsync(blocked, uncached.Key.Secret, HttpStatusCode.OK);
+        Assert.Equal(before + 1, authenticator.BlockedLookupsStarted);
+
+        // Now cached: decided in memory.
+        await AssertStatusAsync(blocked, uncached.Key.Secret, HttpStatusCode.OK);
+        Assert.Equal(before + 1, authenticator.BlockedLookupsStarted);
+
+        await AssertStatusAsync(blocked, "not-a-key", HttpStatusCode.TooManyRequests);
+        Assert.Equal(before + 1, authenticator.BlockedLookupsStarted);
+
+        // Well-formed but unknown: only the database can say, so through the gate, then 429.
+        await AssertStatusAsync(blocked, ApiKeyFormat.Generate(ApiKeyEnvironment.Live).Secret, HttpStatusCode.TooManyRequests);
+        Assert.Equal(before + 2, authenticator.BlockedLookupsStarted);
+
+        // Another client: its uncached key and its junk are answered as ever, never at the gate.
+        await AssertStatusAsync(neighbour, neighbourKey.Key.Secret, HttpStatusCode.OK);
+        await AssertStatusAsync(neighbour, ApiKeyFormat.Generate(ApiKeyEnvironment.Live).Secret, HttpStatusCode.Unauthorized);
+        Assert.Equal(before + 2, authenticator.BlockedLookupsStarted);
+        Assert.Equal(0, authenticator.BlockedLookupsInFlight);
+    }
+
     [Fact]
     public async Task Requests_without_any_key_are_not_failed_key_checks()
     {
@@ -107,6 +156,12 @@ public sealed class FailedAttemptLimitTests(AppFixture<FailedAttemptLimitTests> 
         using var response = await ClientAt(address, valid.Key.Secret).GetAsync("/api/v1/me");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task AssertStatusAsync(IPAddress address, string key, HttpStatusCode expected)
+    {
+        using var response = await ClientAt(address, key).GetAsync("/api/v1/me");
+        await ApiAssert.StatusAsync(response, expected);
     }
 
     private TimeSpan Window => app.Services.GetRequiredService<IOptions<ApiKeyVerificationOptions>>().Value.FailedAttemptWindow;

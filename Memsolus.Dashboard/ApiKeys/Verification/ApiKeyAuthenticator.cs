@@ -29,10 +29,14 @@ internal sealed partial class ApiKeyAuthenticator(
 {
     private readonly SemaphoreSlim blockedLookups = new(1, 1);
 
-    // Blocked clients' lookups waiting for the gate or running, for the tests (count, not time).
+    // Blocked clients' lookups waiting for the gate or running, and all that ever went through
+    // it, for the tests (count, not time).
     private int blockedLookupsInFlight;
+    private long blockedLookupsStarted;
 
     internal int BlockedLookupsInFlight => Volatile.Read(ref blockedLookupsInFlight);
+
+    internal long BlockedLookupsStarted => Interlocked.Read(ref blockedLookupsStarted);
 
     public ValueTask<ApiKeyAuthentication> AuthenticateAsync(HttpContext context)
     {
@@ -73,6 +77,7 @@ internal sealed partial class ApiKeyAuthenticator(
     // Served if it verifies; otherwise 429 like the rest of the block (not counted again).
     private async ValueTask<ApiKeyAuthentication> LookUpWhileBlockedAsync(HttpContext context, IPAddress? address, ApiKeyVerifier.CacheMiss miss, ApiKeyAuthentication blocked)
     {
+        Interlocked.Increment(ref blockedLookupsStarted);
         Interlocked.Increment(ref blockedLookupsInFlight);
         try
         {
