@@ -56,9 +56,8 @@ internal static partial class ComponentsExtensions
         }
         else
         {
+            // HSTS and the redirect to HTTPS: Hosting/TransportSecurityExtensions.
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
-            app.UseHsts();
-            app.UseHttpsRedirection();
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
