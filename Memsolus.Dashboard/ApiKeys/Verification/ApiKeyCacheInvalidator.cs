@@ -9,19 +9,24 @@ using Microsoft.Extensions.Options;
 namespace Memsolus.Dashboard.ApiKeys.Verification;
 
 // Removes keys from ApiKeyCache whenever a context of this app saves a change to them: an edit,
-// a rotation, a revocation, an expiry; and empties it when an administrator disables or enables
-// an account, or an account is deleted (their keys' answers depend on it). A failed-login lockout
-// is not such a change: keys never depend on it. The change is acted on twice: as it is saved, so
-// that lookups already reading the database do not store what they read, and once it is
-// committed, so that nothing read before the commit survives it. Either way this happens before
-// SaveChanges or Commit returns to the service, so before the dashboard shows the change done.
-// Bulk ExecuteUpdate/ExecuteDelete bypass this; the app does not use them for keys or for
-// disabling accounts (only for "last used" and the revocation notice, which verification does not read).
+// a rotation, a revocation, an expiry; and removes an owner's keys, and only theirs, when an
+// administrator disables or enables the account, or the account is deleted. Of an account, the key
+// check reads exactly that: DisabledAt (ApiKeyStatusRules.OwnerDisabled, the verifier's only owner
+// column) and whether the row, and with it the keys, still exists. Everything else saved on an
+// account (a failed sign-in's count, a lockout, a new password or security stamp, a profile edit,
+// the reminder choice, roles) leaves the cache alone: no key's answer depends on it. The change is
+// acted on twice: as it is saved, so that lookups already reading the database do not store what
+// they read, and once it is committed, so that nothing read before the commit survives it. Either
+// way this happens before SaveChanges or Commit returns to the service, so before the dashboard
+// shows the change done. Bulk ExecuteUpdate/ExecuteDelete bypass this; the app does not use them
+// for keys or for disabling accounts (only for "last used" and the revocation notice, which
+// verification does not read).
 //
 // On PostgreSQL with ApiKeys:Verification:CrossNodeInvalidation (the default there), the same
-// save also inserts one ApiKeyChanges row per changed key (one "every key" row for an owner, or
-// for more than MaxListedKeys keys), so the other nodes hear of the change when, and only if, it
-// commits (ApiKeyChangeWorker). Rows are written whether or not this node caches: the others may.
+// save also inserts one ApiKeyChanges row per changed key and one per changed account (one
+// "every key of everyone" row for more than MaxListedKeys keys), so the other nodes hear of the
+// change when, and only if, it commits (ApiKeyChangeWorker). Rows are written whether or not this
+// node caches: the others may.
 internal sealed class ApiKeyCacheInvalidator(
     ApiKeyCache cache,
     IOptions<DatabaseOptions> database,
@@ -36,7 +41,7 @@ internal sealed class ApiKeyCacheInvalidator(
     {
         public List<byte[]> Hashes { get; } = [];
 
-        public bool All { get; set; }
+        public HashSet<string> Owners { get; } = new(StringComparer.Ordinal);
     }
 
     private readonly ConditionalWeakTable<DbContext, Pending> pending = [];
@@ -97,7 +102,7 @@ internal sealed class ApiKeyCacheInvalidator(
         }
 
         List<byte[]>? hashes = null;
-        var all = false;
+        List<string>? owners = null;
         foreach (var entry in context.ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Modified or EntityState.Deleted))
@@ -111,42 +116,47 @@ internal sealed class ApiKeyCacheInvalidator(
                     (hashes ??= []).Add((byte[])entry.Property(nameof(ApiKey.SecretHash)).OriginalValue!);
                     break;
                 case ApplicationUser when entry.State == EntityState.Deleted || DisabledChanged(entry):
-                    all = true;
+                    (owners ??= []).Add((string)entry.Property(nameof(ApplicationUser.Id)).OriginalValue!);
                     break;
             }
         }
 
-        if (hashes is null && !all)
+        if (hashes is null && owners is null)
         {
             return;
         }
 
         if (publish)
         {
-            Publish(context, hashes, all);
+            Publish(context, hashes, owners);
         }
 
         if (cache.Enabled)
         {
             var found = pending.GetOrCreateValue(context);
             found.Hashes.AddRange(hashes ?? []);
-            found.All |= all;
+            found.Owners.UnionWith(owners ?? []);
             Apply(found);
         }
     }
 
     // Added to the context being saved, so they are saved with it: same transaction, same fate.
-    private static void Publish(DbContext context, List<byte[]>? hashes, bool all)
+    private static void Publish(DbContext context, List<byte[]>? hashes, List<string>? owners)
     {
-        if (all || hashes!.Count > MaxListedKeys)
+        if (hashes?.Count > MaxListedKeys)
         {
             context.Add(new ApiKeyChange());
             return;
         }
 
-        foreach (var hash in hashes)
+        foreach (var hash in hashes ?? [])
         {
             context.Add(new ApiKeyChange { SecretHash = hash });
+        }
+
+        foreach (var owner in owners ?? [])
+        {
+            context.Add(new ApiKeyChange { OwnerId = owner });
         }
     }
 
@@ -181,15 +191,14 @@ internal sealed class ApiKeyCacheInvalidator(
 
     private void Apply(Pending found)
     {
-        if (found.All)
-        {
-            cache.InvalidateAll();
-            return;
-        }
-
         foreach (var hash in found.Hashes)
         {
             cache.Invalidate(hash);
+        }
+
+        foreach (var owner in found.Owners)
+        {
+            cache.InvalidateOwner(owner);
         }
     }
 }
