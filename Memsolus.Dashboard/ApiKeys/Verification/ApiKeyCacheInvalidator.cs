@@ -35,6 +35,12 @@ internal sealed class ApiKeyCacheInvalidator(
     // Beyond this many keys in one save, one "every key" row: cheaper to write and to apply.
     internal const int MaxListedKeys = 100;
 
+    // The account columns the key check reads (ApiKeyVerifier's query, ApiKeyStatusRules.OwnerDisabled):
+    // a change to one of them, or the account's deletion, removes the owner's keys. Keep it equal to
+    // what the verifier selects from the owner; OwnerCacheFlushTests changes every other column and
+    // expects no flush.
+    internal static readonly string[] OwnerColumnsRead = [nameof(ApplicationUser.DisabledAt)];
+
     private readonly bool publish = ApiKeyChangeWorker.IsEnabled(database.Value, verification.Value);
 
     private sealed class Pending
@@ -115,7 +121,7 @@ internal sealed class ApiKeyCacheInvalidator(
                 case ApiKey:
                     (hashes ??= []).Add((byte[])entry.Property(nameof(ApiKey.SecretHash)).OriginalValue!);
                     break;
-                case ApplicationUser when entry.State == EntityState.Deleted || DisabledChanged(entry):
+                case ApplicationUser when entry.State == EntityState.Deleted || OwnerColumnChanged(entry):
                     (owners ??= []).Add((string)entry.Property(nameof(ApplicationUser.Id)).OriginalValue!);
                     break;
             }
@@ -162,13 +168,21 @@ internal sealed class ApiKeyCacheInvalidator(
 
     // Compared by value, not only by IsModified: Identity's UserManager saves every change to an
     // account (a failed sign-in's count, a new security stamp) with Update, which marks every column
-    // modified, and a stranger's wrong passwords must not empty every node's cache. The originals
-    // are what the context read, so a change made on a loaded account, as every path in this app
-    // makes one, is seen.
-    private static bool DisabledChanged(EntityEntry entry)
+    // modified, and a stranger's wrong passwords must not flush anyone's keys. The originals are what
+    // the context read, so a change made on a loaded account, as every path in this app makes one,
+    // is seen.
+    private static bool OwnerColumnChanged(EntityEntry entry)
     {
-        var disabledAt = entry.Property(nameof(ApplicationUser.DisabledAt));
-        return disabledAt.IsModified && !Equals(disabledAt.OriginalValue, disabledAt.CurrentValue);
+        foreach (var name in OwnerColumnsRead)
+        {
+            var column = entry.Property(name);
+            if (column.IsModified && !Equals(column.OriginalValue, column.CurrentValue))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Outside a transaction the save was its own commit; inside one, wait for the commit.
