@@ -60,6 +60,62 @@ public sealed class ApiKeyCacheTests
     }
 
     [Fact]
+    public void Invalidating_an_owner_removes_their_keys_only_and_stops_lookups_in_flight_from_storing()
+    {
+        var cache = NewCache();
+        var (first, _) = RandomHash();
+        var (second, _) = RandomHash();
+        var (other, _) = RandomHash();
+        cache.Add(first, Key(owner: "x"), false, false, Now, cache.Generation);
+        cache.Add(second, Key(owner: "x"), false, false, Now, cache.Generation);
+        cache.Add(other, Key(owner: "y"), false, false, Now, cache.Generation);
+        var seen = cache.Generation;
+
+        cache.InvalidateOwner("x");
+
+        Assert.False(cache.TryGet(first, Now, out _));
+        Assert.False(cache.TryGet(second, Now, out _));
+        Assert.True(cache.TryGet(other, Now, out var kept));
+        Assert.Equal("y", kept!.OwnerId);
+        Assert.Equal(1, cache.Count);
+
+        // X's key read from the database while X was being disabled is not stored.
+        cache.Add(first, Key(owner: "x"), false, false, Now, seen);
+        Assert.False(cache.TryGet(first, Now, out _));
+
+        // A prefix of an owner's id is another owner.
+        cache.InvalidateOwner("");
+        cache.InvalidateOwner("y-");
+        Assert.True(cache.TryGet(other, Now, out _));
+    }
+
+    // The hit path: VerifyAsync on a cached key allocates nothing (InvalidateOwner's scan is paid by
+    // the rare change, never by a request).
+    [Fact]
+    public void A_cache_hit_allocates_nothing()
+    {
+        var cache = NewCache();
+        var clock = TestClock.New();
+        var generated = ApiKeyFormat.Generate(ApiKeyEnvironment.Live);
+        cache.Add(new ApiKeyHash(generated.Hash), Key(), false, false, clock.GetUtcNow(), cache.Generation);
+        var verifier = new ApiKeyVerifier(null!, cache, clock);
+        var secret = generated.Secret;
+
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(VerifiesFromMemory(verifier, secret));
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            VerifiesFromMemory(verifier, secret);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Expiry_is_decided_at_each_use_and_revocation_and_the_owners_disabled_account_as_stored()
     {
         var cache = NewCache();
@@ -116,6 +172,13 @@ public sealed class ApiKeyCacheTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ApiKeyHash(new byte[31]));
     }
 
+    // Completed at once, or it was no hit.
+    private static bool VerifiesFromMemory(ApiKeyVerifier verifier, string secret)
+    {
+        var verification = verifier.VerifyAsync(secret, CancellationToken.None);
+        return verification.IsCompletedSuccessfully && verification.Result.Key is not null;
+    }
+
     private static ApiKeyCache NewCache(TimeSpan? lifetime = null, int capacity = 1_000) =>
         new(Options.Create(new ApiKeyVerificationOptions { CacheLifetime = lifetime ?? TimeSpan.FromMinutes(1), MaxCachedKeys = capacity }));
 
@@ -125,6 +188,6 @@ public sealed class ApiKeyCacheTests
         return (new ApiKeyHash(bytes), bytes);
     }
 
-    private static VerifiedApiKey Key(DateTimeOffset? expiresAt = null) =>
-        new(Guid.NewGuid(), "owner", "key", ApiKeyEnvironment.Live, [Permissions.MemoryRead], expiresAt);
+    private static VerifiedApiKey Key(DateTimeOffset? expiresAt = null, string owner = "owner") =>
+        new(Guid.NewGuid(), owner, "key", ApiKeyEnvironment.Live, [Permissions.MemoryRead], expiresAt);
 }

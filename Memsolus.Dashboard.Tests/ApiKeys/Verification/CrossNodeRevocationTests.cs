@@ -144,6 +144,135 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
         Assert.True(untilAccepted <= Bound, $"Node B accepted the key again after {untilAccepted.TotalMilliseconds:F0} ms.");
     }
 
+    // The change row names the account, not every key: the other nodes flush that owner only.
+    [Fact]
+    public async Task Disabling_an_account_writes_one_change_naming_the_owner()
+    {
+        var owner = await nodes.A.NewOwnerAsync("x");
+        var lastBefore = await LastChangeIdAsync();
+
+        var disabled = await nodes.A.Services.GetRequiredService<AdminAccountStore>().DisableAsync(await NewAdminOnAAsync(), owner.UserId, "account compromised");
+        Assert.True(disabled.Succeeded, disabled.Error?.Message);
+
+        await using var db = await nodes.A.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();
+        var row = Assert.Single(await db.ApiKeyChanges.Where(c => c.Id > lastBefore).ToListAsync());
+        Assert.Equal(owner.UserId, row.OwnerId);
+        Assert.Null(row.SecretHash);
+    }
+
+    // X disabled, enabled and deleted on A: B drops X's keys (seen in its cache, no request needed)
+    // and answers Y's cached key with no query, before and after; A does the same. No other test
+    // leaves an "every key" change on its way (those that write one wait until A and B applied it),
+    // so nothing else can drop Y's key meanwhile.
+    [Fact]
+    public async Task An_account_disabled_enabled_or_deleted_on_one_node_flushes_only_its_keys_on_every_node()
+    {
+        var x = await nodes.A.NewOwnerAsync("x");
+        var y = await nodes.A.NewOwnerAsync("y");
+        var xKey = await nodes.A.NewKeyAsync(x, [Permissions.MemoryRead]);
+        var yKey = await nodes.A.NewKeyAsync(y, [Permissions.MemoryRead]);
+        foreach (var node in new[] { nodes.A, nodes.B })
+        {
+            await AssertStatusAsync(node.ApiClient(xKey.Secret), Me, HttpStatusCode.OK);
+            await AssertStatusAsync(node.ApiClient(yKey.Secret), Me, HttpStatusCode.OK);
+        }
+
+        var lookupsOnA = Lookups(nodes.A);
+        var lookupsOnB = Lookups(nodes.B);
+        var admin = await NewAdminOnAAsync();
+        var accounts = nodes.A.Services.GetRequiredService<AdminAccountStore>();
+
+        var disabled = await accounts.DisableAsync(admin, x.UserId, "account compromised");
+        Assert.True(disabled.Succeeded, disabled.Error?.Message);
+        await SharedDatabaseNodes.WaitUntilAsync(() => !IsCached(nodes.B, xKey), "node B to drop X's key");
+        Assert.False(IsCached(nodes.A, xKey));
+        foreach (var node in new[] { nodes.A, nodes.B })
+        {
+            await AssertStatusAsync(node.ApiClient(yKey.Secret), Me, HttpStatusCode.OK);
+            await AssertStatusAsync(node.ApiClient(xKey.Secret), Me, HttpStatusCode.Unauthorized);
+        }
+
+        // Y's key from memory on both; X's read once more on each.
+        Assert.Equal(lookupsOnA + 1, Lookups(nodes.A));
+        Assert.Equal(lookupsOnB + 1, Lookups(nodes.B));
+
+        var enabled = await accounts.EnableAsync(admin, x.UserId);
+        Assert.True(enabled.Succeeded, enabled.Error?.Message);
+        await SharedDatabaseNodes.WaitUntilAsync(() => !IsCached(nodes.B, xKey), "node B to drop X's key again");
+        foreach (var node in new[] { nodes.A, nodes.B })
+        {
+            await AssertStatusAsync(node.ApiClient(xKey.Secret), Me, HttpStatusCode.OK);
+            await AssertStatusAsync(node.ApiClient(yKey.Secret), Me, HttpStatusCode.OK);
+        }
+
+        Assert.Equal(lookupsOnA + 2, Lookups(nodes.A));
+        Assert.Equal(lookupsOnB + 2, Lookups(nodes.B));
+
+        await using (var scope = nodes.A.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var deleted = await users.DeleteAsync((await users.FindByIdAsync(x.UserId))!);
+            Assert.True(deleted.Succeeded);
+        }
+
+        await SharedDatabaseNodes.WaitUntilAsync(() => !IsCached(nodes.B, xKey), "node B to drop the deleted owner's key");
+        foreach (var node in new[] { nodes.A, nodes.B })
+        {
+            await AssertStatusAsync(node.ApiClient(yKey.Secret), Me, HttpStatusCode.OK);
+            await AssertStatusAsync(node.ApiClient(xKey.Secret), Me, HttpStatusCode.Unauthorized);
+        }
+
+        Assert.Equal(lookupsOnA + 3, Lookups(nodes.A));
+        Assert.Equal(lookupsOnB + 3, Lookups(nodes.B));
+    }
+
+    // The sweep reads the owner from the row as the notification carries it.
+    [Fact]
+    public async Task Without_notifications_the_sweep_flushes_only_the_disabled_owners_keys()
+    {
+        var x = await nodes.A.NewOwnerAsync("x");
+        var y = await nodes.A.NewOwnerAsync("y");
+        var xKey = await nodes.A.NewKeyAsync(x, [Permissions.MemoryRead]);
+        var yKey = await nodes.A.NewKeyAsync(y, [Permissions.MemoryRead]);
+        await AssertStatusAsync(nodes.B.ApiClient(xKey.Secret), Me, HttpStatusCode.OK);
+        await AssertStatusAsync(nodes.B.ApiClient(yKey.Secret), Me, HttpStatusCode.OK);
+        var admin = await NewAdminOnAAsync();
+        var lookupsOnB = Lookups(nodes.B);
+
+        await ExecuteAsync("""ALTER TABLE "ApiKeyChanges" DISABLE TRIGGER "ApiKeyChanges_Notify" """);
+        try
+        {
+            var disabled = await nodes.A.Services.GetRequiredService<AdminAccountStore>().DisableAsync(admin, x.UserId, "account compromised");
+            Assert.True(disabled.Succeeded, disabled.Error?.Message);
+            await SharedDatabaseNodes.WaitUntilAsync(() => !IsCached(nodes.B, xKey), "node B's sweep to drop X's key");
+        }
+        finally
+        {
+            await ExecuteAsync("""ALTER TABLE "ApiKeyChanges" ENABLE TRIGGER "ApiKeyChanges_Notify" """);
+        }
+
+        await AssertStatusAsync(nodes.B.ApiClient(yKey.Secret), Me, HttpStatusCode.OK);
+        Assert.Equal(lookupsOnB, Lookups(nodes.B));
+        await AssertStatusAsync(nodes.B.ApiClient(xKey.Secret), Me, HttpStatusCode.Unauthorized);
+    }
+
+    // Rows written before ApiKeyChanges had an owner, or by another sender: neither hash nor owner
+    // still means every key.
+    [Fact]
+    public async Task A_change_without_hash_or_owner_still_flushes_every_key_on_every_node()
+    {
+        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        await AssertStatusAsync(nodes.B.ApiClient(session.Key.Secret), Me, HttpStatusCode.OK);
+        Assert.True(IsCached(nodes.B, session.Key));
+
+        await AssertStatusAsync(nodes.A.ApiClient(session.Key.Secret), Me, HttpStatusCode.OK);
+
+        await ExecuteAsync("""INSERT INTO "ApiKeyChanges" ("SecretHash", "OwnerId") VALUES (NULL, NULL)""");
+
+        await SharedDatabaseNodes.WaitUntilAsync(() => !IsCached(nodes.B, session.Key), "node B to drop every key");
+        await SharedDatabaseNodes.WaitUntilAsync(() => !IsCached(nodes.A, session.Key), "node A to drop every key");
+    }
+
     // A failed-login lockout is no key change: no node is told, every node keeps the key working.
     [Fact]
     public async Task An_owner_locked_out_on_one_node_keeps_their_key_working_on_every_node_and_no_change_is_published()
@@ -231,6 +360,12 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
             await nodes.A.NewKeyAsync(owner, [Permissions.MemoryRead]);
         }
 
+        // Cached on both nodes, so that the test ends only once they have both applied the row:
+        // an "every key" change still on its way would flush the next test's keys.
+        var sentinel = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        await AssertStatusAsync(nodes.A.ApiClient(sentinel.Key.Secret), Me, HttpStatusCode.OK);
+        await AssertStatusAsync(nodes.B.ApiClient(sentinel.Key.Secret), Me, HttpStatusCode.OK);
+
         await using var db = await nodes.A.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();
         var lastBefore = await db.ApiKeyChanges.MaxAsync(c => (long?)c.Id) ?? 0;
         var keys = await db.ApiKeys.AsTracking().Where(k => k.OwnerId == owner.UserId).ToListAsync();
@@ -245,6 +380,8 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
         var written = await db.ApiKeyChanges.Where(c => c.Id > lastBefore).ToListAsync();
         var row = Assert.Single(written);
         Assert.Null(row.SecretHash);
+        Assert.Null(row.OwnerId);
+        await SharedDatabaseNodes.WaitUntilAsync(() => !IsCached(nodes.A, sentinel.Key) && !IsCached(nodes.B, sentinel.Key), "nodes A and B to drop every key");
     }
 
     // What B would do without its listener (C, CrossNodeInvalidation off): answer the revoked key
@@ -295,6 +432,18 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
 
         Assert.True(elapsed <= Bound, $"Node B refused the revoked key after {elapsed.TotalMilliseconds:F0} ms.");
         Assert.DoesNotContain(nodes.B.Logs.Lines(), line => line.Contains(session.Key.Secret, StringComparison.Ordinal));
+    }
+
+    private static int Lookups(MemsolusAppFactory node) => node.Logs.Lines().Count(line =>
+        line.Contains("Executed DbCommand", StringComparison.Ordinal) && line.Contains("\"SecretHash\" = @", StringComparison.Ordinal));
+
+    private static bool IsCached(MemsolusAppFactory node, CreatedApiKey key) =>
+        node.Services.GetRequiredService<ApiKeyCache>().TryGet(new ApiKeyHash(ApiKeyFormat.Hash(key.Secret)), DateTimeOffset.UtcNow, out _);
+
+    private async Task<long> LastChangeIdAsync()
+    {
+        await using var db = await nodes.A.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();
+        return await db.ApiKeyChanges.MaxAsync(c => (long?)c.Id) ?? 0;
     }
 
     // B's cache generation once no earlier test's change is still on its way to B (a sweep

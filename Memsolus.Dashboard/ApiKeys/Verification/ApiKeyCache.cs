@@ -4,11 +4,12 @@ using Microsoft.Extensions.Options;
 namespace Memsolus.Dashboard.ApiKeys.Verification;
 
 // Verified keys by hash, so a request with a known key needs no database work (docs/performance.md). Every
-// change to a key or to whether its owner's account is disabled, made through this app, removes it synchronously
-// (ApiKeyCacheInvalidator), before the change returns to whoever made it; on PostgreSQL other
-// nodes remove it within about a second (ApiKeyChangeWorker), not after CacheLifetime. A lookup that was
-// reading the database while a change happened does not store what it read: the generation
-// moved on, and what it read may predate the change.
+// change to a key removes that key, and a change to whether its owner's account is disabled (or its
+// deletion) removes that owner's keys, synchronously (ApiKeyCacheInvalidator), before the change
+// returns to whoever made it; on PostgreSQL other nodes remove them within about a second
+// (ApiKeyChangeWorker), not after CacheLifetime. A lookup that was reading the database while a
+// change happened does not store what it read: the generation moved on, and what it read may
+// predate the change.
 internal sealed class ApiKeyCache(IOptions<ApiKeyVerificationOptions> options)
 {
     private readonly ConcurrentDictionary<ApiKeyHash, CachedApiKey> entries = new();
@@ -68,6 +69,25 @@ internal sealed class ApiKeyCache(IOptions<ApiKeyVerificationOptions> options)
         {
             generation++;
             entries.TryRemove(hash, out _);
+        }
+    }
+
+    // One owner's keys: a scan, not an index by owner. It runs only when an administrator disables,
+    // enables or deletes an account (on every node), which is rare, and costs a few milliseconds at
+    // MaxCachedKeys; an index would cost every Add and Trim work and memory instead, and the hit
+    // path (TryGet) is the same either way.
+    public void InvalidateOwner(ReadOnlySpan<char> ownerId)
+    {
+        lock (gate)
+        {
+            generation++;
+            foreach (var (hash, entry) in entries)
+            {
+                if (ownerId.SequenceEqual(entry.OwnerId))
+                {
+                    entries.TryRemove(hash, out _);
+                }
+            }
         }
     }
 

@@ -9,19 +9,24 @@ using Microsoft.Extensions.Options;
 namespace Memsolus.Dashboard.ApiKeys.Verification;
 
 // Removes keys from ApiKeyCache whenever a context of this app saves a change to them: an edit,
-// a rotation, a revocation, an expiry; and empties it when an administrator disables or enables
-// an account, or an account is deleted (their keys' answers depend on it). A failed-login lockout
-// is not such a change: keys never depend on it. The change is acted on twice: as it is saved, so
-// that lookups already reading the database do not store what they read, and once it is
-// committed, so that nothing read before the commit survives it. Either way this happens before
-// SaveChanges or Commit returns to the service, so before the dashboard shows the change done.
-// Bulk ExecuteUpdate/ExecuteDelete bypass this; the app does not use them for keys or for
-// disabling accounts (only for "last used" and the revocation notice, which verification does not read).
+// a rotation, a revocation, an expiry; and removes an owner's keys, and only theirs, when an
+// administrator disables or enables the account, or the account is deleted. Of an account, the key
+// check reads exactly that: DisabledAt (ApiKeyStatusRules.OwnerDisabled, the verifier's only owner
+// column) and whether the row, and with it the keys, still exists. Everything else saved on an
+// account (a failed sign-in's count, a lockout, a new password or security stamp, a profile edit,
+// the reminder choice, roles) leaves the cache alone: no key's answer depends on it. The change is
+// acted on twice: as it is saved, so that lookups already reading the database do not store what
+// they read, and once it is committed, so that nothing read before the commit survives it. Either
+// way this happens before SaveChanges or Commit returns to the service, so before the dashboard
+// shows the change done. Bulk ExecuteUpdate/ExecuteDelete bypass this; the app does not use them
+// for keys or for disabling accounts (only for "last used" and the revocation notice, which
+// verification does not read).
 //
 // On PostgreSQL with ApiKeys:Verification:CrossNodeInvalidation (the default there), the same
-// save also inserts one ApiKeyChanges row per changed key (one "every key" row for an owner, or
-// for more than MaxListedKeys keys), so the other nodes hear of the change when, and only if, it
-// commits (ApiKeyChangeWorker). Rows are written whether or not this node caches: the others may.
+// save also inserts one ApiKeyChanges row per changed key and one per changed account (one
+// "every key of everyone" row for more than MaxListedKeys keys), so the other nodes hear of the
+// change when, and only if, it commits (ApiKeyChangeWorker). Rows are written whether or not this
+// node caches: the others may.
 internal sealed class ApiKeyCacheInvalidator(
     ApiKeyCache cache,
     IOptions<DatabaseOptions> database,
@@ -30,13 +35,19 @@ internal sealed class ApiKeyCacheInvalidator(
     // Beyond this many keys in one save, one "every key" row: cheaper to write and to apply.
     internal const int MaxListedKeys = 100;
 
+    // The account columns the key check reads (ApiKeyVerifier's query, ApiKeyStatusRules.OwnerDisabled):
+    // a change to one of them, or the account's deletion, removes the owner's keys. Keep it equal to
+    // what the verifier selects from the owner; OwnerCacheFlushTests changes every other column and
+    // expects no flush.
+    internal static readonly string[] OwnerColumnsRead = [nameof(ApplicationUser.DisabledAt)];
+
     private readonly bool publish = ApiKeyChangeWorker.IsEnabled(database.Value, verification.Value);
 
     private sealed class Pending
     {
         public List<byte[]> Hashes { get; } = [];
 
-        public bool All { get; set; }
+        public HashSet<string> Owners { get; } = new(StringComparer.Ordinal);
     }
 
     private readonly ConditionalWeakTable<DbContext, Pending> pending = [];
@@ -97,7 +108,7 @@ internal sealed class ApiKeyCacheInvalidator(
         }
 
         List<byte[]>? hashes = null;
-        var all = false;
+        List<string>? owners = null;
         foreach (var entry in context.ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Modified or EntityState.Deleted))
@@ -110,55 +121,68 @@ internal sealed class ApiKeyCacheInvalidator(
                 case ApiKey:
                     (hashes ??= []).Add((byte[])entry.Property(nameof(ApiKey.SecretHash)).OriginalValue!);
                     break;
-                case ApplicationUser when entry.State == EntityState.Deleted || DisabledChanged(entry):
-                    all = true;
+                case ApplicationUser when entry.State == EntityState.Deleted || OwnerColumnChanged(entry):
+                    (owners ??= []).Add((string)entry.Property(nameof(ApplicationUser.Id)).OriginalValue!);
                     break;
             }
         }
 
-        if (hashes is null && !all)
+        if (hashes is null && owners is null)
         {
             return;
         }
 
         if (publish)
         {
-            Publish(context, hashes, all);
+            Publish(context, hashes, owners);
         }
 
         if (cache.Enabled)
         {
             var found = pending.GetOrCreateValue(context);
             found.Hashes.AddRange(hashes ?? []);
-            found.All |= all;
+            found.Owners.UnionWith(owners ?? []);
             Apply(found);
         }
     }
 
     // Added to the context being saved, so they are saved with it: same transaction, same fate.
-    private static void Publish(DbContext context, List<byte[]>? hashes, bool all)
+    private static void Publish(DbContext context, List<byte[]>? hashes, List<string>? owners)
     {
-        if (all || hashes!.Count > MaxListedKeys)
+        if (hashes?.Count > MaxListedKeys)
         {
             context.Add(new ApiKeyChange());
             return;
         }
 
-        foreach (var hash in hashes)
+        foreach (var hash in hashes ?? [])
         {
             context.Add(new ApiKeyChange { SecretHash = hash });
+        }
+
+        foreach (var owner in owners ?? [])
+        {
+            context.Add(new ApiKeyChange { OwnerId = owner });
         }
     }
 
     // Compared by value, not only by IsModified: Identity's UserManager saves every change to an
     // account (a failed sign-in's count, a new security stamp) with Update, which marks every column
-    // modified, and a stranger's wrong passwords must not empty every node's cache. The originals
-    // are what the context read, so a change made on a loaded account, as every path in this app
-    // makes one, is seen.
-    private static bool DisabledChanged(EntityEntry entry)
+    // modified, and a stranger's wrong passwords must not flush anyone's keys. The originals are what
+    // the context read, so a change made on a loaded account, as every path in this app makes one,
+    // is seen.
+    private static bool OwnerColumnChanged(EntityEntry entry)
     {
-        var disabledAt = entry.Property(nameof(ApplicationUser.DisabledAt));
-        return disabledAt.IsModified && !Equals(disabledAt.OriginalValue, disabledAt.CurrentValue);
+        foreach (var name in OwnerColumnsRead)
+        {
+            var column = entry.Property(name);
+            if (column.IsModified && !Equals(column.OriginalValue, column.CurrentValue))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Outside a transaction the save was its own commit; inside one, wait for the commit.
@@ -181,15 +205,14 @@ internal sealed class ApiKeyCacheInvalidator(
 
     private void Apply(Pending found)
     {
-        if (found.All)
-        {
-            cache.InvalidateAll();
-            return;
-        }
-
         foreach (var hash in found.Hashes)
         {
             cache.Invalidate(hash);
+        }
+
+        foreach (var owner in found.Owners)
+        {
+            cache.InvalidateOwner(owner);
         }
     }
 }

@@ -8,9 +8,13 @@ internal sealed class ApiKeyChange
 {
     public long Id { get; set; }
 
-    // The changed key's SHA-256; null means every key (an owner locked out, unlocked or deleted,
-    // or too many keys in one save to list).
+    // The changed key's SHA-256; null means every key of OwnerId, or, with OwnerId null too, every
+    // key of everyone (too many keys in one save to list, or a row written before OwnerId existed).
     public byte[]? SecretHash { get; set; }
+
+    // With SecretHash null: the account whose keys changed as a whole (disabled, enabled or deleted
+    // by an administrator). Null with a SecretHash.
+    public string? OwnerId { get; set; }
 
     // The database's clock at the insert (clock_timestamp(), ApplicationDbContext), not a node's:
     // the listeners compare it with the database's now(). Left unset by the app.

@@ -12,7 +12,7 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 // ApiKeys:Verification:CrossNodeInvalidation and the cache on; otherwise it never runs).
 // Every node writes its changes to ApiKeyChanges in the change's own transaction
 // (ApiKeyCacheInvalidator), and a trigger on that table NOTIFYs Channel with "<id>:<hex SHA-256>"
-// or "<id>:*" (every key); PostgreSQL delivers a notification only when, and only if, its
+// (one key), "<id>:@<owner id>" (one account's keys) or "<id>:*" (every key); PostgreSQL delivers a notification only when, and only if, its
 // transaction commits. This holds one connection of its own that LISTENs, so a change reaches
 // this node within milliseconds of its commit.
 //
@@ -33,7 +33,8 @@ internal sealed partial class ApiKeyChangeWorker(
     IOptions<ApiKeyVerificationOptions> verification,
     ILogger<ApiKeyChangeWorker> logger) : BackgroundWorker(TimeProvider.System, logger)
 {
-    // The trigger's channel: PostgreSQL's migration InitialPostgres spells it out; keep both equal.
+    // The trigger's channel: PostgreSQL's migrations InitialPostgres and ApiKeyChangeOwners spell it out;
+    // keep them equal.
     public const string Channel = "memsolus_api_key_changes";
 
     // The listener's name in pg_stat_activity.
@@ -44,7 +45,7 @@ internal sealed partial class ApiKeyChangeWorker(
     // any change. Also how long applied ids are remembered (twice this, to be safe).
     internal static readonly TimeSpan Lookback = TimeSpan.FromSeconds(60);
 
-    private const string SweepSql = """SELECT "Id", "SecretHash" FROM "ApiKeyChanges" WHERE "CreatedAt" > now() - interval '60 seconds'""";
+    private const string SweepSql = """SELECT "Id", "SecretHash", "OwnerId" FROM "ApiKeyChanges" WHERE "CreatedAt" > now() - interval '60 seconds'""";
 
     // Rows outlive every sweep's look-back by far; every node deletes the old ones every few minutes.
     private const string CleanupSql = """DELETE FROM "ApiKeyChanges" WHERE "CreatedAt" < now() - interval '1 hour'""";
@@ -182,13 +183,17 @@ internal sealed partial class ApiKeyChangeWorker(
                     continue;
                 }
 
-                if (reader.IsDBNull(1) || reader.GetBytes(1, 0, hashBuffer, 0, hashBuffer.Length) != hashBuffer.Length)
+                if (!reader.IsDBNull(1) && reader.GetBytes(1, 0, hashBuffer, 0, hashBuffer.Length) == hashBuffer.Length)
                 {
-                    cache.InvalidateAll();
+                    cache.Invalidate(hashBuffer);
+                }
+                else if (reader.IsDBNull(1) && !reader.IsDBNull(2) && reader.GetString(2) is { Length: > 0 } owner)
+                {
+                    cache.InvalidateOwner(owner);
                 }
                 else
                 {
-                    cache.Invalidate(hashBuffer);
+                    cache.InvalidateAll();
                 }
             }
         }
@@ -203,7 +208,8 @@ internal sealed partial class ApiKeyChangeWorker(
         }
     }
 
-    // "<id>:<64 hex digits>" or "<id>:*". Anything else empties the cache: better too much than too little.
+    // "<id>:<64 hex digits>", "<id>:@<owner id>" or "<id>:*". Anything else empties the cache: better
+    // too much than too little.
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
         var payload = e.Payload.AsSpan();
@@ -219,9 +225,15 @@ internal sealed partial class ApiKeyChangeWorker(
             return;
         }
 
+        var change = payload[(colon + 1)..];
+        if (change is ['@', _, ..])
+        {
+            cache.InvalidateOwner(change[1..]);
+            return;
+        }
+
         Span<byte> hash = stackalloc byte[ApiKeyFormat.HashLength];
-        var hex = payload[(colon + 1)..];
-        if (hex.Length == 2 * hash.Length && Convert.FromHexString(hex, hash, out _, out _) == OperationStatus.Done)
+        if (change.Length == 2 * hash.Length && Convert.FromHexString(change, hash, out _, out _) == OperationStatus.Done)
         {
             cache.Invalidate(hash);
         }

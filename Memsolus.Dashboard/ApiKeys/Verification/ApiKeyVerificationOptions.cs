@@ -41,8 +41,9 @@ internal sealed class ApiKeyVerificationOptions
     public TimeSpan CacheLifetime { get; set; } = TimeSpan.FromSeconds(60);
 
     // On PostgreSQL (Database:Provider=Postgres), several nodes share one database: each change to
-    // a key or an owner's lockout is also written to ApiKeyChanges, in the change's transaction,
-    // and every node listens (ApiKeyChangeWorker) and drops what changed from its cache. Off,
+    // a key or to whether its owner is disabled or exists is also written to ApiKeyChanges, in the
+    // change's transaction, and every node listens (ApiKeyChangeWorker) and drops what changed from
+    // its cache. Off,
     // a node neither writes changes for the others nor listens for theirs; SQLite (one node)
     // ignores it. Every node of one database should have the same setting.
     public bool CrossNodeInvalidation { get; set; } = true;
