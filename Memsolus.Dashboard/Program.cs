@@ -22,6 +22,7 @@ using Memsolus.Dashboard.Webhooks;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddHosting();
+builder.AddSecurityHeaders();
 builder.AddData();
 builder.AddMail();
 builder.AddNotifications();
@@ -43,7 +44,9 @@ builder.AddComponents();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseErrorPages();
+app.UseCircuitOrigin();
 app.UseApi();
 app.UseAccount();
 

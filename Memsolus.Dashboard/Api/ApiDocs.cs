@@ -67,6 +67,9 @@ internal static class ApiDocs
             options.ShowDeveloperTools = DeveloperToolsVisibility.Never;
             options.Agent = new ScalarAgentOptions { Disabled = true };
             options.AddPreferredSecuritySchemes(ApiKeyHeader.Scheme);
+            // The page starts Scalar with one inline script: a fresh nonce per request, which
+            // Hosting/SecurityHeaders allows in that response's script-src, and nothing else inline.
+            options.WithNonce();
         }).AllowAnonymous();
         return app;
     }
