@@ -23,6 +23,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddHosting();
 builder.AddTransportSecurity();
+builder.AddSecurityHeaders();
 builder.AddData();
 builder.AddMail();
 builder.AddNotifications();
@@ -44,8 +45,10 @@ builder.AddComponents();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseTransportSecurity();
 app.UseErrorPages();
+app.UseCircuitOrigin();
 app.UseApi();
 app.UseAccount();
 

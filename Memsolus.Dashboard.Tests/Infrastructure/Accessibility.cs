@@ -5,7 +5,9 @@ namespace Memsolus.Dashboard.Tests.Infrastructure;
 
 internal static class Accessibility
 {
-    // axe-core over what is on screen; serious and critical findings fail the test, named.
+    // axe-core over what is on screen; serious and critical findings fail the test, named. axe is
+    // evaluated through the DevTools protocol (the package's EvaluateAsync), not as a script tag,
+    // so it runs under the page's real Content-Security-Policy without any exception to it.
     public static async Task AssertNoSeriousViolationsAsync(IPage page, string where)
     {
         // Once colours have settled: a button that was just enabled fades to its colour over a CSS
@@ -18,5 +20,8 @@ internal static class Accessibility
             .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join("; ", v.Nodes.Select(n => $"{n.Target}"))}")
             .ToList();
         Assert.True(serious.Count == 0, $"Accessibility violations on {where}:\n{string.Join("\n", serious)}");
+
+        // Each check of a page is also one that the security policy refused nothing on it so far.
+        PageProblems.AssertNone(page, where);
     }
 }

@@ -60,7 +60,10 @@ public sealed class BrowserFixture : IAsyncLifetime
             Permissions = ["clipboard-read", "clipboard-write"],
         });
         context.SetDefaultTimeout(15_000);
-        return await context.NewPageAsync();
+        await PageProblems.WatchAsync(context);
+        var page = await context.NewPageAsync();
+        PageProblems.Watch(page);
+        return page;
     }
 
     public async Task DisposeAsync()

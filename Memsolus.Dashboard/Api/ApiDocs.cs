@@ -67,6 +67,13 @@ internal static class ApiDocs
             options.ShowDeveloperTools = DeveloperToolsVisibility.Never;
             options.Agent = new ScalarAgentOptions { Disabled = true };
             options.AddPreferredSecuritySchemes(ApiKeyHeader.Scheme);
+            // The page starts Scalar with one inline script: a fresh nonce per request, which
+            // Hosting/SecurityHeaders allows in that response's script-src, and nothing else inline.
+            options.WithNonce();
+            // Before Scalar's own scripts, from this origin (so no nonce needed): turns off a probe
+            // for eval in the bundled Zod that the policy would refuse (wwwroot/api-reference-setup.js).
+            // Relative, since the page is {ReferencePath}/ and the app may run under a path base.
+            options.HeadContent = "<script src=\"../api-reference-setup.js\"></script>";
         }).AllowAnonymous();
         return app;
     }

@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using MudBlazor.Services;
@@ -10,6 +11,7 @@ internal static partial class ComponentsExtensions
     {
         builder.Services.AddRazorComponents()
             .AddInteractiveServerComponents();
+        builder.Services.AddValidatedOptions<DashboardOptions>(DashboardOptions.SectionName);
         builder.Services.PostConfigure<LoggerFilterOptions>(KeepCircuitArgumentsOutOfLogs);
         builder.Services.AddMudServices(options =>
         {
@@ -65,11 +67,20 @@ internal static partial class ComponentsExtensions
         return app;
     }
 
+    // Before the endpoints, so that /_blazor refuses a foreign Origin before SignalR runs.
+    public static WebApplication UseCircuitOrigin(this WebApplication app)
+    {
+        app.UseMiddleware<CircuitOrigin>();
+        return app;
+    }
+
     public static WebApplication MapComponents(this WebApplication app)
     {
         app.MapStaticAssets();
+        // frame-ancestors is part of the one policy Hosting/SecurityHeaders writes ('none'), so
+        // Blazor does not add a second Content-Security-Policy header of its own ('self').
         app.MapRazorComponents<App>()
-            .AddInteractiveServerRenderMode();
+            .AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 
