@@ -44,6 +44,7 @@ builder.AddComponents();
 var app = builder.Build();
 
 app.UseErrorPages();
+app.UseDatabaseOutagePage();
 app.UseApi();
 app.UseAccount();
 
