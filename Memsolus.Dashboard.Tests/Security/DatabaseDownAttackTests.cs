@@ -207,6 +207,32 @@ public abstract class DatabaseDownAttackTests(DatabaseDownAttackTests.Outage out
         }
     }
 
+    // Outside Development the error page (UseExceptionHandler, /Error, 500) stands in front of
+    // the pages, and the API's own 500 problem is what a bug gets: an outage is neither.
+    public sealed class InProduction
+    {
+        [Fact]
+        public async Task Outage_is_503_on_the_api_and_the_outage_page_on_the_dashboard_not_the_error_page()
+        {
+            await using var host = await DatabaseOutageHost.StartAsync(new TestHostOptions { Environment = Microsoft.Extensions.Hosting.Environments.Production });
+            var session = await host.App.NewSessionAsync([Permissions.MemoryRead]);
+            var owner = await host.App.NewOwnerAsync();
+            var client = host.App.CreateClient(new() { AllowAutoRedirect = false });
+            var (token, _) = await IdentityForms.FormTokenAsync(client, "/Account/Login");
+
+            host.Cut();
+            using var api = await session.Client.GetAsync(Memories);
+            using var page = await IdentityForms.PostWithTokenAsync(client, "/Account/Login", "login", token, new Dictionary<string, string>
+            {
+                ["Input.Email"] = owner.UserName!,
+                ["Input.Password"] = TestAccounts.Password,
+            });
+
+            await AssertOutageProblemAsync(api);
+            await AssertOutagePageAsync(page);
+        }
+    }
+
     public sealed class OnPostgres(Outage<OnPostgres> outage) : DatabaseDownAttackTests(outage), IClassFixture<Outage<OnPostgres>>, ITestHost
     {
         public static TestHostOptions Options { get; } = new() { Provider = DatabaseProvider.Postgres };
