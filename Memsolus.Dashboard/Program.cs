@@ -48,6 +48,7 @@ var app = builder.Build();
 app.UseSecurityHeaders();
 app.UseTransportSecurity();
 app.UseErrorPages();
+app.UseDatabaseOutagePage();
 app.UseCircuitOrigin();
 app.UseApi();
 app.UseAccount();

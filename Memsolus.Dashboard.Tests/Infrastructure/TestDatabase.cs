@@ -268,7 +268,7 @@ internal sealed class TestDatabase : IAsyncDisposable
         }
     }
 
-    private static DbContextOptions<ApplicationDbContext> OptionsFor(DatabaseProvider provider, string connectionString)
+    internal static DbContextOptions<ApplicationDbContext> OptionsFor(DatabaseProvider provider, string connectionString)
     {
         var builder = new DbContextOptionsBuilder<ApplicationDbContext>().UseApplicationServiceProvider(IdentityServices);
         DataExtensions.Configure(builder, provider, connectionString);

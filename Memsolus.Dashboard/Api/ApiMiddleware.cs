@@ -1,5 +1,6 @@
 using System.Globalization;
 using Memsolus.Dashboard.ApiKeys.Verification;
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Usage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -21,6 +22,7 @@ namespace Memsolus.Dashboard.Api;
 //   for no endpoint (404, 405) need a valid key too, so the API's shape is not shown to anyone;
 // - a body in another charset than UTF-8 is refused with 415, and a JSON body holding text no
 //   provider can store with 400 naming the field (JsonRequestBody);
+// - a database outage becomes a 503 problem+json with Retry-After (Data/DatabaseOutage);
 // - an unexpected exception becomes a 500 problem+json, never the dashboard's HTML error page
 //   nor the developer page (which would echo the caller's X-Api-Key header);
 // - an error status an endpoint or routing set without a body (404, 405, 415…) gets a problem body;
@@ -93,6 +95,14 @@ internal sealed partial class ApiMiddleware(
                 // The client went away; there is no one to answer.
                 LogAborted(logger);
                 context.Response.StatusCode = StatusCodes.Status499ClientClosedRequest;
+                Count(context, remainder);
+                return;
+            }
+
+            if (DatabaseOutage.IsOutage(exception))
+            {
+                // 503 with Retry-After: the database is down, not the request wrong (docs/security.md).
+                await DatabaseOutageAnswers.WriteProblemAsync(context, problems, logger, exception);
                 Count(context, remainder);
                 return;
             }

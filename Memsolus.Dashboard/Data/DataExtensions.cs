@@ -51,6 +51,14 @@ internal static class DataExtensions
         return builder;
     }
 
+    // Inside the error pages (UseErrorPages), so a request that meets a database outage answers
+    // 503 with Retry-After and a page saying so, not the error page's 500.
+    public static WebApplication UseDatabaseOutagePage(this WebApplication app)
+    {
+        app.UseMiddleware<DatabaseOutageMiddleware>();
+        return app;
+    }
+
     // The one place a provider is chosen: the app, the migrator, design-time tools and tests all
     // build their options here.
     internal static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString) =>
