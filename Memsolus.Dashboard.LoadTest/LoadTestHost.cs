@@ -91,6 +91,9 @@ internal sealed class LoadTestHost : IAsyncDisposable
             // The junk-key flood must reach the verifier: by default the failed-attempt limiter
             // answers 429 after 100 failures a minute from one address, without verifying at all.
             ["ApiKeys:Verification:FailedAttemptLimit"] = "1000000",
+            // wrk talks plain HTTP over loopback, as a TLS-terminating proxy would; outside
+            // Development the API would otherwise refuse it with 403 (Api:RequireHttps).
+            ["Api:RequireHttps"] = "false",
             // One Information line per rejected key (or per key created and revoked) would bury
             // the check's own lines on the console.
             ["Logging:LogLevel:Memsolus.Dashboard"] = "Warning",

@@ -22,6 +22,7 @@ using Memsolus.Dashboard.Webhooks;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddHosting();
+builder.AddTransportSecurity();
 builder.AddData();
 builder.AddMail();
 builder.AddNotifications();
@@ -43,6 +44,7 @@ builder.AddComponents();
 
 var app = builder.Build();
 
+app.UseTransportSecurity();
 app.UseErrorPages();
 app.UseApi();
 app.UseAccount();

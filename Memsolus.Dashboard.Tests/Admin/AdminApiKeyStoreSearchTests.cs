@@ -34,6 +34,20 @@ public abstract class AdminApiKeyStoreSearchTests(DatabaseProvider provider) : I
         Assert.Equal(0, page.Total);
     }
 
+    [Theory]
+    [InlineData("cafe\u0301")]
+    [InlineData("CAF\u00C9")]
+    public async Task A_name_typed_in_either_Unicode_spelling_finds_the_key(string search)
+    {
+        var alice = await db.AddOwnerAsync("alice");
+        var cafe = await db.CreateKeyAsync(alice, "caf\u00e9-agent");
+        await db.CreateKeyAsync(alice, "cafe-agent");
+
+        var page = await db.AdminKeys.SearchAsync(admin, new AdminKeyQuery(search));
+
+        Assert.Equal(cafe.Key.Id, Assert.Single(page.Rows).Key.Id);
+    }
+
     [Fact]
     public async Task Every_key_of_every_account_is_listed_with_its_owners_email()
     {

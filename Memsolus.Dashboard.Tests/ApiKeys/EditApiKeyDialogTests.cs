@@ -82,6 +82,24 @@ public sealed class EditApiKeyDialogTests : BunitTestContext
         Assert.Equal("production-agent", (await KeyAsync(key.Key.Id)).Name);
     }
 
+    // The key was renamed in another tab after this dialog opened: the dialog stays open, says so,
+    // and the other tab's change is kept.
+    [Fact]
+    public async Task Saving_a_key_changed_in_another_tab_says_reload_and_keeps_the_other_change()
+    {
+        var key = await CreateKeyAsync("production-agent", [Permissions.MemoryRead]);
+        var provider = RenderDialogProvider();
+        var dialog = await ShowEditDialogAsync(provider, key.Key);
+        Assert.True((await Keys.UpdateAsync(Owner, key.Key.Id, new UpdateApiKeyRequest("other-tab", key.Key.Permissions))).Succeeded);
+
+        Field(provider, "Name").Input("this-tab");
+        Button(provider, "Save").Click();
+
+        provider.WaitForAssertion(() => Assert.Contains("This key changed; reload.", Text(provider.Find("[role=alert]")), StringComparison.Ordinal));
+        Assert.False(dialog.Result.IsCompleted);
+        Assert.Equal("other-tab", (await KeyAsync(key.Key.Id)).Name);
+    }
+
     private Task<IDialogReference> ShowEditDialogAsync(IRenderedComponent<MudDialogProvider> provider, ApiKeySummary key) =>
         ShowAsync(provider, $"Edit {key.Name}", new DialogParameters<EditApiKeyDialog>
         {

@@ -55,6 +55,23 @@ public sealed class RevokeApiKeyDialogTests : BunitTestContext
         Assert.True(untouched.StillWorks);
     }
 
+    // The key was edited in another tab after this dialog opened: revoking what the dialog showed
+    // is refused with "reload" (the owner should see what they revoke), and the key keeps working.
+    [Fact]
+    public async Task Revoking_a_key_changed_in_another_tab_says_reload_and_the_key_still_works()
+    {
+        var key = await CreateKeyAsync("production-agent");
+        var provider = RenderDialogProvider();
+        var dialog = await ShowRevokeDialogAsync(provider, key.Key);
+        Assert.True((await Keys.UpdateAsync(Owner, key.Key.Id, new UpdateApiKeyRequest("renamed", key.Key.Permissions))).Succeeded);
+
+        Button(provider, "Revoke").Click();
+
+        provider.WaitForAssertion(() => Assert.Contains("This key changed; reload.", Text(provider.Find("[role=alert]")), StringComparison.Ordinal));
+        Assert.False(dialog.Result.IsCompleted);
+        Assert.True((await KeyAsync(key.Key.Id)).StillWorks);
+    }
+
     private Task<IDialogReference> ShowRevokeDialogAsync(IRenderedComponent<MudDialogProvider> provider, ApiKeySummary key) =>
         ShowAsync(provider, $"Revoke {key.Name}", new DialogParameters<RevokeApiKeyDialog>
         {

@@ -49,7 +49,7 @@ internal static class ApiKeyFixtures
 
     public static HttpClient ApiClient(this MemsolusAppFactory app, string? key)
     {
-        var client = app.CreateClient(new() { AllowAutoRedirect = false });
+        var client = app.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = app.ClientOptions.BaseAddress });
         if (key is not null)
         {
             client.DefaultRequestHeaders.Add(ApiKeyHeader.Name, key);

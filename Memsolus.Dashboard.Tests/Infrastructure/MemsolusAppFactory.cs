@@ -50,6 +50,10 @@ public sealed class MemsolusAppFactory : WebApplicationFactory<Program>
         {
             UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         }
+        else if (options.UsesHttps)
+        {
+            ClientOptions.BaseAddress = new Uri("https://localhost");
+        }
     }
 
     public TestHostOptions Options { get; }

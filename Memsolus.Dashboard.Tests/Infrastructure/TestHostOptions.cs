@@ -46,6 +46,14 @@ public sealed record TestHostOptions
 
     public string Environment { get; init; } = Environments.Development;
 
+    // Whether the clients CreateClient makes talk https (TestServer takes the scheme from the
+    // address): unset, https outside Development, as a production deployment is reached, and http
+    // in Development, as `dotnet run` serves it. Outside Development the app refuses plain-HTTP
+    // API calls (Api:RequireHttps) and its pages need HTTPS for their Secure antiforgery cookie.
+    public bool? Https { get; init; }
+
+    public bool UsesHttps => Https ?? Environment != Environments.Development;
+
     // Configuration keys and values, over appsettings and over everything above.
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = NoSettings;
 

@@ -1,3 +1,4 @@
+using System.Text;
 using Memsolus.Dashboard.Account;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
@@ -54,8 +55,9 @@ internal sealed partial class AdminApiKeyStore(
             }
             else
             {
-                // An owner's email or a key name, by prefix, case-insensitively.
-                var (from, to) = PrefixRange(search.ToUpperInvariant());
+                // An owner's email or a key name, by prefix, case-insensitively; in NFC as names are
+                // stored (ApiKeyRules.CleanName), so a decomposed "café" finds the composed one.
+                var (from, to) = PrefixRange(search.Normalize(NormalizationForm.FormC).ToUpperInvariant());
                 var owners = await db.Users.AsNoTracking()
                     .Where(u => string.Compare(u.NormalizedEmail, from) >= 0 && string.Compare(u.NormalizedEmail, to) < 0)
                     .Select(u => u.Id)

@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.Hosting;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Memsolus.Dashboard.Api;
@@ -20,6 +21,8 @@ internal static class ApiExtensions
         builder.Services.AddProblemDetails();
         builder.AddApiDocs();
         builder.Services.AddTransient<IStartupFilter, ApiPermissionCheck>();
+        builder.Services.AddValidatedOptions<ApiOptions>(ApiOptions.SectionName)
+            .PostConfigure<IHostEnvironment>((api, environment) => api.RequireHttps ??= !environment.IsDevelopment());
         return builder;
     }
 

@@ -3,6 +3,7 @@ using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Usage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Api;
 
@@ -10,6 +11,8 @@ namespace Memsolus.Dashboard.Api;
 // middleware, not a branch of five plus ASP.NET's authentication and authorization machinery
 // (a key-checked request should cost what an anonymous one does: docs/performance.md). For requests under
 // /api/v1:
+// - with Api:RequireHttps, a plain-HTTP request is refused with 403 before anything else is read
+//   (the API never redirects; HTTPS behind a proxy is its trusted X-Forwarded-Proto);
 // - bodies over the endpoint's limit are refused with 413 before they are read, and bodies sent
 //   without a length are cut off at the same size;
 // - the key is checked (ApiKeyAuthenticator, checks 1 to 4 in docs/security.md): 401 with WWW-Authenticate
@@ -27,8 +30,11 @@ internal sealed partial class ApiMiddleware(
     ApiKeyAuthenticator authenticator,
     RequestCountRecorder usage,
     IProblemDetailsService problems,
+    IOptions<ApiOptions> options,
     ILogger<ApiMiddleware> logger)
 {
+    private readonly bool requireHttps = options.Value.RequireHttps ?? true;
+
     public Task InvokeAsync(HttpContext context) =>
         context.Request.Path.StartsWithSegments(ApiExtensions.BasePath, out var remainder)
             ? InvokeApiAsync(context, remainder)
@@ -36,6 +42,13 @@ internal sealed partial class ApiMiddleware(
 
     private async Task InvokeApiAsync(HttpContext context, PathString remainder)
     {
+        if (requireHttps && !context.Request.IsHttps)
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await WriteProblemAsync(context, StatusCodes.Status403Forbidden, "This API is served over HTTPS only: send the request to its https:// address.", "HTTPS required");
+            return;
+        }
+
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != false)
         {
             var maxBytes = ApiExtensions.MaxRequestBodyBytesFor(context);

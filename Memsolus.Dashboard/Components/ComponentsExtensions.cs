@@ -28,6 +28,11 @@ internal static partial class ComponentsExtensions
     // below Information, whatever the configuration, for every provider.
     private const string HubDispatcherCategory = "Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher";
 
+    // The same for the request lines ASP.NET Core writes at Information ("Request starting GET
+    // …/api/v1/me?api_key=…"): they carry the query string, where a careless client puts its key.
+    // That category never logs below Warning, whatever the configuration, for every provider.
+    private const string RequestLinesCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     private static void KeepCircuitArgumentsOutOfLogs(LoggerFilterOptions options)
     {
         var providers = options.Rules.Select(r => r.ProviderName).Distinct().ToList();
@@ -39,6 +44,7 @@ internal static partial class ComponentsExtensions
         foreach (var provider in providers)
         {
             options.Rules.Add(new LoggerFilterRule(provider, HubDispatcherCategory, LogLevel.Information, filter: null));
+            options.Rules.Add(new LoggerFilterRule(provider, RequestLinesCategory, LogLevel.Warning, filter: null));
         }
     }
 
@@ -50,9 +56,8 @@ internal static partial class ComponentsExtensions
         }
         else
         {
+            // HSTS and the redirect to HTTPS: Hosting/TransportSecurityExtensions.
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
-            app.UseHsts();
-            app.UseHttpsRedirection();
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys.Verification;
 
-// Too many failed key checks from one client address are answered 429 with Retry-After, even
-// for a valid key, until the window ends. The test server gives requests no client address, so
+// Too many failed key checks from one client address are answered 429 with Retry-After until the
+// window ends; the block stops failed attempts only, so a key that verifies is still served. The test server gives requests no client address, so
 // each client here is given one explicitly; the clock is the app's FakeTimeProvider.
 public sealed class FailedAttemptLimitTests(AppFixture<FailedAttemptLimitTests> fixture) : IClassFixture<AppFixture<FailedAttemptLimitTests>>, ITestHost
 {
@@ -23,7 +23,7 @@ public sealed class FailedAttemptLimitTests(AppFixture<FailedAttemptLimitTests> 
     };
 
     [Fact]
-    public async Task After_the_limit_of_failed_checks_even_a_valid_key_gets_429_until_the_window_ends()
+    public async Task After_the_limit_of_failed_checks_failed_attempts_get_429_until_the_window_ends_and_a_valid_key_is_still_served()
     {
         var valid = await app.NewSessionAsync([Permissions.MemoryRead]);
         var address = IPAddress.Parse("198.51.100.17");
@@ -43,7 +43,24 @@ public sealed class FailedAttemptLimitTests(AppFixture<FailedAttemptLimitTests> 
             await ApiAssert.UnauthorizedAsync(rejected);
         }
 
-        using (var limited = await ClientAt(address, valid.Key.Secret).GetAsync("/api/v1/me"))
+        using (var served = await ClientAt(address, valid.Key.Secret).GetAsync("/api/v1/me"))
+        {
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+
+        // A key no cache holds yet is looked up (one blocked lookup at a time) and served too.
+        var uncached = await app.NewSessionAsync([Permissions.MemoryRead]);
+        using (var servedFromDatabase = await ClientAt(address, uncached.Key.Secret).GetAsync("/api/v1/me"))
+        {
+            Assert.Equal(HttpStatusCode.OK, servedFromDatabase.StatusCode);
+        }
+
+        using (var unknown = await ClientAt(address, ApiKeyFormat.Generate(ApiKeyEnvironment.Live).Secret).GetAsync("/api/v1/me"))
+        {
+            await ApiAssert.ProblemAsync(unknown, HttpStatusCode.TooManyRequests);
+        }
+
+        using (var limited = await ClientAt(address, "not-a-key").GetAsync("/api/v1/me"))
         {
             await ApiAssert.ProblemAsync(limited, HttpStatusCode.TooManyRequests);
             var retryAfter = Assert.Single(limited.Headers.GetValues("Retry-After"));
@@ -54,9 +71,8 @@ public sealed class FailedAttemptLimitTests(AppFixture<FailedAttemptLimitTests> 
 
         app.Clock.Advance(Window + TimeSpan.FromSeconds(1));
 
-        using var afterWindow = await ClientAt(address, valid.Key.Secret).GetAsync("/api/v1/me");
-        var me = await ApiAssert.JsonAsync(afterWindow);
-        Assert.Equal(valid.Key.Key.Id, me.GetProperty("id").GetGuid());
+        using var afterWindow = await ClientAt(address, "not-a-key").GetAsync("/api/v1/me");
+        await ApiAssert.UnauthorizedAsync(afterWindow);
     }
 
     [Fact]
@@ -70,11 +86,60 @@ public sealed class FailedAttemptLimitTests(AppFixture<FailedAttemptLimitTests> 
             Assert.Equal(HttpStatusCode.Unauthorized, rejected.StatusCode);
         }
 
-        using var attackerAgain = await ClientAt(attacker, valid.Key.Secret).GetAsync("/api/v1/me");
+        using var attackerAgain = await ClientAt(attacker, "not-a-key").GetAsync("/api/v1/me");
         using var neighbour = await ClientAt(IPAddress.Parse("198.51.100.19"), valid.Key.Secret).GetAsync("/api/v1/me");
 
         Assert.Equal(HttpStatusCode.TooManyRequests, attackerAgain.StatusCode);
         Assert.Equal(HttpStatusCode.OK, neighbour.StatusCode);
+    }
+
+    // The gate: from a blocked address a key the cache holds is decided in memory, a valid key it
+    // does not hold yet is looked up once, through the one gate for blocked clients, and served;
+    // junk is 429 without a lookup. A client that is not blocked never goes through the gate.
+    [Fact]
+    public async Task Blocked_address_is_served_cached_and_uncached_valid_keys_looking_up_only_the_uncached_through_the_gate()
+    {
+        var cached = await app.NewSessionAsync([Permissions.MemoryRead]);
+        var uncached = await app.NewSessionAsync([Permissions.MemoryRead]);
+        var neighbourKey = await app.NewSessionAsync([Permissions.MemoryRead]);
+        var blocked = IPAddress.Parse("198.51.100.30");
+        var neighbour = IPAddress.Parse("198.51.100.31");
+        var authenticator = app.Services.GetRequiredService<ApiKeyAuthenticator>();
+        using (var warm = await ClientAt(neighbour, cached.Key.Secret).GetAsync("/api/v1/me"))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        for (var i = 0; i < Limit; i++)
+        {
+            using var rejected = await ClientAt(blocked, "not-a-key").GetAsync("/api/v1/me");
+            await ApiAssert.UnauthorizedAsync(rejected);
+        }
+
+        var before = authenticator.BlockedLookupsStarted;
+
+        await AssertStatusAsync(blocked, cached.Key.Secret, HttpStatusCode.OK);
+        Assert.Equal(before, authenticator.BlockedLookupsStarted);
+
+        await AssertStatusAsync(blocked, uncached.Key.Secret, HttpStatusCode.OK);
+        Assert.Equal(before + 1, authenticator.BlockedLookupsStarted);
+
+        // Now cached: decided in memory.
+        await AssertStatusAsync(blocked, uncached.Key.Secret, HttpStatusCode.OK);
+        Assert.Equal(before + 1, authenticator.BlockedLookupsStarted);
+
+        await AssertStatusAsync(blocked, "not-a-key", HttpStatusCode.TooManyRequests);
+        Assert.Equal(before + 1, authenticator.BlockedLookupsStarted);
+
+        // Well-formed but unknown: only the database can say, so through the gate, then 429.
+        await AssertStatusAsync(blocked, ApiKeyFormat.Generate(ApiKeyEnvironment.Live).Secret, HttpStatusCode.TooManyRequests);
+        Assert.Equal(before + 2, authenticator.BlockedLookupsStarted);
+
+        // Another client: its uncached key and its junk are answered as ever, never at the gate.
+        await AssertStatusAsync(neighbour, neighbourKey.Key.Secret, HttpStatusCode.OK);
+        await AssertStatusAsync(neighbour, ApiKeyFormat.Generate(ApiKeyEnvironment.Live).Secret, HttpStatusCode.Unauthorized);
+        Assert.Equal(before + 2, authenticator.BlockedLookupsStarted);
+        Assert.Equal(0, authenticator.BlockedLookupsInFlight);
     }
 
     [Fact]
@@ -91,6 +156,12 @@ public sealed class FailedAttemptLimitTests(AppFixture<FailedAttemptLimitTests> 
         using var response = await ClientAt(address, valid.Key.Secret).GetAsync("/api/v1/me");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task AssertStatusAsync(IPAddress address, string key, HttpStatusCode expected)
+    {
+        using var response = await ClientAt(address, key).GetAsync("/api/v1/me");
+        await ApiAssert.StatusAsync(response, expected);
     }
 
     private TimeSpan Window => app.Services.GetRequiredService<IOptions<ApiKeyVerificationOptions>>().Value.FailedAttemptWindow;

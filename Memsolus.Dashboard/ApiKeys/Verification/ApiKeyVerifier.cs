@@ -29,20 +29,37 @@ internal sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> con
                 .Select(k => new Row(k.Id, k.OwnerId, k.Name, k.Environment, k.Permissions, k.SecretHash, k.ExpiresAt, k.RevokedAt, k.Owner!.DisabledAt))
                 .SingleOrDefault());
 
-    public ValueTask<(VerifiedApiKey? Key, ApiKeyRejection Rejection, IdentifiedApiKey? Identified)> VerifyAsync(string presented, CancellationToken cancellationToken)
+    public ValueTask<(VerifiedApiKey? Key, ApiKeyRejection Rejection, IdentifiedApiKey? Identified)> VerifyAsync(string presented, CancellationToken cancellationToken) =>
+        TryVerifyInMemory(presented, out var decided, out var miss)
+            ? ValueTask.FromResult(decided)
+            : LookUpAsync(miss.CacheKey, miss.Hash, cancellationToken);
+
+    // The steps that need no database: shape and checksum, then the cache. True when they settle
+    // it; false when only the database can (a well-formed key the cache does not hold), and then
+    // miss is what LookUpAsync needs. ApiKeyAuthenticator decides between the two, because a
+    // client the failed-attempt limiter blocks may still use a key that verifies.
+    internal bool TryVerifyInMemory(string presented, out (VerifiedApiKey? Key, ApiKeyRejection Rejection, IdentifiedApiKey? Identified) decided, out CacheMiss miss)
     {
+        miss = default;
         if (!ApiKeyFormat.TryParse(presented, out _))
         {
-            return ValueTask.FromResult<(VerifiedApiKey?, ApiKeyRejection, IdentifiedApiKey?)>((null, ApiKeyRejection.Malformed, null));
+            decided = (null, ApiKeyRejection.Malformed, null);
+            return true;
         }
 
         Span<byte> hash = stackalloc byte[ApiKeyFormat.HashLength];
         ApiKeyFormat.Hash(presented, hash);
         var cacheKey = new ApiKeyHash(hash);
         var now = clock.GetUtcNow();
-        return cache.TryGet(cacheKey, now, out var cached)
-            ? ValueTask.FromResult(Decide(cached!, now))
-            : LookUpAsync(cacheKey, hash.ToArray(), cancellationToken);
+        if (cache.TryGet(cacheKey, now, out var cached))
+        {
+            decided = Decide(cached!, now);
+            return true;
+        }
+
+        decided = default;
+        miss = new CacheMiss(cacheKey, hash.ToArray());
+        return false;
     }
 
     // The database path: what a cache miss costs (the benchmarks call it directly).
@@ -67,6 +84,9 @@ internal sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> con
         var entry = cache.Add(cacheKey, key, ApiKeyStatusRules.IsRevoked(row.RevokedAt), ApiKeyStatusRules.OwnerDisabled(row.OwnerDisabledAt), now, generation);
         return Decide(entry, now);
     }
+
+    // A well-formed key the cache does not hold: its hash, as the cache and the database take it.
+    internal readonly record struct CacheMiss(ApiKeyHash CacheKey, byte[] Hash);
 
     private static (VerifiedApiKey? Key, ApiKeyRejection Rejection, IdentifiedApiKey? Identified) Decide(CachedApiKey entry, DateTimeOffset now) =>
         entry.RejectionAt(now) is var rejection && rejection == ApiKeyRejection.None
