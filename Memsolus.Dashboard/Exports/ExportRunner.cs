@@ -108,7 +108,7 @@ internal sealed partial class ExportRunner(
         try
         {
             files.EnsureDirectory();
-            temp = files.PathOf(ExportFiles.TempFileNameFor(job.Id));
+            temp = files.PathOf(ExportFiles.TempFileNameFor(job.Id, job.Attempts));
             var fileName = ExportFiles.FileNameFor(job.Id, job.Format);
             final = files.PathOf(fileName);
 
@@ -121,6 +121,15 @@ internal sealed partial class ExportRunner(
             }
 
             var size = new FileInfo(temp).Length;
+            // Only a node that still holds the job puts its file in place, never over the file of
+            // the node that took the job over.
+            if (!await RenewAsync(job, clock.GetUtcNow() + options.Value.LeaseDuration, cancellationToken))
+            {
+                TryDelete(temp);
+                LogAbandoned(logger, job.Id);
+                return;
+            }
+
             File.Move(temp, final, overwrite: true);
 
             var now = clock.GetUtcNow();

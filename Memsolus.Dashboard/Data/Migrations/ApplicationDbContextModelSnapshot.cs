@@ -317,6 +317,9 @@ namespace Memsolus.Dashboard.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
@@ -353,6 +356,13 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.Property<int?>("KnowledgeCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeasedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("MemoryCount")
                         .HasColumnType("INTEGER");
 
@@ -378,6 +388,8 @@ namespace Memsolus.Dashboard.Data.Migrations
                         .IsUnique();
 
                     b.HasIndex("Status", "ExpiresAt");
+
+                    b.HasIndex("Status", "LeasedUntil");
 
                     b.HasIndex("Status", "Sequence");
 
@@ -476,6 +488,13 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.Property<int>("KnowledgeCreated")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeasedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("MemoriesCreated")
                         .HasColumnType("INTEGER");
 
@@ -503,6 +522,8 @@ namespace Memsolus.Dashboard.Data.Migrations
 
                     b.HasIndex("Id")
                         .IsUnique();
+
+                    b.HasIndex("Status", "LeasedUntil");
 
                     b.HasIndex("Status", "Sequence");
 
@@ -810,6 +831,13 @@ namespace Memsolus.Dashboard.Data.Migrations
 
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeasedUntil")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("NextAttemptAt")
                         .HasColumnType("INTEGER");

@@ -334,6 +334,9 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -370,6 +373,13 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                     b.Property<int?>("KnowledgeCount")
                         .HasColumnType("integer");
 
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("LeasedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("MemoryCount")
                         .HasColumnType("integer");
 
@@ -395,6 +405,8 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                         .IsUnique();
 
                     b.HasIndex("Status", "ExpiresAt");
+
+                    b.HasIndex("Status", "LeasedUntil");
 
                     b.HasIndex("Status", "Sequence");
 
@@ -499,6 +511,13 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                     b.Property<int>("KnowledgeCreated")
                         .HasColumnType("integer");
 
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("LeasedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("MemoriesCreated")
                         .HasColumnType("integer");
 
@@ -526,6 +545,8 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
 
                     b.HasIndex("Id")
                         .IsUnique();
+
+                    b.HasIndex("Status", "LeasedUntil");
 
                     b.HasIndex("Status", "Sequence");
 
@@ -845,6 +866,13 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
 
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("LeasedUntil")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
