@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Exports;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.Exports;
 
@@ -209,17 +212,73 @@ public abstract class ExportJobApiTests(MemsolusAppFactory app)
     }
 
     [Fact]
-    public async Task Jobs_left_running_by_a_stopped_app_are_marked_failed()
+    public async Task A_running_job_whose_lease_another_node_still_holds_is_left_alone()
     {
         var session = await app.NewSessionAsync();
         var id = (await session.StartExportAsync()).Id();
         await ClaimAsync(id);
+        await SetLeaseAsync(id, "another-node", app.Clock.GetUtcNow() + TimeSpan.FromMinutes(1), attempts: 1);
+
+        await app.ExportRunner().FailInterruptedAsync();
+        var claimedMeanwhile = await RunAllClaimableAsync();
+
+        Assert.DoesNotContain(id, claimedMeanwhile);
+        Assert.Equal("running", (await session.GetExportAsync(id)).Text("status"));
+        await SetLeaseAsync(id, "another-node", app.Clock.GetUtcNow(), attempts: ExportRunner.MaxAttempts);
+        await app.ExportRunner().FailInterruptedAsync();
+    }
+
+    [Fact]
+    public async Task A_running_job_whose_lease_ran_out_is_run_again_by_the_next_claim()
+    {
+        var session = await app.NewSessionAsync();
+        var id = (await session.StartExportAsync()).Id();
+        var first = await ClaimAsync(id);
+        await SetLeaseAsync(id, "a-node-that-died", app.Clock.GetUtcNow(), attempts: 1);
+
+        var again = await ClaimAsync(id);
+        await app.ExportRunner().WriteAsync(again);
+
+        Assert.Equal(1, first.Attempts);
+        Assert.Equal(2, again.Attempts);
+        Assert.Equal(app.Services.GetRequiredService<LeaseNode>().Id, again.LeasedBy);
+        Assert.Equal("succeeded", (await session.GetExportAsync(id)).Text("status"));
+    }
+
+    [Fact]
+    public async Task A_job_whose_lease_ran_out_on_its_last_attempt_is_failed_with_the_reason()
+    {
+        var session = await app.NewSessionAsync();
+        var id = (await session.StartExportAsync()).Id();
+        await ClaimAsync(id);
+        await SetLeaseAsync(id, "a-node-that-died", app.Clock.GetUtcNow(), attempts: ExportRunner.MaxAttempts);
 
         await app.ExportRunner().FailInterruptedAsync();
 
         var job = await session.GetExportAsync(id);
         Assert.Equal("failed", job.Text("status"));
         Assert.Equal(ExportRunner.InterruptedError, job.Text("error"));
+    }
+
+    // Makes the job look as a node (this one or another) left it running.
+    private async Task SetLeaseAsync(Guid id, string node, DateTimeOffset until, int attempts)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();
+        await db.ExportJobs.Where(j => j.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeasedBy, node).SetProperty(j => j.LeasedUntil, until).SetProperty(j => j.Attempts, attempts));
+    }
+
+    // Runs to the end every job a claim finds now; answers their ids.
+    private async Task<List<Guid>> RunAllClaimableAsync()
+    {
+        var ids = new List<Guid>();
+        while (await app.ExportRunner().ClaimNextAsync() is { } claimed)
+        {
+            ids.Add(claimed.Id);
+            await app.ExportRunner().WriteAsync(claimed);
+        }
+
+        return ids;
     }
 
     // Claims the given queued job, first running to the end any that other tests left queued

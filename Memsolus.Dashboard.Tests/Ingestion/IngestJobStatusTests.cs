@@ -143,15 +143,29 @@ public abstract class IngestJobStatusTests(MemsolusAppFactory app)
     }
 
     [Fact]
-    public async Task Job_a_stopped_server_left_running_is_failed_when_the_worker_starts_and_its_files_are_dropped()
+    public async Task Job_another_node_runs_is_left_alone_by_a_node_that_starts()
     {
         var session = await app.NewSessionAsync();
         using var response = await session.UploadAsync(("a.md", "text"));
         var id = await IngestClient.AcceptedJobIdAsync(response);
-        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
-        {
-            await db.IngestJobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, IngestJobStatus.Running));
-        }
+        await LeaveRunningAsync(id, "another-node", app.Clock.GetUtcNow() + TimeSpan.FromMinutes(1));
+
+        await Runner.FailInterruptedAsync();
+
+        var job = await session.GetJsonAsync($"/api/v1/ingest/jobs/{id}");
+        Assert.Equal("running", job.GetProperty("status").GetString());
+        Assert.Empty(IngestClient.Errors(job));
+        await LeaveRunningAsync(id, "another-node", app.Clock.GetUtcNow());
+        await Runner.FailInterruptedAsync();
+    }
+
+    [Fact]
+    public async Task Job_whose_node_died_is_failed_with_the_reason_once_its_lease_ran_out_and_its_files_are_dropped()
+    {
+        var session = await app.NewSessionAsync();
+        using var response = await session.UploadAsync(("a.md", "text"));
+        var id = await IngestClient.AcceptedJobIdAsync(response);
+        await LeaveRunningAsync(id, "a-node-that-died", app.Clock.GetUtcNow());
 
         await Runner.FailInterruptedAsync();
 
@@ -184,6 +198,14 @@ public abstract class IngestJobStatusTests(MemsolusAppFactory app)
     }
 
     // Runs every queued job (from this and other tests in the class), leaving `exceptFor` queued.
+    // Makes the job look as a node left it running, its lease held until the given time.
+    private async Task LeaveRunningAsync(Guid id, string node, DateTimeOffset until)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();
+        await db.IngestJobs.Where(j => j.Id == id).ExecuteUpdateAsync(
+            s => s.SetProperty(j => j.Status, IngestJobStatus.Running).SetProperty(j => j.LeasedBy, node).SetProperty(j => j.LeasedUntil, until));
+    }
+
     private async Task DrainAsync(int exceptFor = 0)
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();

@@ -35,6 +35,8 @@ internal static class DataExtensions
             options.AddInterceptors(services.GetServices<IInterceptor>());
         });
         builder.Services.AddDatabaseDeveloperPageExceptionFilter();
+        // Who holds the leases this node's workers take on queued rows (QueueLease).
+        builder.Services.AddSingleton<LeaseNode>();
         builder.Services.AddHostedService<DatabaseInitializer>();
         // Before AddDataProtection, whose own hosted service reads (and, on an empty ring, creates)
         // the key ring at start-up: hosted services start in registration order.

@@ -17,8 +17,10 @@ internal sealed partial class ExportFiles(IOptions<ExportsOptions> options, IHos
     public static string FileNameFor(Guid jobId, ExportFormat format) =>
         jobId.ToString("N", CultureInfo.InvariantCulture) + Extension(format);
 
-    public static string TempFileNameFor(Guid jobId) =>
-        jobId.ToString("N", CultureInfo.InvariantCulture) + TempExtension;
+    // One per run of a job, so that a node that stalled past its lease and the node that took the
+    // job over never write (or delete) the same temporary file.
+    public static string TempFileNameFor(Guid jobId, int attempt) =>
+        jobId.ToString("N", CultureInfo.InvariantCulture) + "-" + attempt.ToString(CultureInfo.InvariantCulture) + TempExtension;
 
     // What a browser saves the file as, e.g. memsolus-export-live-20260310-0930.json (UTC).
     public static string DownloadNameFor(ApiKeyEnvironment environment, DateTimeOffset createdAt, ExportFormat format) =>
@@ -52,6 +54,6 @@ internal sealed partial class ExportFiles(IOptions<ExportsOptions> options, IHos
 
     private static string Extension(ExportFormat format) => format == ExportFormat.Json ? ".json" : ".ndjson";
 
-    [GeneratedRegex(@"^[0-9a-f]{32}\.(json|ndjson|tmp)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9a-f]{32}(\.json|\.ndjson|(-[0-9]+)?\.tmp)$", RegexOptions.CultureInvariant)]
     private static partial Regex OwnFileName();
 }

@@ -1,10 +1,11 @@
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.Data;
 
 namespace Memsolus.Dashboard.Exports;
 
 // One request for a copy of an owner's data in one environment, and, once written, the file.
-internal sealed class ExportJob : IOwnedResource
+internal sealed class ExportJob : IOwnedResource, ILeased
 {
     // Insertion order, for stable cursor paging and for running jobs first come, first served; never shown.
     public long Sequence { get; set; }
@@ -38,6 +39,15 @@ internal sealed class ExportJob : IOwnedResource
     public DateTimeOffset? CompletedAt { get; set; }
 
     public DateTimeOffset? ExpiresAt { get; set; }
+
+    // The node writing it, until when (renewed while it writes): a job whose lease has run out was
+    // left by a node that died, and another node runs it again (docs/several-nodes.md).
+    public string? LeasedBy { get; set; }
+
+    public DateTimeOffset? LeasedUntil { get; set; }
+
+    // How many times a node has taken the job up; after ExportRunner.MaxAttempts it is failed.
+    public int Attempts { get; set; }
 
     // What the owner may read about a failure: never an exception message, which can hold paths.
     public string? Error { get; set; }

@@ -6,18 +6,26 @@ using Microsoft.Extensions.Options;
 namespace Memsolus.Dashboard.Exports;
 
 // The export work itself, one public step at a time so tests can drive it without the worker:
-// claim the oldest queued job, write its file, clean up what has expired.
+// claim the oldest queued job, write its file, clean up what has expired. A node claims a job with
+// a lease (QueueLease) and renews it while the file is written; a job whose lease runs out (its node
+// died) is run again from the start by whichever node claims it next, up to MaxAttempts times in
+// all, then failed with InterruptedError (docs/several-nodes.md). An export only reads, so running
+// it again is safe.
 internal sealed partial class ExportRunner(
     IDbContextFactory<ApplicationDbContext> contextFactory,
     ExportFiles files,
     ExportContentWriter contentWriter,
     IWebhookEvents webhooks,
     IOptions<ExportsOptions> options,
+    LeaseNode node,
     TimeProvider clock,
     ILogger<ExportRunner> logger)
 {
     public const string WriteFailedError = "The export could not be written. Start a new export; if it fails again, contact support.";
-    public const string InterruptedError = "The export was interrupted because the server stopped. Start a new export.";
+    public const string InterruptedError = "The export was interrupted each time it ran: the server running it stopped. Start a new export.";
+
+    // Times a job is taken up (the first run and the runs after a node died) before it is failed.
+    public const int MaxAttempts = 3;
 
     private const int CleanupBatchSize = 100;
 
@@ -39,22 +47,37 @@ internal sealed partial class ExportRunner(
         return ran;
     }
 
-    // Moves the oldest queued job to running and returns it; null when nothing is queued. The move
-    // is conditional, so two runners never take the same job.
+    // Claims the oldest job that is queued, or running with a lease that has run out, moves it to
+    // running under this node's lease and returns it; null when there is none. The claim is a
+    // conditional update, so two nodes never take the same job.
     public async Task<ExportJob?> ClaimNextAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        // Ends: every pass either claims a job or finds one another runner claimed first.
-        while (await db.ExportJobs.AsNoTracking().Where(j => j.Status == ExportStatus.Queued).OrderBy(j => j.Sequence).FirstOrDefaultAsync(cancellationToken) is { } next)
+        // Ends: every pass either claims a job or finds one another node claimed first.
+        while (await Runnable(db.ExportJobs.AsNoTracking(), clock.GetUtcNow()).OrderBy(j => j.Sequence).FirstOrDefaultAsync(cancellationToken) is { } next)
         {
             var now = clock.GetUtcNow();
-            var claimed = await db.ExportJobs
-                .Where(j => j.Sequence == next.Sequence && j.Status == ExportStatus.Queued)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, ExportStatus.Running).SetProperty(j => j.StartedAt, now), cancellationToken);
+            var until = now + options.Value.LeaseDuration;
+            var claimed = await Runnable(db.ExportJobs, now)
+                .Where(j => j.Sequence == next.Sequence && j.Attempts == next.Attempts)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(j => j.Status, ExportStatus.Running)
+                        .SetProperty(j => j.StartedAt, now)
+                        .SetProperty(j => j.Attempts, next.Attempts + 1)
+                        .Lease(node.Id, until),
+                    cancellationToken);
             if (claimed == 1)
             {
+                if (next.Status == ExportStatus.Running)
+                {
+                    LogTakenOver(logger, next.Id, next.LeasedBy ?? "an earlier version", next.Attempts + 1);
+                }
+
                 next.Status = ExportStatus.Running;
                 next.StartedAt = now;
+                next.Attempts++;
+                next.LeasedBy = node.Id;
+                next.LeasedUntil = until;
                 LogStarted(logger, next.Id);
                 return next;
             }
@@ -63,6 +86,16 @@ internal sealed partial class ExportRunner(
         return null;
     }
 
+    // Queued, or running on a node whose lease ran out (it died) and not yet tried MaxAttempts times.
+    private static IQueryable<ExportJob> Runnable(IQueryable<ExportJob> jobs, DateTimeOffset now) =>
+        jobs.Where(j => j.Status == ExportStatus.Queued
+            || (j.Status == ExportStatus.Running && j.Attempts < MaxAttempts && (j.LeasedUntil == null || j.LeasedUntil <= now)));
+
+    // This node's running job, as long as it holds the lease: a write after another node took the
+    // job over changes nothing.
+    private IQueryable<ExportJob> Held(ApplicationDbContext db, ExportJob job) =>
+        db.ExportJobs.Where(j => j.Sequence == job.Sequence && j.Status == ExportStatus.Running).HeldBy(node.Id);
+
     // Writes a claimed job's file beside its final name and moves it into place only when it is
     // complete, so a download never sees half a file. A failure is recorded on the job, never thrown,
     // except that stopping the app still stops it.
@@ -70,31 +103,42 @@ internal sealed partial class ExportRunner(
     {
         string? temp = null;
         string? final = null;
+        await using var lease = LeaseRenewal.Start(
+            (until, token) => RenewAsync(job, until, token), options.Value.LeaseDuration, clock, logger, cancellationToken);
         try
         {
             files.EnsureDirectory();
-            temp = files.PathOf(ExportFiles.TempFileNameFor(job.Id));
+            temp = files.PathOf(ExportFiles.TempFileNameFor(job.Id, job.Attempts));
             var fileName = ExportFiles.FileNameFor(job.Id, job.Format);
             final = files.PathOf(fileName);
 
             ExportCounts counts;
             await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
             {
-                counts = await contentWriter.WriteAsync(job, stream, cancellationToken);
-                await stream.FlushAsync(cancellationToken);
+                counts = await contentWriter.WriteAsync(job, stream, lease.Token);
+                await stream.FlushAsync(lease.Token);
                 stream.Flush(flushToDisk: true);
             }
 
             var size = new FileInfo(temp).Length;
+            // Only a node that still holds the job puts its file in place, never over the file of
+            // the node that took the job over.
+            if (!await RenewAsync(job, clock.GetUtcNow() + options.Value.LeaseDuration, cancellationToken))
+            {
+                TryDelete(temp);
+                LogAbandoned(logger, job.Id);
+                return;
+            }
+
             File.Move(temp, final, overwrite: true);
 
             var now = clock.GetUtcNow();
             var expiresAt = now + options.Value.Retention;
             await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-            var updated = await db.ExportJobs
-                .Where(j => j.Sequence == job.Sequence && j.Status == ExportStatus.Running)
+            var updated = await Held(db, job)
                 .ExecuteUpdateAsync(
-                    s => s.SetProperty(j => j.Status, ExportStatus.Succeeded)
+                    s => s.Unlease()
+                        .SetProperty(j => j.Status, ExportStatus.Succeeded)
                         .SetProperty(j => j.MemoryCount, counts.Memories)
                         .SetProperty(j => j.KnowledgeCount, counts.Knowledge)
                         .SetProperty(j => j.SizeBytes, size)
@@ -104,7 +148,8 @@ internal sealed partial class ExportRunner(
                     cancellationToken);
             if (updated == 0)
             {
-                // The job is gone (its account was deleted while it ran) or no longer running: drop the file.
+                // The job is gone (its account was deleted while it ran), or this node's lease ran out
+                // and another node took the job over: drop the file.
                 TryDelete(final);
                 LogAbandoned(logger, job.Id);
                 return;
@@ -121,10 +166,19 @@ internal sealed partial class ExportRunner(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // Stopping: the job goes back to the queue (this run not counted), for another node or
+            // the next start.
             TryDelete(temp);
             TryDelete(final);
-            await MarkFailedAsync(job, InterruptedError, CancellationToken.None);
+            await HandBackAsync(job);
             throw;
+        }
+        catch (OperationCanceledException) when (lease.Lost)
+        {
+            // Another node has taken the job over (this one stalled past its lease): it is theirs.
+            TryDelete(temp);
+            LogAbandoned(logger, job.Id);
+            return;
         }
         catch (Exception exception)
         {
@@ -138,18 +192,22 @@ internal sealed partial class ExportRunner(
         await PublishCompletedAsync(job, cancellationToken);
     }
 
-    // Jobs left running by a previous run of the app will never finish: say so on each of them.
-    // One app node runs exports today; with several, this would have to know whose jobs they were.
+    // Running jobs whose node died (their lease has run out) after MaxAttempts runs: failed, with
+    // InterruptedError. Those with runs left are run again by ClaimNextAsync. A job another node
+    // holds, its lease renewed, is never touched, so a node that starts leaves running jobs alone.
     public async Task<int> FailInterruptedAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var failed = await db.ExportJobs
-            .Where(j => j.Status == ExportStatus.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, ExportStatus.Failed).SetProperty(j => j.CompletedAt, now).SetProperty(j => j.Error, InterruptedError), cancellationToken);
+            .Where(j => j.Status == ExportStatus.Running && j.Attempts >= MaxAttempts)
+            .Free(now)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(j => j.Status, ExportStatus.Failed).SetProperty(j => j.CompletedAt, now).SetProperty(j => j.Error, InterruptedError).Unlease(),
+                cancellationToken);
         if (failed > 0)
         {
-            LogInterrupted(logger, failed);
+            LogInterrupted(logger, failed, MaxAttempts);
         }
 
         return failed;
@@ -206,13 +264,38 @@ internal sealed partial class ExportRunner(
         return expired;
     }
 
+    private async Task<bool> RenewAsync(ExportJob job, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ExportJobs.Where(j => j.Sequence == job.Sequence && j.Status == ExportStatus.Running).RenewAsync(node.Id, until, cancellationToken);
+    }
+
+    private async Task HandBackAsync(ExportJob job)
+    {
+        try
+        {
+            await using var db = await contextFactory.CreateDbContextAsync(CancellationToken.None);
+            await Held(db, job).ExecuteUpdateAsync(
+                s => s.SetProperty(j => j.Status, ExportStatus.Queued)
+                    .SetProperty(j => j.StartedAt, (DateTimeOffset?)null)
+                    .SetProperty(j => j.Attempts, job.Attempts - 1)
+                    .Unlease(),
+                CancellationToken.None);
+            job.Status = ExportStatus.Queued;
+        }
+        catch (Exception exception)
+        {
+            // The lease runs out on its own and another node runs the job then.
+            LogHandBackFailed(logger, exception, job.Id);
+        }
+    }
+
     private async Task MarkFailedAsync(ExportJob job, string error, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        await db.ExportJobs
-            .Where(j => j.Sequence == job.Sequence && j.Status == ExportStatus.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, ExportStatus.Failed).SetProperty(j => j.CompletedAt, now).SetProperty(j => j.Error, error), cancellationToken);
+        await Held(db, job)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, ExportStatus.Failed).SetProperty(j => j.CompletedAt, now).SetProperty(j => j.Error, error).Unlease(), cancellationToken);
         job.Status = ExportStatus.Failed;
         job.CompletedAt = now;
         job.Error = error;
@@ -259,11 +342,17 @@ internal sealed partial class ExportRunner(
     [LoggerMessage(Level = LogLevel.Error, Message = "Export {ExportId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, Guid exportId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Export {ExportId} finished after its job was deleted; its file was removed")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Export {ExportId} stopped here: its job was deleted, or another node took it over; this node's file was removed")]
     private static partial void LogAbandoned(ILogger logger, Guid exportId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Marked {Count} export(s) failed that were running when the app last stopped")]
-    private static partial void LogInterrupted(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Export {ExportId} was left running by {Node}, whose lease ran out; running it again (run {Attempt})")]
+    private static partial void LogTakenOver(ILogger logger, Guid exportId, string node, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Marked {Count} export(s) failed whose node stopped each of the {MaxAttempts} times they ran")]
+    private static partial void LogInterrupted(ILogger logger, int count, int maxAttempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand export {ExportId} back at shutdown; another node runs it once its lease runs out")]
+    private static partial void LogHandBackFailed(ILogger logger, Exception exception, Guid exportId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Export clean-up: {ExpiredCount} export(s) expired, {StrayCount} stray file(s) deleted")]
     private static partial void LogCleanedUp(ILogger logger, int expiredCount, int strayCount);

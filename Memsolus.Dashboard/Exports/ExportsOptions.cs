@@ -18,4 +18,10 @@ internal sealed class ExportsOptions
     // Exports an owner may have queued or running at once, across both environments.
     [Range(1, 100)]
     public int MaxPendingPerOwner { get; set; } = 5;
+
+    // How long a node's claim on a running export lasts; renewed every third of it while the file
+    // is written. Once it has run out (the node died) another node runs the export again
+    // (docs/several-nodes.md).
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 }

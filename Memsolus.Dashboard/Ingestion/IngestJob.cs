@@ -1,9 +1,10 @@
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.Data;
 
 namespace Memsolus.Dashboard.Ingestion;
 
-internal sealed class IngestJob : IOwnedResource
+internal sealed class IngestJob : IOwnedResource, ILeased
 {
     public const int MaxNameLength = 255;
     public const int MaxUrlLength = 2_048;
@@ -47,4 +48,10 @@ internal sealed class IngestJob : IOwnedResource
     public DateTimeOffset? StartedAt { get; set; }
 
     public DateTimeOffset? CompletedAt { get; set; }
+
+    // The node running it, until when (renewed as it goes): a running job whose lease has run out
+    // was left by a node that died, and another node fails it (docs/several-nodes.md).
+    public string? LeasedBy { get; set; }
+
+    public DateTimeOffset? LeasedUntil { get; set; }
 }

@@ -25,6 +25,12 @@ internal sealed class IngestOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    // How long a node's claim on a running job lasts; renewed every third of it and after every
+    // file while the job runs. Once it has run out (the node died) another node fails the job
+    // with IngestRunner.InterruptedMessage (docs/several-nodes.md).
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
     // Part headers and boundaries around the files; generous, since a part header is ~200 bytes.
     public const long MultipartFramingBytes = 64 * 1024;
 

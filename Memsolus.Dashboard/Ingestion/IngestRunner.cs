@@ -4,19 +4,26 @@ using Memsolus.Dashboard.Knowledge;
 using Memsolus.Dashboard.Memories;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Ingestion;
 
 // The unit of work of the ingestion worker: claim the oldest queued job, import its files or URL
 // through the memory and knowledge stores (same limits as the API), record counts and per-item
 // errors as it goes, finish the job and announce ingest.completed. Tests call RunOnceAsync
-// directly; the worker calls it until it answers false.
+// directly; the worker calls it until it answers false. A node claims a job with a lease
+// (QueueLease) and renews it while the job runs (and with every save); every save is conditional on
+// still holding it. A job cannot be run again safely (part of its entries exist), so a running job
+// whose lease has run out (its node died or stalled) is failed with InterruptedMessage by whichever
+// node sees it first; a job another node holds is never touched (docs/several-nodes.md).
 internal sealed partial class IngestRunner(
     IDbContextFactory<ApplicationDbContext> contextFactory,
     KnowledgeStore knowledge,
     MemoryStore memories,
     UrlFetcher fetcher,
     IWebhookEvents events,
+    IOptions<IngestOptions> options,
+    LeaseNode node,
     TimeProvider clock,
     ILogger<IngestRunner> logger)
 {
@@ -39,19 +46,33 @@ internal sealed partial class IngestRunner(
         }
 
         var run = new JobRun(job);
+        await using var lease = LeaseRenewal.Start(
+            (until, token) => RenewAsync(job, until, token), options.Value.LeaseDuration, clock, logger, cancellationToken);
         try
         {
             if (job.Kind == IngestJobKind.Url)
             {
-                await ImportUrlAsync(run, cancellationToken);
+                await ImportUrlAsync(run, lease.Token);
             }
             else
             {
-                await ImportFilesAsync(run, cancellationToken);
+                await ImportFilesAsync(run, lease.Token);
             }
         }
         catch (JobDeletedException)
         {
+            // Deleted while it ran, or this node's lease ran out and another node has failed it.
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the job is finished as interrupted now rather than once its lease runs out.
+            await FailStoppedAsync(run);
+            throw;
+        }
+        catch (OperationCanceledException) when (lease.Lost)
+        {
+            LogLeaseLost(logger, job.Id);
             return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -75,23 +96,90 @@ internal sealed partial class IngestRunner(
         return true;
     }
 
-    // Jobs a stopped server left running cannot be resumed safely (part of their entries exist),
-    // so they are finished as failed. The worker does this once at start-up.
-    public async Task FailInterruptedAsync(CancellationToken cancellationToken = default)
+    // Running jobs no node holds any more: their lease has run out (the node died or stalled) or they
+    // have none (left by a version without leases). They cannot be resumed safely (part of their
+    // entries exist), so each is taken over by this node and finished as failed with
+    // InterruptedMessage. A job whose node still renews its lease is left alone, so a node that
+    // starts while another runs a job never fails it. The worker does this every round.
+    public async Task<int> FailInterruptedAsync(CancellationToken cancellationToken = default)
     {
-        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var interrupted = await db.IngestJobs.AsTracking().Where(j => j.Status == IngestJobStatus.Running).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        List<IngestJob> interrupted;
+        await using (var db = await contextFactory.CreateDbContextAsync(cancellationToken))
+        {
+            interrupted = await db.IngestJobs.AsNoTracking()
+                .Where(j => j.Status == IngestJobStatus.Running)
+                .Free(now)
+                .OrderBy(j => j.Sequence)
+                .ToListAsync(cancellationToken);
+        }
+
+        var failed = 0;
         foreach (var job in interrupted)
         {
+            if (!await TakeOverAsync(job, now, cancellationToken))
+            {
+                // Another node took it first (or its node renewed the lease just now).
+                continue;
+            }
+
             var run = new JobRun(job);
             run.Note(InterruptedMessage);
             job.Status = IngestJobStatus.Failed;
-            job.CompletedAt = clock.GetUtcNow();
+            job.CompletedAt = now;
             if (await SaveAsync(run, deleteItems: true, cancellationToken))
             {
+                failed++;
+                LogInterrupted(logger, job.Id);
                 await PublishAsync(job, cancellationToken);
             }
         }
+
+        return failed;
+    }
+
+    // Takes a running job whose lease has run out; false when it is no longer free.
+    private async Task<bool> TakeOverAsync(IngestJob job, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var until = now + options.Value.LeaseDuration;
+        var taken = await db.IngestJobs
+            .Where(j => j.Sequence == job.Sequence && j.Status == IngestJobStatus.Running)
+            .Free(now)
+            .ExecuteUpdateAsync(s => s.Lease(node.Id, until), cancellationToken);
+        if (taken == 1)
+        {
+            job.LeasedBy = node.Id;
+            job.LeasedUntil = until;
+        }
+
+        return taken == 1;
+    }
+
+    // The app is stopping while this node runs the job: what was imported stays, the rest is
+    // reported missing. If this fails too, the lease runs out and another node fails the job.
+    private async Task FailStoppedAsync(JobRun run)
+    {
+        try
+        {
+            run.Note(InterruptedMessage);
+            run.Job.Status = IngestJobStatus.Failed;
+            run.Job.CompletedAt = clock.GetUtcNow();
+            if (await SaveAsync(run, deleteItems: true, CancellationToken.None))
+            {
+                await PublishAsync(run.Job, CancellationToken.None);
+            }
+        }
+        catch (Exception exception)
+        {
+            LogStopFailed(logger, exception, run.Job.Id);
+        }
+    }
+
+    private async Task<bool> RenewAsync(IngestJob job, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.IngestJobs.Where(j => j.Sequence == job.Sequence && j.Status == IngestJobStatus.Running).RenewAsync(node.Id, until, cancellationToken);
     }
 
     private async Task<IngestJob?> ClaimAsync(CancellationToken cancellationToken)
@@ -107,13 +195,16 @@ internal sealed partial class IngestRunner(
         }
 
         DateTimeOffset? now = clock.GetUtcNow();
+        var until = now.Value + options.Value.LeaseDuration;
         var claimed = await db.IngestJobs
             .Where(j => j.Sequence == job.Sequence && j.Status == IngestJobStatus.Queued)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, IngestJobStatus.Running).SetProperty(j => j.StartedAt, now), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, IngestJobStatus.Running).SetProperty(j => j.StartedAt, now).Lease(node.Id, until), cancellationToken);
         if (claimed == 1)
         {
             job.Status = IngestJobStatus.Running;
             job.StartedAt = now;
+            job.LeasedBy = node.Id;
+            job.LeasedUntil = until;
         }
 
         return job;
@@ -247,21 +338,54 @@ internal sealed partial class IngestRunner(
         run.KnowledgeCreated();
     }
 
-    // Writes the job's counts and status and its new errors in one transaction. False when the
-    // job is gone (its owner was deleted while it ran).
+    // Writes the job's counts and status and its new errors in one transaction, as long as this node
+    // holds the job: it extends the lease while the job runs and drops it once the job is finished.
+    // False when the job is gone (its owner was deleted while it ran) or another node has taken it
+    // over (this node's lease ran out).
     private async Task<bool> SaveAsync(JobRun run, bool deleteItems, CancellationToken cancellationToken)
     {
+        var job = run.Job;
+        var finished = job.Status != IngestJobStatus.Running;
+        var until = clock.GetUtcNow() + options.Value.LeaseDuration;
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        db.IngestJobs.Update(run.Job);
-        db.IngestItemErrors.AddRange(run.TakeNewErrors());
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var updated = await db.IngestJobs
+                .Where(j => j.Sequence == job.Sequence && j.Status == IngestJobStatus.Running)
+                .HeldBy(node.Id)
+                .ExecuteUpdateAsync(
+                    s =>
+                    {
+                        s.SetProperty(j => j.Status, job.Status)
+                            .SetProperty(j => j.Items, job.Items)
+                            .SetProperty(j => j.Succeeded, job.Succeeded)
+                            .SetProperty(j => j.Failed, job.Failed)
+                            .SetProperty(j => j.KnowledgeCreated, job.KnowledgeCreated)
+                            .SetProperty(j => j.MemoriesCreated, job.MemoriesCreated)
+                            .SetProperty(j => j.CompletedAt, job.CompletedAt);
+                        if (finished)
+                        {
+                            s.Unlease();
+                        }
+                        else
+                        {
+                            s.SetProperty(j => j.LeasedUntil, until);
+                        }
+                    },
+                    cancellationToken);
+            if (updated == 0)
+            {
+                LogJobGone(logger, job.Id);
+                return false;
+            }
+
+            db.IngestItemErrors.AddRange(run.TakeNewErrors());
             await db.SaveChangesAsync(cancellationToken);
             if (deleteItems)
             {
                 // The files have become entries; their bytes are not kept.
-                await db.IngestItems.Where(i => i.JobSequence == run.Job.Sequence).ExecuteDeleteAsync(cancellationToken);
+                await db.IngestItems.Where(i => i.JobSequence == job.Sequence).ExecuteDeleteAsync(cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -269,12 +393,12 @@ internal sealed partial class IngestRunner(
         }
         catch (DbUpdateException exception)
         {
-            if (exception is not DbUpdateConcurrencyException && await JobExistsAsync(run.Job.Sequence, cancellationToken))
+            if (exception is not DbUpdateConcurrencyException && await JobExistsAsync(job.Sequence, cancellationToken))
             {
                 throw;
             }
 
-            LogJobGone(logger, run.Job.Id);
+            LogJobGone(logger, job.Id);
             return false;
         }
     }
@@ -373,7 +497,16 @@ internal sealed partial class IngestRunner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} finished {Status}: {Succeeded} imported, {Failed} failed")]
     private static partial void LogJobCompleted(ILogger logger, Guid jobId, string status, int succeeded, int failed);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} was deleted while it ran")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion job {JobId}: its node's lease ran out, so it is failed as interrupted")]
+    private static partial void LogInterrupted(ILogger logger, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingestion job {JobId}: this node lost its lease to another node; stopped here")]
+    private static partial void LogLeaseLost(ILogger logger, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not finish ingestion job {JobId} as interrupted while stopping; it is failed once its lease runs out")]
+    private static partial void LogStopFailed(ILogger logger, Exception exception, Guid jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingestion job {JobId} was deleted while it ran, or another node took it over")]
     private static partial void LogJobGone(ILogger logger, Guid jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not announce the completion of ingestion job {JobId}")]

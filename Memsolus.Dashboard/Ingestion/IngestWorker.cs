@@ -5,7 +5,8 @@ namespace Memsolus.Dashboard.Ingestion;
 
 // Runs queued jobs one at a time: promptly when this node queued one, and every PollInterval for
 // any the signal missed (another node's). A job's failure is recorded on the job by the runner.
-// At start it first fails the jobs a previous run left running.
+// Each round first fails the running jobs whose node died (their lease has run out), never a job
+// another node still runs.
 internal sealed class IngestWorker(
     IngestRunner runner,
     IngestQueue queue,
@@ -15,10 +16,9 @@ internal sealed class IngestWorker(
 {
     protected override TimeSpan? Interval => options.Value.PollInterval;
 
-    protected override Task BeforeFirstRoundAsync(CancellationToken cancellationToken) => runner.FailInterruptedAsync(cancellationToken);
-
     protected override async Task RunRoundAsync(CancellationToken cancellationToken)
     {
+        await runner.FailInterruptedAsync(cancellationToken);
         while (await runner.RunOnceAsync(cancellationToken))
         {
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using MailKit.Net.Smtp;
 using Memsolus.Dashboard.Data;
@@ -9,7 +8,7 @@ using MimeKit;
 namespace Memsolus.Dashboard.Mail;
 
 // One round of mail delivery: the due Pending mails, each claimed by this node (a conditional
-// update that only one node's can win, on SQLite and PostgreSQL alike) right before it is sent, so
+// update that only one node's can win, on SQLite and PostgreSQL alike: QueueLease) right before it is sent, so
 // that with several nodes on one database each mail is sent once. The lease covers one send (at
 // most a few Email:Smtp:Timeouts), and every later write is conditional on still holding it. A node
 // that dies holding a lease leaves the mail Pending: any node takes it up once the lease has run
@@ -19,6 +18,7 @@ internal sealed partial class MailDeliveryRunner(
     MailOutbox outbox,
     MailTransport transport,
     IOptions<MailOptions> options,
+    LeaseNode node,
     TimeProvider clock,
     ILogger<MailDeliveryRunner> logger)
 {
@@ -26,9 +26,8 @@ internal sealed partial class MailDeliveryRunner(
     // that was due has been tried (the tests rely on it); other nodes are kept off by the leases.
     private readonly SemaphoreSlim runLock = new(1, 1);
 
-    // Who holds a lease: the machine and process for an operator to read, and a random part so two
-    // apps in one process (the tests' nodes) are two nodes.
-    public string NodeId { get; } = NewNodeId();
+    // Who holds a lease (LeaseNode): shared by every queue of this node.
+    public string NodeId => node.Id;
 
     // Tries up to Email:BatchSize due mails; returns how many were due.
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
@@ -72,7 +71,7 @@ internal sealed partial class MailDeliveryRunner(
 
     // Pending, its time come, and nobody's lease on it, or only one that has run out.
     private static IQueryable<OutboxMail> Due(IQueryable<OutboxMail> mails, DateTimeOffset now) =>
-        mails.Where(m => m.Status == OutboxMailStatus.Pending && m.NextAttemptAt <= now && (m.LeasedUntil == null || m.LeasedUntil <= now));
+        mails.Where(m => m.Status == OutboxMailStatus.Pending && m.NextAttemptAt <= now).Free(now);
 
     // Claimed only if this update changed the row: on PostgreSQL a second node's update waits for
     // the first to commit and then finds the lease taken; SQLite has one writer at a time.
@@ -83,7 +82,7 @@ internal sealed partial class MailDeliveryRunner(
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var claimed = await Due(db.OutboxMails, now)
             .Where(m => m.Sequence == sequence)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeasedBy, NodeId).SetProperty(m => m.LeasedUntil, until), cancellationToken);
+            .ExecuteUpdateAsync(s => s.Lease(NodeId, until), cancellationToken);
         if (claimed != 1)
         {
             return null;
@@ -143,8 +142,7 @@ internal sealed partial class MailDeliveryRunner(
                 .SetProperty(m => m.AttemptCount, mail.AttemptCount + 1)
                 .SetProperty(m => m.ProtectedMessage, (string?)null)
                 .SetProperty(m => m.NextAttemptAt, (DateTimeOffset?)null)
-                .SetProperty(m => m.LeasedBy, (string?)null)
-                .SetProperty(m => m.LeasedUntil, (DateTimeOffset?)null),
+                .Unlease(),
             cancellationToken);
         if (recorded == 0)
         {
@@ -164,8 +162,7 @@ internal sealed partial class MailDeliveryRunner(
                 s.SetProperty(m => m.AttemptCount, attempt)
                     .SetProperty(m => m.LastError, error)
                     .SetProperty(m => m.NextAttemptAt, nextAttemptAt)
-                    .SetProperty(m => m.LeasedBy, (string?)null)
-                    .SetProperty(m => m.LeasedUntil, (DateTimeOffset?)null);
+                    .Unlease();
                 if (givingUp)
                 {
                     s.SetProperty(m => m.Status, OutboxMailStatus.Failed).SetProperty(m => m.ProtectedMessage, (string?)null);
@@ -190,8 +187,7 @@ internal sealed partial class MailDeliveryRunner(
                 .SetProperty(m => m.LastError, error)
                 .SetProperty(m => m.ProtectedMessage, (string?)null)
                 .SetProperty(m => m.NextAttemptAt, (DateTimeOffset?)null)
-                .SetProperty(m => m.LeasedBy, (string?)null)
-                .SetProperty(m => m.LeasedUntil, (DateTimeOffset?)null),
+                .Unlease(),
             cancellationToken);
     }
 
@@ -201,7 +197,7 @@ internal sealed partial class MailDeliveryRunner(
         {
             await using var db = await contextFactory.CreateDbContextAsync(CancellationToken.None);
             await Held(db, mail).ExecuteUpdateAsync(
-                s => s.SetProperty(m => m.LeasedBy, (string?)null).SetProperty(m => m.LeasedUntil, (DateTimeOffset?)null),
+                s => s.Unlease(),
                 CancellationToken.None);
         }
         catch (Exception exception)
@@ -214,7 +210,7 @@ internal sealed partial class MailDeliveryRunner(
     // The mail as long as this node still holds it: a write after the lease was lost to another
     // node changes nothing.
     private IQueryable<OutboxMail> Held(ApplicationDbContext db, ClaimedMail mail) =>
-        db.OutboxMails.Where(m => m.Sequence == mail.Sequence && m.Status == OutboxMailStatus.Pending && m.LeasedBy == NodeId);
+        db.OutboxMails.Where(m => m.Sequence == mail.Sequence && m.Status == OutboxMailStatus.Pending).HeldBy(NodeId);
 
     // The transport's own words, short: the SMTP server's answer or why the connection failed.
     // Never the message, whose links carry sign-in tokens.
@@ -227,13 +223,6 @@ internal sealed partial class MailDeliveryRunner(
             _ => $"{exception.GetType().Name}: {exception.Message}",
         };
         return text.Length <= OutboxMail.MaxErrorLength ? text : text[..(OutboxMail.MaxErrorLength - 1)] + "…";
-    }
-
-    private static string NewNodeId()
-    {
-        var machine = Environment.MachineName;
-        var id = string.Create(CultureInfo.InvariantCulture, $"{(machine.Length > 40 ? machine[..40] : machine)}/{Environment.ProcessId}/{Guid.NewGuid():N}");
-        return id.Length <= OutboxMail.MaxLeaseOwnerLength ? id : id[..OutboxMail.MaxLeaseOwnerLength];
     }
 
     private sealed record ClaimedMail(long Sequence, Guid Id, string Kind, int AttemptCount, string? ProtectedMessage);

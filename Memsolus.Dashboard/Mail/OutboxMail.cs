@@ -1,3 +1,5 @@
+using Memsolus.Dashboard.Data;
+
 namespace Memsolus.Dashboard.Mail;
 
 // One mail to send, written in the same transaction as the change it tells of, so a mail is never
@@ -5,13 +7,13 @@ namespace Memsolus.Dashboard.Mail;
 // and a node claims it (LeasedBy, LeasedUntil) before sending so that several nodes send it once.
 // The message itself is protected with Data Protection (its links carry sign-in tokens) and
 // dropped once sent; the row stays as the record of what was sent to whom and when.
-internal sealed class OutboxMail
+internal sealed class OutboxMail : ILeased
 {
     public const int MaxAddressLength = 256;
     public const int MaxSubjectLength = 200;
     public const int MaxKindLength = 48;
     public const int MaxErrorLength = 500;
-    public const int MaxLeaseOwnerLength = 100;
+    public const int MaxLeaseOwnerLength = QueueLease.MaxHolderLength;
 
     public long Sequence { get; set; }
 

@@ -1,8 +1,12 @@
+using Memsolus.Dashboard.Data;
+
 namespace Memsolus.Dashboard.Webhooks;
 
 // One event for one webhook: the exact body every attempt sends (so each attempt is signed over
 // the same bytes), and where the retries stand. Each attempt is a WebhookDeliveryAttempt row.
-internal sealed class WebhookDelivery
+// A node claims it (LeasedBy, LeasedUntil: QueueLease) before sending, so that several nodes send
+// each attempt once.
+internal sealed class WebhookDelivery : ILeased
 {
     public long Sequence { get; set; }
 
@@ -25,4 +29,9 @@ internal sealed class WebhookDelivery
     public DateTimeOffset? NextAttemptAt { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    // The node sending it, until when; another node takes it up once the lease has run out.
+    public string? LeasedBy { get; set; }
+
+    public DateTimeOffset? LeasedUntil { get; set; }
 }

@@ -10,22 +10,26 @@ namespace Memsolus.Dashboard.Webhooks;
 
 // Sends due deliveries: signs the stored body, POSTs it through the "outbound" client (which
 // refuses private addresses unless configured otherwise), records the attempt and schedules the
-// retry. At least once: a delivery whose result could not be recorded is sent again, so
-// receivers deduplicate by the event id in the body.
+// retry. With several nodes on one database each node first claims the deliveries it sends
+// (QueueLease: a conditional update only one node's can win), so each attempt goes out once; a
+// node that dies leaves its claims to run out (Webhooks:LeaseDuration), then another node sends
+// them. At least once: a delivery whose result could not be recorded is sent again, so receivers
+// deduplicate by the event id in the body.
 internal sealed partial class WebhookDeliveryRunner(
     IDbContextFactory<ApplicationDbContext> contextFactory,
     IHttpClientFactory httpClientFactory,
     WebhookSecrets secrets,
     IOptions<WebhooksOptions> options,
     IOptions<OutboundOptions> outboundOptions,
+    LeaseNode node,
     TimeProvider clock,
     ILogger<WebhookDeliveryRunner> logger)
 {
-    // One run at a time in this process, so the background loop and a caller of RunOnceAsync
-    // never send the same delivery twice. (Several nodes would need to claim rows instead.)
+    // One run at a time in this process, so once a caller's RunOnceAsync returns, every delivery
+    // that was due has been tried (the tests rely on it); other nodes are kept off by the leases.
     private readonly SemaphoreSlim runLock = new(1, 1);
 
-    // Sends up to one batch of due deliveries and returns how many it handled.
+    // Sends up to one batch of due deliveries and returns how many were due.
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         await runLock.WaitAsync(cancellationToken);
@@ -34,10 +38,10 @@ internal sealed partial class WebhookDeliveryRunner(
             var settings = options.Value;
             var now = clock.GetUtcNow();
             List<DueDelivery> due;
+            var sending = new List<DueDelivery>();
             await using (var db = await contextFactory.CreateDbContextAsync(cancellationToken))
             {
-                due = await db.WebhookDeliveries.AsNoTracking()
-                    .Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now)
+                due = await Due(db.WebhookDeliveries.AsNoTracking(), now)
                     .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Sequence)
                     .Take(settings.BatchSize)
                     .Join(db.Webhooks, d => d.WebhookSequence, w => w.Sequence, (d, w) =>
@@ -48,18 +52,41 @@ internal sealed partial class WebhookDeliveryRunner(
                 var disabled = due.Where(d => !d.Enabled).Select(d => d.Sequence).ToList();
                 if (disabled.Count > 0)
                 {
-                    await db.WebhookDeliveries
-                        .Where(d => disabled.Contains(d.Sequence) && d.Status == WebhookDeliveryStatus.Pending)
+                    await Due(db.WebhookDeliveries, now)
+                        .Where(d => disabled.Contains(d.Sequence))
                         .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, WebhookDeliveryStatus.Canceled).SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null), cancellationToken);
+                }
+
+                // One conditional update per delivery, so two nodes' claims never wait on each
+                // other's locks in opposite orders (a deadlock on PostgreSQL). Matching the attempt
+                // count too: what was read is what is sent.
+                var until = now + settings.LeaseDuration;
+                foreach (var delivery in due.Where(d => d.Enabled))
+                {
+                    var claimed = await Due(db.WebhookDeliveries, now)
+                        .Where(d => d.Sequence == delivery.Sequence && d.AttemptCount == delivery.AttemptCount)
+                        .ExecuteUpdateAsync(s => s.Lease(node.Id, until), cancellationToken);
+                    if (claimed == 1)
+                    {
+                        sending.Add(delivery);
+                    }
                 }
             }
 
-            var sending = due.Where(d => d.Enabled).ToList();
             var results = new AttemptResult[sending.Count];
-            await Parallel.ForEachAsync(
-                Enumerable.Range(0, sending.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelDeliveries, CancellationToken = cancellationToken },
-                async (i, token) => results[i] = await SendAsync(sending[i], token));
+            try
+            {
+                await Parallel.ForEachAsync(
+                    Enumerable.Range(0, sending.Count),
+                    new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelDeliveries, CancellationToken = cancellationToken },
+                    async (i, token) => results[i] = await SendAsync(sending[i], token));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Shutting down: hand the deliveries back now rather than when the lease runs out.
+                await ReleaseAsync(sending);
+                throw;
+            }
 
             // Recorded one after another: SQLite takes one writer at a time anyway.
             foreach (var result in results)
@@ -72,6 +99,28 @@ internal sealed partial class WebhookDeliveryRunner(
         finally
         {
             runLock.Release();
+        }
+    }
+
+    // Pending, its time come, and nobody's lease on it, or only one that has run out.
+    private static IQueryable<WebhookDelivery> Due(IQueryable<WebhookDelivery> deliveries, DateTimeOffset now) =>
+        deliveries.Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now).Free(now);
+
+    private async Task ReleaseAsync(List<DueDelivery> claimed)
+    {
+        try
+        {
+            var sequences = claimed.Select(d => d.Sequence).ToList();
+            await using var db = await contextFactory.CreateDbContextAsync(CancellationToken.None);
+            await db.WebhookDeliveries
+                .Where(d => sequences.Contains(d.Sequence) && d.Status == WebhookDeliveryStatus.Pending)
+                .HeldBy(node.Id)
+                .ExecuteUpdateAsync(s => s.Unlease(), CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            // The leases run out on their own; the deliveries are only later, never lost.
+            LogReleaseFailed(logger, exception, claimed.Count);
         }
     }
 
@@ -127,15 +176,17 @@ internal sealed partial class WebhookDeliveryRunner(
         {
             await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            // Matching the attempt count too makes recording the same attempt twice impossible.
+            // Matching the attempt count and the lease too makes recording the same attempt twice impossible.
             var updated = await db.WebhookDeliveries
                 .Where(d => d.Sequence == result.DeliverySequence && d.Status == WebhookDeliveryStatus.Pending && d.AttemptCount == result.Attempt - 1)
+                .HeldBy(node.Id)
                 .ExecuteUpdateAsync(
-                    s => s.SetProperty(d => d.Status, status).SetProperty(d => d.AttemptCount, result.Attempt).SetProperty(d => d.NextAttemptAt, nextAt),
+                    s => s.SetProperty(d => d.Status, status).SetProperty(d => d.AttemptCount, result.Attempt).SetProperty(d => d.NextAttemptAt, nextAt).Unlease(),
                     cancellationToken);
             if (updated == 0)
             {
-                // The webhook (and so the delivery) was deleted while the request was out.
+                // The webhook (and so the delivery) was deleted while the request was out, or this
+                // node's lease ran out and another node has taken the delivery up.
                 return;
             }
 
@@ -187,6 +238,9 @@ internal sealed partial class WebhookDeliveryRunner(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook delivery {DeliveryId} attempt {Attempt}: status {StatusCode} in {DurationMs} ms")]
     private static partial void LogAttempt(ILogger logger, Guid deliveryId, int attempt, int? statusCode, long durationMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand {Count} webhook deliveries back at shutdown; they are sent once their lease runs out")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not record attempt {Attempt} of webhook delivery {DeliverySequence}; it will be sent again")]
     private static partial void LogRecordFailed(ILogger logger, Exception exception, long deliverySequence, int attempt);

@@ -321,6 +321,9 @@ namespace Memsolus.Dashboard.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("CompletedAt")
                         .HasColumnType("INTEGER");
 
@@ -357,6 +360,13 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.Property<int?>("KnowledgeCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeasedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("MemoryCount")
                         .HasColumnType("INTEGER");
 
@@ -382,6 +392,8 @@ namespace Memsolus.Dashboard.Data.Migrations
                         .IsUnique();
 
                     b.HasIndex("Status", "ExpiresAt");
+
+                    b.HasIndex("Status", "LeasedUntil");
 
                     b.HasIndex("Status", "Sequence");
 
@@ -480,6 +492,13 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.Property<int>("KnowledgeCreated")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeasedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("MemoriesCreated")
                         .HasColumnType("INTEGER");
 
@@ -507,6 +526,8 @@ namespace Memsolus.Dashboard.Data.Migrations
 
                     b.HasIndex("Id")
                         .IsUnique();
+
+                    b.HasIndex("Status", "LeasedUntil");
 
                     b.HasIndex("Status", "Sequence");
 
@@ -814,6 +835,13 @@ namespace Memsolus.Dashboard.Data.Migrations
 
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeasedUntil")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("NextAttemptAt")
                         .HasColumnType("INTEGER");

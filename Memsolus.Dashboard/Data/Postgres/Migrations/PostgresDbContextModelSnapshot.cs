@@ -338,6 +338,9 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -374,6 +377,13 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                     b.Property<int?>("KnowledgeCount")
                         .HasColumnType("integer");
 
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("LeasedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int?>("MemoryCount")
                         .HasColumnType("integer");
 
@@ -399,6 +409,8 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                         .IsUnique();
 
                     b.HasIndex("Status", "ExpiresAt");
+
+                    b.HasIndex("Status", "LeasedUntil");
 
                     b.HasIndex("Status", "Sequence");
 
@@ -503,6 +515,13 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                     b.Property<int>("KnowledgeCreated")
                         .HasColumnType("integer");
 
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("LeasedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("MemoriesCreated")
                         .HasColumnType("integer");
 
@@ -530,6 +549,8 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
 
                     b.HasIndex("Id")
                         .IsUnique();
+
+                    b.HasIndex("Status", "LeasedUntil");
 
                     b.HasIndex("Status", "Sequence");
 
@@ -849,6 +870,13 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
 
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("LeasedUntil")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
