@@ -148,6 +148,10 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("SecretHash")
                         .HasMaxLength(32)
                         .HasColumnType("BLOB");

@@ -160,6 +160,10 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasDefaultValueSql("clock_timestamp()");
 
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
                     b.Property<byte[]>("SecretHash")
                         .HasMaxLength(32)
                         .HasColumnType("bytea");
