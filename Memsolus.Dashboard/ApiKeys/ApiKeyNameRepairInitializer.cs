@@ -11,76 +11,50 @@ namespace Memsolus.Dashboard.ApiKeys;
 // with the composed "café" a user types now, and no stored name reverses the text around it. A
 // renamed key that would now share its active name with another key of its owner becomes
 // "<name> (<first 8 hex digits of its id>)", as the ApiKeyActiveNames migration renamed duplicates.
-// Runs at start-up after the schema is in place; a name already clean is left alone, so running it
-// again (or on several nodes) changes nothing. Reads every key once per start, a page at a time.
 internal sealed partial class ApiKeyNameRepairInitializer(
     IDbContextFactory<ApplicationDbContext> contextFactory,
-    ILogger<ApiKeyNameRepairInitializer> logger) : IHostedService
+    ILogger<ApiKeyNameRepairInitializer> logger) : StartupRepair<ApiKey>(contextFactory)
 {
-    private const int PageSize = 500;
-
-    public async Task StartAsync(CancellationToken cancellationToken) => await RepairAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    // Answers how many keys it renamed.
-    public async Task<int> RepairAsync(CancellationToken cancellationToken = default)
+    protected override IQueryable<ApiKey> PageAfter(ApplicationDbContext db, ApiKey? last)
     {
-        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var repaired = 0;
-        Guid? after = null;
-        while (true)
+        var rows = db.ApiKeys.AsTracking();
+        if (last is not null)
         {
-            var rows = db.ApiKeys.AsTracking();
-            if (after is { } last)
-            {
-                rows = rows.Where(k => k.Id > last);
-            }
-
-            var page = await rows.OrderBy(k => k.Id).Take(PageSize).ToListAsync(cancellationToken);
-            if (page.Count == 0)
-            {
-                break;
-            }
-
-            foreach (var key in page)
-            {
-                var name = CleanName(key.Name, key.Id);
-                if (name == key.Name)
-                {
-                    continue;
-                }
-
-                if (key.ActiveName is not null)
-                {
-                    var normalized = ApiKey.Normalize(name);
-                    var taken = await db.ApiKeys.AnyAsync(k => k.OwnerId == key.OwnerId && k.ActiveName == normalized && k.Id != key.Id, cancellationToken);
-                    if (taken)
-                    {
-                        name = WithIdSuffix(name, key.Id);
-                    }
-                }
-
-                key.Name = name;
-                key.NormalizedName = ApiKey.Normalize(name);
-                key.ActiveName = key.ActiveName is null ? null : key.NormalizedName;
-                key.Version = Guid.NewGuid();
-                // One save a key, so the next key's "taken" check sees this one's new name.
-                await db.SaveChangesAsync(cancellationToken);
-                repaired++;
-            }
-
-            db.ChangeTracker.Clear();
-            after = page[^1].Id;
+            var after = last.Id;
+            rows = rows.Where(k => k.Id > after);
         }
 
-        if (repaired > 0)
-        {
-            LogRepaired(logger, repaired);
-        }
-
-        return repaired;
+        return rows.OrderBy(k => k.Id);
     }
+
+    protected override async ValueTask<bool> RepairAsync(ApplicationDbContext db, ApiKey key, CancellationToken cancellationToken)
+    {
+        var name = CleanName(key.Name, key.Id);
+        if (name == key.Name)
+        {
+            return false;
+        }
+
+        if (key.ActiveName is not null)
+        {
+            var normalized = ApiKey.Normalize(name);
+            var taken = await db.ApiKeys.AnyAsync(k => k.OwnerId == key.OwnerId && k.ActiveName == normalized && k.Id != key.Id, cancellationToken);
+            if (taken)
+            {
+                name = WithIdSuffix(name, key.Id);
+            }
+        }
+
+        key.Name = name;
+        key.NormalizedName = ApiKey.Normalize(name);
+        key.ActiveName = key.ActiveName is null ? null : key.NormalizedName;
+        key.Version = Guid.NewGuid();
+        // One save a key, so the next key's "taken" check sees this one's new name.
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    protected override void LogRepaired(int count) => LogRepaired(logger, count);
 
     // The name as the rules would have stored it; a name with nothing left names the key by its id.
     internal static string CleanName(string name, Guid id)

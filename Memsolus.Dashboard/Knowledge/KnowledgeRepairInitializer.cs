@@ -7,47 +7,29 @@ namespace Memsolus.Dashboard.Knowledge;
 // (KnowledgeStore.ToDto); see MemoryRepairInitializer.
 internal sealed partial class KnowledgeRepairInitializer(
     IDbContextFactory<ApplicationDbContext> contextFactory,
-    ILogger<KnowledgeRepairInitializer> logger) : IHostedService
+    ILogger<KnowledgeRepairInitializer> logger) : StartupRepair<KnowledgeEntry>(contextFactory)
 {
-    private const int PageSize = 500;
-
-    public async Task StartAsync(CancellationToken cancellationToken) => await RepairAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    // Answers how many rows it rewrote.
-    public async Task<int> RepairAsync(CancellationToken cancellationToken = default)
+    protected override IQueryable<KnowledgeEntry> PageAfter(ApplicationDbContext db, KnowledgeEntry? last)
     {
-        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var repaired = 0;
-        var after = 0L;
-        // Ends: every page starts after the last row of the one before.
-        while (await db.KnowledgeEntries.AsTracking().Where(k => k.Sequence > after).OrderBy(k => k.Sequence).Take(PageSize).ToListAsync(cancellationToken) is { Count: > 0 } page)
-        {
-            foreach (var entry in page)
-            {
-                var served = KnowledgeStore.ToDto(entry);
-                if (served.Unreadable is not null)
-                {
-                    entry.Title = served.Title;
-                    entry.Content = served.Content;
-                    entry.Source = served.Source;
-                    repaired++;
-                }
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-            after = page[^1].Sequence;
-        }
-
-        if (repaired > 0)
-        {
-            LogRepaired(logger, repaired);
-        }
-
-        return repaired;
+        var after = last?.Sequence ?? 0L;
+        return db.KnowledgeEntries.AsTracking().Where(k => k.Sequence > after).OrderBy(k => k.Sequence);
     }
+
+    protected override ValueTask<bool> RepairAsync(ApplicationDbContext db, KnowledgeEntry entry, CancellationToken cancellationToken)
+    {
+        var served = KnowledgeStore.ToDto(entry);
+        if (served.Unreadable is null)
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        entry.Title = served.Title;
+        entry.Content = served.Content;
+        entry.Source = served.Source;
+        return ValueTask.FromResult(true);
+    }
+
+    protected override void LogRepaired(int count) => LogRepaired(logger, count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Repaired {Count} knowledge entries stored with text no reader could serve")]
     private static partial void LogRepaired(ILogger logger, int count);

@@ -5,52 +5,32 @@ namespace Memsolus.Dashboard.Memories;
 
 // Rewrites memories stored before the input rules (docs/api.md) in the form every read serves
 // them (MemoryStore.Repair): unpaired surrogates become U+FFFD, NULs go, metadata nested deeper
-// than the limit keeps its deep part as a JSON string. Runs at start-up after the schema is in
-// place; a row already readable is left alone, so running it again changes nothing. It reads every
-// row once per start, a page at a time.
+// than the limit keeps its deep part as a JSON string.
 internal sealed partial class MemoryRepairInitializer(
     IDbContextFactory<ApplicationDbContext> contextFactory,
-    ILogger<MemoryRepairInitializer> logger) : IHostedService
+    ILogger<MemoryRepairInitializer> logger) : StartupRepair<Memory>(contextFactory)
 {
-    private const int PageSize = 500;
-
-    public async Task StartAsync(CancellationToken cancellationToken) => await RepairAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    // Answers how many rows it rewrote.
-    public async Task<int> RepairAsync(CancellationToken cancellationToken = default)
+    protected override IQueryable<Memory> PageAfter(ApplicationDbContext db, Memory? last)
     {
-        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var repaired = 0;
-        var after = 0L;
-        // Ends: every page starts after the last row of the one before.
-        while (await db.Memories.AsTracking().Where(m => m.Sequence > after).OrderBy(m => m.Sequence).Take(PageSize).ToListAsync(cancellationToken) is { Count: > 0 } page)
-        {
-            foreach (var memory in page)
-            {
-                if (MemoryStore.Repair(memory) is { } repair)
-                {
-                    memory.Content = repair.Content;
-                    memory.Tags = repair.Tags;
-                    memory.Metadata = repair.Metadata;
-                    memory.SearchText = Memory.SearchTextOf(repair.Content, repair.Tags);
-                    repaired++;
-                }
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-            after = page[^1].Sequence;
-        }
-
-        if (repaired > 0)
-        {
-            LogRepaired(logger, repaired);
-        }
-
-        return repaired;
+        var after = last?.Sequence ?? 0L;
+        return db.Memories.AsTracking().Where(m => m.Sequence > after).OrderBy(m => m.Sequence);
     }
+
+    protected override ValueTask<bool> RepairAsync(ApplicationDbContext db, Memory memory, CancellationToken cancellationToken)
+    {
+        if (MemoryStore.Repair(memory) is not { } repair)
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        memory.Content = repair.Content;
+        memory.Tags = repair.Tags;
+        memory.Metadata = repair.Metadata;
+        memory.SearchText = Memory.SearchTextOf(repair.Content, repair.Tags);
+        return ValueTask.FromResult(true);
+    }
+
+    protected override void LogRepaired(int count) => LogRepaired(logger, count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Repaired {Count} memories stored with text no reader could serve")]
     private static partial void LogRepaired(ILogger logger, int count);
