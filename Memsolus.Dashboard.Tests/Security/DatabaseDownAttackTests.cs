@@ -217,7 +217,8 @@ public abstract class DatabaseDownAttackTests(DatabaseDownAttackTests.Outage out
             await using var host = await DatabaseOutageHost.StartAsync(new TestHostOptions { Environment = Microsoft.Extensions.Hosting.Environments.Production });
             var session = await host.App.NewSessionAsync([Permissions.MemoryRead]);
             var owner = await host.App.NewOwnerAsync();
-            var client = host.App.CreateClient(new() { AllowAutoRedirect = false });
+            // Over HTTPS, as outside Development a page is served only there (Secure antiforgery cookie).
+            var client = host.App.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
             var (token, _) = await IdentityForms.FormTokenAsync(client, "/Account/Login");
 
             host.Cut();
