@@ -101,7 +101,9 @@ public abstract class SharedUsageFlushTests(DatabaseProvider provider) : IAsyncL
         return (owner, created.Key);
     }
 
+    [Collection(SeveralNodesCollection.Name)]
     public sealed class OnSqlite() : SharedUsageFlushTests(DatabaseProvider.Sqlite);
 
+    [Collection(SeveralNodesCollection.Name)]
     public sealed class OnPostgres() : SharedUsageFlushTests(DatabaseProvider.Postgres);
 }
