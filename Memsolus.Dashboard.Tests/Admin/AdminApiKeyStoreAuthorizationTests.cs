@@ -122,8 +122,8 @@ public abstract class AdminApiKeyStoreAuthorizationTests(DatabaseProvider provid
         Assert.Null((await db.KeyRowAsync(key.Key.Id)).RevokedAt);
     }
 
-    // Bug: RevokeAsync and RevokeAllAsync validate the reason before they check the role, so a
-    // non-admin who leaves the reason empty is answered "Give a reason" instead of being refused.
+    // RevokeAsync and RevokeAllAsync check the role before they validate the reason: a non-admin
+    // who leaves the reason empty is refused, not answered "Give a reason".
     [Theory]
     [InlineData(null)]
     [InlineData("")]

@@ -1,6 +1,7 @@
 using Memsolus.Dashboard.Data;
 using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
+using Memsolus.Dashboard.Admin;
 using Memsolus.Dashboard.Audit;
 
 namespace Memsolus.Dashboard.Tests.Admin;
@@ -302,6 +303,36 @@ public abstract class AdminApiKeyStoreRevokeTests(DatabaseProvider provider)
         }
 
         Assert.Equal(3, written.Count);
+    }
+
+    // An account allowed hundreds of keys (ApiKeys:MaxActivePerAccount), revoked with the longest
+    // reason, every character of which JSON escapes: the account event still fits its details
+    // column (on PostgreSQL a longer one failed the whole revocation), and names some of the keys.
+    [Fact]
+    public async Task Revoke_all_of_more_than_a_hundred_keys_with_the_longest_reason_stops_every_key()
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, new ApiKeysOptions { MaxActivePerAccount = 1000 });
+        var admin = await db.AddAdminAsync();
+        var owner = await db.AddOwnerAsync();
+        for (var i = 0; i < 120; i++)
+        {
+            await db.CreateKeyAsync(owner, $"agent-{i}");
+        }
+
+        var reason = new string('"', ApiKeyRules.MaxReasonLength);
+
+        var result = await db.AdminKeys.RevokeAllAsync(admin, owner.UserId, reason);
+
+        Assert.True(result.Succeeded, result.Error?.Message);
+        Assert.Equal(120, result.Value!.Revoked);
+        Assert.All(await db.Keys.ListAsync(owner), k => Assert.Equal(ApiKeyStatus.Revoked, k.Status));
+        var events = await db.AuditEventsAsync();
+        Assert.Equal(120, events.Count(e => e.EventType == AuditEventTypes.KeyRevoked));
+        var account = Assert.Single(events, e => e.EventType == AuditEventTypes.KeysBulkRevoked);
+        using var details = JsonDocument.Parse(account.Details!);
+        Assert.Equal(120, details.RootElement.GetProperty("revoked").GetInt32());
+        Assert.Equal(reason, details.RootElement.GetProperty("reason").GetString());
+        Assert.Equal(AdminApiKeyStore.MaxKeysInDetails, details.RootElement.GetProperty("keys").GetArrayLength());
     }
 
     [Theory]

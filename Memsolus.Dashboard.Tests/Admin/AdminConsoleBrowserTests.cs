@@ -107,9 +107,9 @@ public sealed class AdminConsoleBrowserTests(BrowserFixture browser)
         await Assertions.Expect(ownerLogRow).ToContainTextAsync($"revoked by an administrator: {Reason}");
     }
 
-    // Bug: the search box is an interactive (SignalR) input, so a pasted key travels to the server
-    // as a hub invocation, and SignalR's DefaultHubDispatcher logs every invocation's arguments at
-    // Debug: the whole key lands in the log of anyone who turns SignalR logging up to Debug, as
+    // The search box is an interactive (SignalR) input, so a pasted key travels to the server as a
+    // hub invocation, and SignalR's DefaultHubDispatcher logs every invocation's arguments at
+    // Debug: the key must not land in the log of anyone who turns SignalR logging up to Debug, as
     // Microsoft's Blazor troubleshooting guide suggests. The test host's FakeLogCollector keeps
     // every level.
     [Fact]
@@ -134,9 +134,9 @@ public sealed class AdminConsoleBrowserTests(BrowserFixture browser)
         Assert.True(leaks.Count == 0, $"The pasted key was logged {leaks.Count} time(s):\n{string.Join("\n", leaks)}");
     }
 
-    // Bug: at the default 1280×720 viewport the log's table is wider than its container, so the
-    // container scrolls sideways; its rows hold no focusable element, so a keyboard user cannot
-    // scroll it (axe: scrollable-region-focusable, serious).
+    // At the default 1280×720 viewport the log's table may be wider than its container, so the
+    // container scrolls sideways: a keyboard user must still be able to scroll it (axe:
+    // scrollable-region-focusable, serious).
     [Fact]
     public async Task The_owners_audit_log_has_no_serious_accessibility_violations()
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.Tests.Exports;
 
 namespace Memsolus.Dashboard.Tests.Api;
@@ -65,16 +66,39 @@ public sealed class OpenApiDocumentTests(MemsolusAppFactory app) : IClassFixture
         }
     }
 
+    // Redirects are not followed: a redirect to the sign-in page must fail here. The one
+    // redirect allowed is Scalar's own, from the path to the folder the page lives in.
     [Fact]
     public async Task Api_reference_page_is_served_as_html_to_anonymous_callers()
     {
-        var browser = app.CreateClient(new() { AllowAutoRedirect = true });
+        var browser = app.CreateClient(new() { AllowAutoRedirect = false });
 
-        using var response = await browser.GetAsync("/api-reference");
+        using var bare = await browser.GetAsync(ApiDocs.ReferencePath);
+        if (bare.StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(bare.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.MovedPermanently, $"{ApiDocs.ReferencePath} answered {(int)bare.StatusCode}");
+            Assert.Equal($"{ApiDocs.ReferencePath}/", new Uri(bare.RequestMessage!.RequestUri!, bare.Headers.Location!).AbsolutePath);
+        }
+
+        using var response = await browser.GetAsync($"{ApiDocs.ReferencePath}/");
 
         await ApiAssert.StatusAsync(response, HttpStatusCode.OK);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("<html", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<title>Memsolus API reference</title>", page, StringComparison.Ordinal);
+        Assert.Contains("<script src=\"../api-reference-setup.js\"></script>", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Document_is_served_to_anonymous_callers_without_a_redirect()
+    {
+        using var response = await app.CreateClient(new() { AllowAutoRedirect = false }).GetAsync("/openapi/v1.json");
+
+        await ApiAssert.StatusAsync(response, HttpStatusCode.OK);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var document = await ApiAssert.JsonAsync(response);
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/me", out _));
     }
 
     [Fact]

@@ -85,8 +85,8 @@ public sealed class ApiKeysPageTests : BunitTestContext
         Assert.All(newKey, b => Assert.True(IsDisabled(b)));
     }
 
-    // Bug: a key "valid through" a chosen day stops at the next midnight (UTC), and the list shows
-    // the day of that instant, one day after the date the owner picked.
+    // A key "valid through" a chosen day stops at the next midnight (UTC); the list must show the
+    // date the owner picked, not the day of that instant, one day later.
     [Fact]
     public async Task A_key_valid_through_a_chosen_date_lists_that_date_as_its_expiry()
     {
@@ -170,8 +170,8 @@ public sealed class ApiKeysPageTests : BunitTestContext
         Assert.Empty(rows.Single(r => r.Name == "short-lived").Actions);
     }
 
-    // Bug: during a rotation's grace period the old and the new key share their name, so two
-    // buttons are both called "Revoke production-agent" and a screen reader cannot tell them apart.
+    // During a rotation's grace period the old and the new key share their name: each row's
+    // buttons must still name one key, so a screen reader can tell them apart.
     [Fact]
     public async Task During_a_rotations_grace_period_every_row_action_names_exactly_one_key()
     {
@@ -316,8 +316,8 @@ public sealed class ApiKeysPageTests : BunitTestContext
         Assert.Empty(row.Actions);
     }
 
-    // Bug (against docs/dashboard.md: "the key stays listed as Revoked (with who, when and why)"): the row
-    // shows why, but neither when nor by whom.
+    // docs/dashboard.md: "the key stays listed as Revoked (with who, when and why)": the row shows
+    // when, not only why.
     [Fact]
     public async Task A_revoked_key_is_listed_with_when_it_was_revoked()
     {

@@ -103,9 +103,9 @@ public abstract class AuditLogAppendOnlyTests(DatabaseProvider provider)
         Assert.Equal("production-agent", (await db.KeyRowAsync(original.KeyId!.Value)).Name);
     }
 
-    // The guard above sits in SaveChanges, but EF's bulk operations never call SaveChanges. These
-    // two show that gap (they fail until the database itself refuses UPDATE and DELETE on
-    // AuditEvents); they assert the outcome, whatever exception a fix chooses to throw.
+    // The guard above sits in SaveChanges, but EF's bulk operations never call SaveChanges: the
+    // database itself refuses UPDATE and DELETE on AuditEvents. These two assert the outcome,
+    // whatever exception the refusal surfaces as.
     [Fact]
     public async Task Bulk_update_through_the_context_cannot_rewrite_audit_events()
     {

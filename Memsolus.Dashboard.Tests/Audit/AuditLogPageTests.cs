@@ -95,9 +95,9 @@ public sealed class AuditLogPageTests : BunitTestContext
         Assert.StartsWith("Key: ", Text(view.Find("[data-testid=key-filter]")), StringComparison.Ordinal);
     }
 
-    // Bug: the chip that shows which key the log is filtered to is meant to name the key once its
-    // events are loaded (keyLabel), but AuditLogView sets the name inside the table's ServerData
-    // callback and never re-renders itself, so the chip keeps showing the key's GUID.
+    // The chip that shows which key the log is filtered to names the key once its events are
+    // loaded (keyLabel), set inside the table's ServerData callback: the view must re-render
+    // itself then, or the chip keeps showing the key's GUID.
     [Fact]
     public async Task Opened_for_one_key_the_log_names_that_key_by_its_name()
     {

@@ -220,9 +220,9 @@ public abstract class AuditLogStoreTests(DatabaseProvider provider)
             pages.SelectMany(p => p.Rows).Select(r => r.KeyName));
     }
 
-    // Bug: the log is ordered by row id, not by time. KeyExpiryRunner writes key.expired after
-    // the fact (OccurredAt = the moment the key expired), so an expiry recorded late is listed
-    // above events that happened after it, against "newest first".
+    // KeyExpiryRunner writes key.expired after the fact (OccurredAt = the moment the key expired):
+    // the log is ordered by time, not by row id, so an expiry recorded late is still listed below
+    // the events that happened after it ("newest first").
     [Fact]
     public async Task An_expiry_recorded_after_later_events_is_still_listed_by_when_the_key_expired()
     {

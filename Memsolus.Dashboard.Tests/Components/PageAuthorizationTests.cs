@@ -1,14 +1,17 @@
+using System.Net;
 using System.Reflection;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 
 namespace Memsolus.Dashboard.Tests.Components;
 
-public sealed class PageAuthorizationTests
+// Every routable page either requires sign-in or is one of the open pages, and an open page is
+// really open: an anonymous visitor gets it, not a redirect to the sign-in page.
+public sealed class PageAuthorizationTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
 {
-    // Pages that anyone may see: the Identity area decides per page, and the error pages must
-    // render for anonymous visitors too.
-    private static readonly string[] OpenNamespaces = ["Memsolus.Dashboard.Account.Pages"];
+    // Pages that anyone may see: the Identity area outside Manage decides per page, and the error
+    // pages must render for anonymous visitors too.
+    private const string OpenNamespace = "Memsolus.Dashboard.Account.Pages";
     private static readonly string[] OpenRoutes = ["/Error", "/not-found"];
 
     public static TheoryData<string> RoutablePages()
@@ -24,12 +27,28 @@ public sealed class PageAuthorizationTests
 
     [Theory]
     [MemberData(nameof(RoutablePages))]
-    public void Every_page_outside_the_account_area_requires_sign_in(string pageName)
+    public async Task Every_page_outside_the_account_area_requires_sign_in_and_every_open_page_serves_anonymous_visitors(string pageName)
     {
         var page = Pages().Single(p => p.FullName == pageName);
         var routes = page.GetCustomAttributes<RouteAttribute>().Select(r => r.Template).ToList();
-        if (OpenNamespaces.Any(ns => page.Namespace!.StartsWith(ns, StringComparison.Ordinal)) || routes.All(OpenRoutes.Contains))
+        if (page.Namespace == OpenNamespace || routes.All(OpenRoutes.Contains))
         {
+            var anonymous = app.CreateClient(new() { AllowAutoRedirect = false });
+            foreach (var route in routes)
+            {
+                using var response = await anonymous.GetAsync(route);
+                // The sign-in challenge of a page that requires it sends the visitor to the login
+                // page with a ReturnUrl; a page that is open may send a visitor it has nothing for
+                // (no sign-in in progress, no code) elsewhere, the login page included, without one.
+                var location = response.Headers.Location?.OriginalString ?? "";
+                Assert.False(
+                    location.Contains("ReturnUrl=", StringComparison.OrdinalIgnoreCase),
+                    $"{route} sent an anonymous visitor to sign in ({location}).");
+                Assert.True(
+                    response.StatusCode == HttpStatusCode.OK || (response.StatusCode == HttpStatusCode.Redirect && location.Length > 0),
+                    $"{route} answered an anonymous visitor {(int)response.StatusCode}.");
+            }
+
             return;
         }
 

@@ -6,6 +6,7 @@ namespace Memsolus.Dashboard.Tests.Data;
 
 // Two app nodes on one PostgreSQL database, as behind a load balancer: one browser's cookies
 // (sign-in and antiforgery) go to whichever node the balancer picks.
+[Collection(SeveralNodesCollection.Name)]
 public sealed class SharedSignInTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Memsolus.Dashboard.Tests.Exports;
 // node A claims an export (its lease is held, the job running) through its runner, its worker
 // stopped so that the test decides when it writes; node B runs its real worker. Both nodes have a
 // fake clock starting at TestClock.Start, so a lease runs out only when the test moves B's clock.
+[Collection(SeveralNodesCollection.Name)]
 public sealed class ExportAcrossNodesTests
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);

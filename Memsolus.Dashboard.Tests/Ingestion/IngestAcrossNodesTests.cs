@@ -11,6 +11,7 @@ namespace Memsolus.Dashboard.Tests.Ingestion;
 // docs/several-nodes.md "How each queue is claimed", with two nodes on one PostgreSQL database:
 // node A runs an ingestion job itself (its worker stopped) and holds it mid-run, fetching a URL the
 // test answers only when it chooses; node B starts with its real worker meanwhile.
+[Collection(SeveralNodesCollection.Name)]
 public sealed class IngestAcrossNodesTests
 {
     [Fact]

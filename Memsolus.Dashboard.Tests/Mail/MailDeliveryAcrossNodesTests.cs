@@ -9,6 +9,7 @@ namespace Memsolus.Dashboard.Tests.Mail;
 // server once however the nodes' rounds overlap, also when the server was down for the first try.
 // Both nodes' runners are called at the same time; their background workers are stopped so that
 // only those calls send.
+[Collection(SeveralNodesCollection.Name)]
 public sealed class MailDeliveryAcrossNodesTests
 {
     [Fact]

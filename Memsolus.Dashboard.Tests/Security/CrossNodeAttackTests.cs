@@ -12,6 +12,7 @@ namespace Memsolus.Dashboard.Tests.Security;
 // PostgreSQL; SQLite is one node), each answering known keys from its own cache: a change made on
 // A reaches B through the database's notifications, within about a second
 // (docs/several-nodes.md). B is asked until it refuses, for at most 15 seconds.
+[Collection(SeveralNodesCollection.Name)]
 public sealed class CrossNodeAttackTests(CrossNodeAttackTests.Nodes nodes) : IClassFixture<CrossNodeAttackTests.Nodes>
 {
     private ApiKeyStore KeysOnA => nodes.A.Services.GetRequiredService<ApiKeyStore>();

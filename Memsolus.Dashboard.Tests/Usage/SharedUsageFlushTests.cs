@@ -2,7 +2,9 @@ using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Usage;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
@@ -11,7 +13,8 @@ namespace Memsolus.Dashboard.Tests.Usage;
 
 // Several nodes flush request counts into one database. Two recorders, each with its own
 // connections, stand for two nodes: flushing the same counters at the same moment must store
-// the exact sum, at the first attempt (no failed flush, nothing left over for a retry).
+// the exact sum, at the first attempt (no failed flush, nothing left over for a retry). A barrier
+// makes every round's two writes overlap, rather than hoping two tasks happen to.
 public abstract class SharedUsageFlushTests(DatabaseProvider provider) : IAsyncLifetime
 {
     // The hour the test clock starts in: counts recorded on the hour land in that hour's row.
@@ -28,8 +31,9 @@ public abstract class SharedUsageFlushTests(DatabaseProvider provider) : IAsyncL
     {
         var (owner, key) = await CreateKeyAsync();
         var logs = new FakeLogCollector();
-        var nodeA = NewRecorder(logs);
-        var nodeB = NewRecorder(logs);
+        using var together = new Barrier(2);
+        var nodeA = NewRecorder(logs, together);
+        var nodeB = NewRecorder(logs, together);
         string[] outcomes = [UsageOutcomes.Success, UsageOutcomes.Forbidden, UsageOutcomes.Unauthorized];
         const int Rounds = 20;
 
@@ -86,9 +90,45 @@ public abstract class SharedUsageFlushTests(DatabaseProvider provider) : IAsyncL
         Assert.Equal((other.Id, 1L), (counter.KeyId, counter.Count));
     }
 
-    // A node's recorder: its own connections, and its log in the collector both nodes share.
-    private RequestCountRecorder NewRecorder(FakeLogCollector logs) =>
-        new(database.NewContextFactory(), database.Clock, Options.Create(new UsageOptions()), new FakeLogger<RequestCountRecorder>(logs));
+    // A node's recorder: its own connections, and its log in the collector both nodes share. With
+    // a barrier, each flush's write waits for the other node's, so the two always overlap.
+    private RequestCountRecorder NewRecorder(FakeLogCollector logs, Barrier? together = null) =>
+        new(
+            together is null ? database.NewContextFactory() : new TestDbContextFactory(new DbContextOptionsBuilder<ApplicationDbContext>(database.ContextOptions).AddInterceptors(new WriteTogether(together, provider)).Options),
+            database.Clock,
+            Options.Create(new UsageOptions()),
+            new FakeLogger<RequestCountRecorder>(logs));
+
+    // Holds each flush's write until the other node's is at the same point: on PostgreSQL at the
+    // first INSERT of the transaction (both transactions open, neither has locked a row yet); on
+    // SQLite, which lets one writer in at a time, as the transaction begins.
+    private sealed class WriteTogether(Barrier barrier, DatabaseProvider provider) : DbCommandInterceptor, IDbTransactionInterceptor
+    {
+        private DbTransaction? waitedIn;
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (provider == DatabaseProvider.Postgres && command.CommandText.Contains("INSERT INTO \"UsageCounters\"", StringComparison.Ordinal) && command.Transaction != waitedIn)
+            {
+                waitedIn = command.Transaction;
+                Meet();
+            }
+
+            return ValueTask.FromResult(result);
+        }
+
+        public ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+        {
+            if (provider == DatabaseProvider.Sqlite)
+            {
+                Meet();
+            }
+
+            return ValueTask.FromResult(result);
+        }
+
+        private void Meet() => Assert.True(barrier.SignalAndWait(TimeSpan.FromSeconds(15)), "The other node never wrote at the same time.");
+    }
 
     // A failed flush is logged as a warning.
     private static IEnumerable<string> Warnings(FakeLogCollector logs) =>
@@ -101,7 +141,9 @@ public abstract class SharedUsageFlushTests(DatabaseProvider provider) : IAsyncL
         return (owner, created.Key);
     }
 
+    [Collection(SeveralNodesCollection.Name)]
     public sealed class OnSqlite() : SharedUsageFlushTests(DatabaseProvider.Sqlite);
 
+    [Collection(SeveralNodesCollection.Name)]
     public sealed class OnPostgres() : SharedUsageFlushTests(DatabaseProvider.Postgres);
 }

@@ -8,6 +8,7 @@ namespace Memsolus.Dashboard.Tests.Webhooks;
 // Each node claims a delivery (a conditional update only one can win) before sending it, so every
 // event reaches the receiver once however the nodes' runs overlap. Both nodes' runners are called
 // at the same time; their background workers are stopped so that only those calls send.
+[Collection(SeveralNodesCollection.Name)]
 public sealed class WebhookDeliveryAcrossNodesTests
 {
     [Fact]

@@ -199,6 +199,46 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
         Assert.Equal(JsonValueKind.Null, canceled.GetProperty("nextRetryAt").ValueKind);
     }
 
+    // DELETE with a delivery recorded and its retry pending: the history goes with the webhook
+    // (no delivery, no attempt row left) and the retry, once due, is never sent.
+    [Fact]
+    public async Task Deleting_a_webhook_removes_its_delivery_history_and_its_pending_retry_is_never_sent()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(answers: [503]);
+        var session = await app.NewSessionAsync();
+        var doomed = await session.CreateWebhookAsync(receiver.UrlOf("/doomed"), ["memory.created"]);
+
+        await session.CreateMemoryAsync("delivered once, then retried");
+        await Runner.RunOnceAsync();
+        var pending = Assert.Single(await session.DeliveriesAsync(doomed));
+        Assert.Equal("pending", pending.GetProperty("status").GetString());
+        var retryAt = pending.GetProperty("nextRetryAt").GetDateTimeOffset();
+        var eventId = pending.GetProperty("eventId").GetGuid();
+        var factory = app.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>();
+        long delivery;
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            delivery = await db.WebhookDeliveries.Where(d => d.EventId == eventId).Select(d => d.Sequence).SingleAsync();
+            Assert.Equal(1, await db.WebhookDeliveryAttempts.CountAsync(a => a.DeliverySequence == delivery));
+        }
+
+        using (var deleted = await session.Client.DeleteAsync($"/api/v1/webhooks/{doomed.Id()}"))
+        {
+            await ApiAssert.StatusAsync(deleted, HttpStatusCode.NoContent);
+        }
+
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            Assert.False(await db.WebhookDeliveries.AnyAsync(d => d.EventId == eventId));
+            Assert.False(await db.WebhookDeliveryAttempts.AnyAsync(a => a.DeliverySequence == delivery));
+        }
+
+        app.Clock.Advance(retryAt - app.Clock.GetUtcNow() + TimeSpan.FromHours(1));
+        await Runner.RunOnceAsync();
+
+        Assert.Single(receiver.RequestsTo("/doomed"));
+    }
+
     [Fact]
     public async Task Events_go_only_to_webhooks_of_the_same_owner_and_environment()
     {

@@ -157,6 +157,10 @@ internal sealed partial class AdminApiKeyStore(
         return ApiKeyResult<ApiKeySummary>.Ok(keys.Summarize(key, now));
     }
 
+    // How many key ids a bulk revocation's audit event lists (39 characters each in its details):
+    // with the longest reason, escaped, the details stay within their 4000 characters.
+    internal const int MaxKeysInDetails = 20;
+
     // For a compromised account: every key that still works stops, in one transaction.
     public async Task<ApiKeyResult<BulkRevocation>> RevokeAllAsync(AuditActor admin, string ownerId, string? reason, CancellationToken cancellationToken = default)
     {
@@ -183,8 +187,11 @@ internal sealed partial class AdminApiKeyStore(
             RevokeByAdmin(db, key, admin, reason!.Trim(), now);
         }
 
+        // The details name at most MaxKeysInDetails keys: each key has its own key.revoked event,
+        // and a full list of an account's keys (MaxActivePerAccount may allow hundreds) outgrows
+        // the details column, which failed the whole revocation on PostgreSQL.
         db.AuditEvents.Add(AuditEvents.AccountEvent(AuditEventTypes.KeysBulkRevoked, ownerId, admin, now,
-            new { by = "admin", reason = reason!.Trim(), revoked = working.Count, keys = working.Select(k => k.Id) }));
+            new { by = "admin", reason = reason!.Trim(), revoked = working.Count, keys = working.Take(MaxKeysInDetails).Select(k => k.Id) }));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 

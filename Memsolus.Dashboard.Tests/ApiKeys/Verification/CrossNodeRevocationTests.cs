@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Memsolus.Dashboard.Account;
 using Memsolus.Dashboard.Admin;
@@ -15,21 +14,22 @@ using Xunit.Abstractions;
 namespace Memsolus.Dashboard.Tests.ApiKeys.Verification;
 
 // docs/several-nodes.md: several nodes share one PostgreSQL database, and a change made on one node (revoke,
-// rotate, edit, expiry, an administrator disabling the owner's account) is refused or honoured by every other node within a second,
-// although each node answers known keys from its own cache. Node A makes the changes, node B
+// rotate, edit, expiry, an administrator disabling the owner's account) is refused or honoured by every other node,
+// although each node answers known keys from its own cache. How soon (≤ 1 s) is measured by the
+// load check (docs/performance.md), not here: these tests wait for the other node to apply the
+// change, with a generous bound, and run alone (SeveralNodesCollection). Node A makes the changes, node B
 // must see them; node C runs without the listener, to show what B would do without it; node D
 // sweeps once a minute, to show that notifications alone are enough (SharedDatabaseNodes).
+[Collection(SeveralNodesCollection.Name)]
 public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOutputHelper output) : IClassFixture<SharedDatabaseNodes>
 {
     private const string Me = "/api/v1/me";
     private const string Memories = "/api/v1/memories";
 
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(1);
-
     private ApiKeyStore KeysOnA => nodes.A.Services.GetRequiredService<ApiKeyStore>();
 
     [Fact]
-    public async Task A_key_revoked_on_one_node_is_refused_by_another_within_a_second()
+    public async Task A_key_revoked_on_one_node_is_refused_by_another()
     {
         var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
         var onB = nodes.B.ApiClient(session.Key.Secret);
@@ -37,46 +37,71 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
 
         var revoked = await KeysOnA.RevokeAsync(session.Owner, session.Key.Key.Id, "leaked");
         Assert.True(revoked.Succeeded, revoked.Error?.Message);
-        var elapsed = await TimeUntilAsync(onB, Me, HttpStatusCode.Unauthorized);
-
-        Assert.True(elapsed <= Bound, $"Node B refused the revoked key after {elapsed.TotalMilliseconds:F0} ms.");
+        await WaitForStatusAsync(onB, Me, HttpStatusCode.Unauthorized);
     }
 
     // Expiry needs no message: every node keeps the key's expiry with it in its cache and checks
     // it at each use. A new expiry saved on A reaches B like any change; from that moment on,
-    // both nodes refuse the key on their first request.
+    // both nodes refuse the key on their first request. Two nodes of their own on fake clocks
+    // (moved together by the test), so the moment of expiry is exact and no test waits for it.
     [Fact]
     public async Task A_key_expiring_is_refused_by_every_node_from_the_moment_it_expires()
     {
-        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
-        var onA = nodes.A.ApiClient(session.Key.Secret);
-        var onB = nodes.B.ApiClient(session.Key.Secret);
-        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
-
-        var expiresAt = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2);
-        await using (var db = await nodes.A.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
+        var database = await PostgresTestServer.CreateDatabaseAsync();
+        var onTheDatabase = new TestHostOptions { Provider = DatabaseProvider.Postgres, Database = database, FakeClock = true };
+        var a = new MemsolusAppFactory(onTheDatabase);
+        var b = new MemsolusAppFactory(onTheDatabase);
+        try
         {
-            var key = await db.ApiKeys.AsTracking().SingleAsync(k => k.Id == session.Key.Key.Id);
-            key.ExpiresAt = expiresAt;
-            await db.SaveChangesAsync();
-        }
+            _ = a.Server;
+            _ = b.Server;
+            await SharedDatabaseNodes.WaitUntilAsync(() => SharedDatabaseNodes.Listener(a).IsListening && SharedDatabaseNodes.Listener(b).IsListening, "both nodes to listen");
+            var session = await a.NewSessionAsync([Permissions.MemoryRead]);
+            var onA = a.ApiClient(session.Key.Secret);
+            var onB = b.ApiClient(session.Key.Secret);
+            await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+            var hash = new ApiKeyHash(ApiKeyFormat.Hash(session.Key.Secret));
 
-        // Both nodes read the new expiry into their caches, then answer from them.
-        await TimeUntilAsync(onB, Me, HttpStatusCode.OK);
-        await AssertStatusAsync(onA, Me, HttpStatusCode.OK);
-        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
-        while (DateTimeOffset.UtcNow < expiresAt)
+            var expiresAt = a.Clock.GetUtcNow() + TimeSpan.FromHours(1);
+            await using (var db = await a.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
+            {
+                var key = await db.ApiKeys.AsTracking().SingleAsync(k => k.Id == session.Key.Key.Id);
+                key.ExpiresAt = expiresAt;
+                await db.SaveChangesAsync();
+            }
+
+            // B applies the change (drops the key), then both read the new expiry into their
+            // caches and answer from them.
+            await SharedDatabaseNodes.WaitUntilAsync(() => !b.Services.GetRequiredService<ApiKeyCache>().TryGet(hash, b.Clock.GetUtcNow(), out _), "node B to drop the key");
+            await AssertStatusAsync(onA, Me, HttpStatusCode.OK);
+            await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+
+            foreach (var node in new[] { a, b })
+            {
+                node.Clock.Advance(expiresAt - node.Clock.GetUtcNow() - TimeSpan.FromTicks(1));
+            }
+
+            await AssertStatusAsync(onA, Me, HttpStatusCode.OK);
+            await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+            foreach (var node in new[] { a, b })
+            {
+                node.Clock.Advance(TimeSpan.FromTicks(1));
+            }
+
+            await AssertStatusAsync(onB, Me, HttpStatusCode.Unauthorized);
+            await AssertStatusAsync(onA, Me, HttpStatusCode.Unauthorized);
+        }
+        finally
         {
-            await Task.Delay(expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(1));
+            await b.DisposeAsync();
+            await a.DisposeAsync();
+            await PostgresTestServer.DropDatabaseAsync(database);
         }
-
-        await AssertStatusAsync(onB, Me, HttpStatusCode.Unauthorized);
-        await AssertStatusAsync(onA, Me, HttpStatusCode.Unauthorized);
     }
 
-    // Node D's sweep is a minute away: only the notification can tell it in time.
+    // Node D's sweep is a minute away: only the notification can tell it before the 15 s bound.
     [Fact]
-    public async Task A_notification_alone_makes_another_node_refuse_a_revoked_key_within_a_second()
+    public async Task A_notification_alone_makes_another_node_refuse_a_revoked_key()
     {
         var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
         var onD = nodes.D.ApiClient(session.Key.Secret);
@@ -84,13 +109,11 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
 
         var revoked = await KeysOnA.RevokeAsync(session.Owner, session.Key.Key.Id, "leaked");
         Assert.True(revoked.Succeeded, revoked.Error?.Message);
-        var elapsed = await TimeUntilAsync(onD, Me, HttpStatusCode.Unauthorized);
-
-        Assert.True(elapsed <= Bound, $"Node D refused the revoked key after {elapsed.TotalMilliseconds:F0} ms.");
+        await WaitForStatusAsync(onD, Me, HttpStatusCode.Unauthorized);
     }
 
     [Fact]
-    public async Task A_key_rotated_on_one_node_is_refused_by_another_within_a_second_while_its_successor_works()
+    public async Task A_key_rotated_on_one_node_is_refused_by_another_while_its_successor_works()
     {
         var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
         var onB = nodes.B.ApiClient(session.Key.Secret);
@@ -98,14 +121,13 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
 
         var rotated = await KeysOnA.RotateAsync(session.Owner, session.Key.Key.Id, RotationGrace.Immediately);
         Assert.True(rotated.Succeeded, rotated.Error?.Message);
-        var elapsed = await TimeUntilAsync(onB, Me, HttpStatusCode.Unauthorized);
+        await WaitForStatusAsync(onB, Me, HttpStatusCode.Unauthorized);
 
-        Assert.True(elapsed <= Bound, $"Node B refused the rotated key after {elapsed.TotalMilliseconds:F0} ms.");
         await AssertStatusAsync(nodes.B.ApiClient(rotated.Value!.Secret), Me, HttpStatusCode.OK);
     }
 
     [Fact]
-    public async Task Permissions_edited_on_one_node_apply_on_another_within_a_second_both_ways()
+    public async Task Permissions_edited_on_one_node_apply_on_another_both_ways()
     {
         var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead, Permissions.KnowledgeRead]);
         var onB = nodes.B.ApiClient(session.Key.Secret);
@@ -113,18 +135,15 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
 
         var removed = await KeysOnA.UpdateAsync(session.Owner, session.Key.Key.Id, new UpdateApiKeyRequest(session.Key.Key.Name, [Permissions.KnowledgeRead]));
         Assert.True(removed.Succeeded, removed.Error?.Message);
-        var untilForbidden = await TimeUntilAsync(onB, Memories, HttpStatusCode.Forbidden);
+        await WaitForStatusAsync(onB, Memories, HttpStatusCode.Forbidden);
 
         var restored = await KeysOnA.UpdateAsync(session.Owner, session.Key.Key.Id, new UpdateApiKeyRequest(session.Key.Key.Name, [Permissions.KnowledgeRead, Permissions.MemoryRead]));
         Assert.True(restored.Succeeded, restored.Error?.Message);
-        var untilAllowed = await TimeUntilAsync(onB, Memories, HttpStatusCode.OK);
-
-        Assert.True(untilForbidden <= Bound, $"Node B still allowed the removed permission after {untilForbidden.TotalMilliseconds:F0} ms.");
-        Assert.True(untilAllowed <= Bound, $"Node B still refused the restored permission after {untilAllowed.TotalMilliseconds:F0} ms.");
+        await WaitForStatusAsync(onB, Memories, HttpStatusCode.OK);
     }
 
     [Fact]
-    public async Task An_account_disabled_on_one_node_is_refused_by_another_within_a_second_and_enabling_restores_the_key()
+    public async Task An_account_disabled_on_one_node_is_refused_by_another_and_enabling_restores_the_key()
     {
         var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
         var onB = nodes.B.ApiClient(session.Key.Secret);
@@ -134,14 +153,11 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
 
         var disabled = await accounts.DisableAsync(admin, session.Owner.UserId, "account compromised");
         Assert.True(disabled.Succeeded, disabled.Error?.Message);
-        var untilRefused = await TimeUntilAsync(onB, Me, HttpStatusCode.Unauthorized);
+        await WaitForStatusAsync(onB, Me, HttpStatusCode.Unauthorized);
 
         var enabled = await accounts.EnableAsync(admin, session.Owner.UserId);
         Assert.True(enabled.Succeeded, enabled.Error?.Message);
-        var untilAccepted = await TimeUntilAsync(onB, Me, HttpStatusCode.OK);
-
-        Assert.True(untilRefused <= Bound, $"Node B refused the disabled owner's key after {untilRefused.TotalMilliseconds:F0} ms.");
-        Assert.True(untilAccepted <= Bound, $"Node B accepted the key again after {untilAccepted.TotalMilliseconds:F0} ms.");
+        await WaitForStatusAsync(onB, Me, HttpStatusCode.OK);
     }
 
     // The change row names the account, not every key: the other nodes flush that owner only.
@@ -298,26 +314,23 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
 
     // The sweep: with the trigger off no notification is sent at all, as if every one were lost.
     [Fact]
-    public async Task Without_notifications_the_sweep_still_makes_another_node_refuse_a_revoked_key_within_a_second()
+    public async Task Without_notifications_the_sweep_still_makes_another_node_refuse_a_revoked_key()
     {
         var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
         var onB = nodes.B.ApiClient(session.Key.Secret);
         await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
 
-        TimeSpan elapsed;
         await ExecuteAsync("""ALTER TABLE "ApiKeyChanges" DISABLE TRIGGER "ApiKeyChanges_Notify" """);
         try
         {
             var revoked = await KeysOnA.RevokeAsync(session.Owner, session.Key.Key.Id, "leaked");
             Assert.True(revoked.Succeeded, revoked.Error?.Message);
-            elapsed = await TimeUntilAsync(onB, Me, HttpStatusCode.Unauthorized);
+            await WaitForStatusAsync(onB, Me, HttpStatusCode.Unauthorized);
         }
         finally
         {
             await ExecuteAsync("""ALTER TABLE "ApiKeyChanges" ENABLE TRIGGER "ApiKeyChanges_Notify" """);
         }
-
-        Assert.True(elapsed <= Bound, $"Node B refused the revoked key after {elapsed.TotalMilliseconds:F0} ms.");
     }
 
     [Fact]
@@ -326,8 +339,9 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
         var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
         var onB = nodes.B.ApiClient(session.Key.Secret);
         await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
-        var cacheOnB = nodes.B.Services.GetRequiredService<ApiKeyCache>();
-        var generation = await QuietGenerationAsync(cacheOnB);
+        var marker = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        await AssertStatusAsync(nodes.B.ApiClient(marker.Key.Secret), Me, HttpStatusCode.OK);
+        var lookupsOnB = Lookups(nodes.B);
 
         await using (var db = await nodes.A.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync())
         {
@@ -340,24 +354,61 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
             await transaction.RollbackAsync();
         }
 
-        // Longer than a notification and a sweep take: nothing arrives, B's cache is untouched.
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < 2 * Bound)
+        // A change committed after it, which B applies: changes reach B in commit order, so by
+        // then the rolled-back one would have arrived too. B still answers the key from memory.
+        var revoked = await KeysOnA.RevokeAsync(marker.Owner, marker.Key.Key.Id, "marker");
+        Assert.True(revoked.Succeeded, revoked.Error?.Message);
+        await SharedDatabaseNodes.WaitUntilAsync(() => !IsCached(nodes.B, marker.Key), "node B to apply the later change");
+
+        Assert.True(IsCached(nodes.B, session.Key));
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+        Assert.Equal(lookupsOnB, Lookups(nodes.B));
+    }
+
+    // Revoke-all of more than MaxListedKeys keys is one "every key" change: node B, which has
+    // every one of them cached, drops them all and refuses each.
+    [Fact]
+    public async Task An_administrators_revoke_all_of_more_than_a_hundred_keys_is_refused_by_another_node()
+    {
+        var owner = await nodes.A.NewOwnerAsync("many");
+        var keys = new List<CreatedApiKey>();
+        for (var i = 0; i <= ApiKeyCacheInvalidator.MaxListedKeys; i++)
         {
-            await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
-            await Task.Delay(50);
+            keys.Add(await nodes.A.NewKeyAsync(owner, [Permissions.MemoryRead]));
         }
 
-        Assert.Equal(generation, cacheOnB.Generation);
+        foreach (var key in keys)
+        {
+            await AssertStatusAsync(nodes.B.ApiClient(key.Secret), Me, HttpStatusCode.OK);
+        }
+
+        Assert.All(keys, key => Assert.True(IsCached(nodes.B, key)));
+        var sentinel = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        await AssertStatusAsync(nodes.A.ApiClient(sentinel.Key.Secret), Me, HttpStatusCode.OK);
+        await AssertStatusAsync(nodes.B.ApiClient(sentinel.Key.Secret), Me, HttpStatusCode.OK);
+
+        var revoked = await nodes.A.Services.GetRequiredService<AdminApiKeyStore>().RevokeAllAsync(await NewAdminOnAAsync(), owner.UserId, "account compromised");
+        Assert.True(revoked.Succeeded, revoked.Error?.Message);
+        Assert.Equal(keys.Count, revoked.Value!.Revoked);
+
+        await SharedDatabaseNodes.WaitUntilAsync(() => keys.All(key => !IsCached(nodes.B, key)), "node B to drop the revoked keys");
+        foreach (var key in keys)
+        {
+            await AssertStatusAsync(nodes.B.ApiClient(key.Secret), Me, HttpStatusCode.Unauthorized);
+        }
+
+        // The change was "every key": the next test starts only once A and B both applied it.
+        await SharedDatabaseNodes.WaitUntilAsync(() => !IsCached(nodes.A, sentinel.Key) && !IsCached(nodes.B, sentinel.Key), "nodes A and B to drop every key");
     }
 
     [Fact]
-    public async Task A_save_that_changes_more_than_a_hundred_keys_writes_one_row_for_every_key()
+    public async Task A_save_that_changes_more_than_a_hundred_keys_writes_one_row_for_every_key_and_another_node_applies_it()
     {
         var owner = await nodes.A.NewOwnerAsync();
+        var secrets = new List<string>();
         for (var i = 0; i <= ApiKeyCacheInvalidator.MaxListedKeys; i++)
         {
-            await nodes.A.NewKeyAsync(owner, [Permissions.MemoryRead]);
+            secrets.Add((await nodes.A.NewKeyAsync(owner, [Permissions.MemoryRead])).Secret);
         }
 
         // Cached on both nodes, so that the test ends only once they have both applied the row:
@@ -365,6 +416,10 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
         var sentinel = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
         await AssertStatusAsync(nodes.A.ApiClient(sentinel.Key.Secret), Me, HttpStatusCode.OK);
         await AssertStatusAsync(nodes.B.ApiClient(sentinel.Key.Secret), Me, HttpStatusCode.OK);
+        foreach (var secret in secrets)
+        {
+            await AssertStatusAsync(nodes.B.ApiClient(secret), Memories, HttpStatusCode.OK);
+        }
 
         await using var db = await nodes.A.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();
         var lastBefore = await db.ApiKeyChanges.MaxAsync(c => (long?)c.Id) ?? 0;
@@ -382,6 +437,12 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
         Assert.Null(row.SecretHash);
         Assert.Null(row.OwnerId);
         await SharedDatabaseNodes.WaitUntilAsync(() => !IsCached(nodes.A, sentinel.Key) && !IsCached(nodes.B, sentinel.Key), "nodes A and B to drop every key");
+
+        // Node B then refuses every one of those keys the permission it no longer has.
+        foreach (var secret in secrets)
+        {
+            await AssertStatusAsync(nodes.B.ApiClient(secret), Memories, HttpStatusCode.Forbidden);
+        }
     }
 
     // What B would do without its listener (C, CrossNodeInvalidation off): answer the revoked key
@@ -393,16 +454,15 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
         var onC = nodes.C.ApiClient(session.Key.Secret);
         await AssertStatusAsync(onC, Me, HttpStatusCode.OK);
 
+        await AssertStatusAsync(nodes.B.ApiClient(session.Key.Secret), Me, HttpStatusCode.OK);
+
         var revoked = await KeysOnA.RevokeAsync(session.Owner, session.Key.Key.Id, "leaked");
         Assert.True(revoked.Succeeded, revoked.Error?.Message);
 
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < 2 * Bound)
-        {
-            await AssertStatusAsync(onC, Me, HttpStatusCode.OK);
-            await Task.Delay(50);
-        }
-
+        // B, listening, has applied the change; C still answers the key from memory.
+        await SharedDatabaseNodes.WaitUntilAsync(() => !IsCached(nodes.B, session.Key), "node B to apply the revocation");
+        Assert.True(IsCached(nodes.C, session.Key));
+        await AssertStatusAsync(onC, Me, HttpStatusCode.OK);
         Assert.False(SharedDatabaseNodes.Listener(nodes.C).IsListening);
     }
 
@@ -428,9 +488,8 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
         await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
         var revoked = await KeysOnA.RevokeAsync(session.Owner, session.Key.Key.Id, "leaked");
         Assert.True(revoked.Succeeded, revoked.Error?.Message);
-        var elapsed = await TimeUntilAsync(onB, Me, HttpStatusCode.Unauthorized);
+        await WaitForStatusAsync(onB, Me, HttpStatusCode.Unauthorized);
 
-        Assert.True(elapsed <= Bound, $"Node B refused the revoked key after {elapsed.TotalMilliseconds:F0} ms.");
         Assert.DoesNotContain(nodes.B.Logs.Lines(), line => line.Contains(session.Key.Secret, StringComparison.Ordinal));
     }
 
@@ -446,41 +505,26 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
         return await db.ApiKeyChanges.MaxAsync(c => (long?)c.Id) ?? 0;
     }
 
-    // B's cache generation once no earlier test's change is still on its way to B (a sweep
-    // interval without one), so that any later change of it is this test's doing.
-    private static async Task<long> QuietGenerationAsync(ApiKeyCache cache)
-    {
-        var quiet = Bound + TimeSpan.FromMilliseconds(200);
-        while (true)
-        {
-            var generation = cache.Generation;
-            await Task.Delay(quiet);
-            if (cache.Generation == generation)
-            {
-                return generation;
-            }
-        }
-    }
-
     private int WarningsOnB() =>
         nodes.B.Logs.Lines().Count(line => line.StartsWith($"Warning {typeof(ApiKeyChangeWorker).FullName}", StringComparison.Ordinal));
 
-    // Polls until the answer is the one expected; how long that took from the moment of the call.
-    // Gives up after five seconds, so a failure says how late it was rather than hanging.
-    private async Task<TimeSpan> TimeUntilAsync(HttpClient client, string path, HttpStatusCode expected)
+    // Asks until the answer is the one expected (the other node applied the change); gives up
+    // after fifteen seconds, far beyond the second the load check measures, so a failure means the
+    // change never arrived rather than a slow machine.
+    private async Task WaitForStatusAsync(HttpClient client, string path, HttpStatusCode expected)
     {
-        var watch = Stopwatch.StartNew();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (true)
         {
             using var response = await client.GetAsync(path);
             if (response.StatusCode == expected)
             {
-                output.WriteLine($"{(int)expected} after {watch.Elapsed.TotalMilliseconds:F0} ms");
-                return watch.Elapsed;
+                return;
             }
 
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"Still {(int)response.StatusCode} after {watch.Elapsed.TotalSeconds:F1} s; expected {(int)expected}.");
-            await Task.Delay(10);
+            Assert.True(DateTime.UtcNow < deadline, $"Still {(int)response.StatusCode} after 15 s; expected {(int)expected}.");
+            output.WriteLine($"{(int)response.StatusCode}, waiting for {(int)expected}");
+            await Task.Delay(20);
         }
     }
 

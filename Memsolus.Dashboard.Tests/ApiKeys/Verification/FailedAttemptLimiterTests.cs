@@ -103,6 +103,30 @@ public sealed class FailedAttemptLimiterTests
         Assert.False(limiter.IsBlocked(address, out _));
     }
 
+    // The table full of live windows forgets half its clients: never a blocked one while there
+    // are others. Otherwise an attacker blocked here could free itself by failing from a few
+    // thousand other addresses (or a /48's worth of /64s) within its window.
+    [Fact]
+    public void A_blocked_client_stays_blocked_when_a_flood_of_other_clients_forces_the_table_to_forget_half()
+    {
+        var limiter = NewLimiter(maxTrackedClients: 100, limit: 3);
+        var blocked = IPAddress.Parse("192.0.2.46");
+        for (var i = 0; i < 3; i++)
+        {
+            limiter.RecordFailure(blocked);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 1_000; i++)
+        {
+            limiter.RecordFailure(new IPAddress([10, 2, (byte)(i >> 8), (byte)i]));
+        }
+
+        Assert.InRange(limiter.TrackedClients, 1, 100);
+        Assert.True(limiter.IsBlocked(blocked, out var retryAfter));
+        Assert.Equal(TimeSpan.FromSeconds(59), retryAfter);
+    }
+
     [Fact]
     public void Failures_below_the_limit_do_not_block()
     {

@@ -126,7 +126,9 @@ public abstract class FailedAttemptSyncTests(DatabaseProvider provider) : IAsync
 
     private sealed record Node(TestDbContextFactory Factory, FakeLogger<FailedAttemptSyncWorker> Logger);
 
+    [Collection(SeveralNodesCollection.Name)]
     public sealed class OnSqlite() : FailedAttemptSyncTests(DatabaseProvider.Sqlite);
 
+    [Collection(SeveralNodesCollection.Name)]
     public sealed class OnPostgres() : FailedAttemptSyncTests(DatabaseProvider.Postgres);
 }

@@ -5,6 +5,7 @@ using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Memsolus.Dashboard.Tests.ApiKeys.Verification;
 
@@ -12,6 +13,7 @@ namespace Memsolus.Dashboard.Tests.ApiKeys.Verification;
 // failed key checks over both gets the limit once, not once per node. Each node alone sees fewer
 // failures than the limit; within a sync interval of the combined count reaching it, both answer
 // 429. The clock is the real one (the nodes sync on a timer), with an hour-long window.
+[Collection(SeveralNodesCollection.Name)]
 public sealed class SharedFailedAttemptLimitTests : IAsyncLifetime
 {
     private const int Limit = 6;
@@ -100,7 +102,15 @@ public sealed class SharedFailedAttemptLimitTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Unauthorized, rejected.StatusCode);
         }
 
-        await Task.Delay(SyncInterval * 5);
+        // Both nodes' failures are in the shared table (their syncs ran and wrote them), then a
+        // sync on each node reads the total back: below the limit, nobody is blocked. Waiting for
+        // the rows and syncing here, rather than for a time, fails if the syncs never ran.
+        await WaitUntilSharedFailuresAsync(Limit - 1);
+        foreach (var node in new[] { nodeA, nodeB })
+        {
+            Assert.Equal(0, await SyncOf(node).SyncAsync());
+            Assert.False(node.Services.GetRequiredService<FailedAttemptLimiter>().IsBlocked(client, out _));
+        }
 
         using var atA = await ClientAt(nodeA, client, valid.Secret).GetAsync("/api/v1/me");
         using var atB = await ClientAt(nodeB, client, valid.Secret).GetAsync("/api/v1/me");
@@ -145,6 +155,28 @@ public sealed class SharedFailedAttemptLimitTests : IAsyncLifetime
         while (!limiter.IsBlocked(address, out _))
         {
             Assert.True(DateTime.UtcNow < deadline, "The shared count never blocked the address on this node.");
+            await Task.Delay(SyncInterval / 2);
+        }
+    }
+
+    // Until the shared table holds this many failures in all (each test has a database of its
+    // own; bounded: 15 s).
+    private async Task WaitUntilSharedFailuresAsync(int expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            await using var connection = new NpgsqlConnection(nodeA.Database);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""SELECT coalesce(sum("Failures"), 0) FROM "FailedAttemptCounts" """, connection);
+            var failures = Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+            if (failures == expected)
+            {
+                return;
+            }
+
+            Assert.True(failures < expected, $"The shared table holds {failures} failures; expected {expected}.");
+            Assert.True(DateTime.UtcNow < deadline, $"The shared table holds {failures} failures after 15 s; expected {expected}.");
             await Task.Delay(SyncInterval / 2);
         }
     }

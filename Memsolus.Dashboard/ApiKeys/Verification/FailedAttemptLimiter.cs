@@ -206,11 +206,20 @@ internal sealed class FailedAttemptLimiter(IOptions<ApiKeyVerificationOptions> o
                 }
             }
 
-            // Still full of live windows: forget the oldest half rather than grow. Those clients
-            // start counting again from zero, which costs an attacker a window at most.
+            // Still full of live windows: forget half rather than grow, the oldest first, and
+            // blocked clients only after every client that is not: a flood of new addresses must
+            // not free a client it blocked. The forgotten start counting again from zero, which
+            // costs an attacker a window at most.
             if (windows.Count >= settings.MaxTrackedClients)
             {
-                foreach (var (key, _) in windows.OrderBy(w => w.Value.StartTicks).Take(windows.Count / 2))
+                var limit = settings.FailedAttemptLimit;
+                var evicted = windows
+                    .Select(w => (w.Key, Blocked: Volatile.Read(ref w.Value.Failures) >= limit, w.Value.StartTicks))
+                    .OrderBy(w => w.Blocked)
+                    .ThenBy(w => w.StartTicks)
+                    .Take(windows.Count / 2)
+                    .ToList();
+                foreach (var (key, _, _) in evicted)
                 {
                     windows.TryRemove(key, out _);
                 }
