@@ -22,17 +22,22 @@ namespace Memsolus.Dashboard.LoadTest;
 internal sealed class LoadTestHost : IAsyncDisposable
 {
     private readonly string? postgres;
+    private readonly IReadOnlyDictionary<string, string?> extraSettings;
     private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"memsolus-load-{Guid.NewGuid():N}.db");
     private readonly WebApplicationFactory<Program> root = new();
     private readonly WebApplicationFactory<Program> factory;
 
-    public LoadTestHost(string? postgres = null)
+    // extraSettings: configuration the scale checks add on top (Ingest limits, Outbound loopback).
+    public LoadTestHost(string? postgres = null, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         this.postgres = postgres;
+        this.extraSettings = extraSettings ?? new Dictionary<string, string?>();
         factory = root.WithWebHostBuilder(ConfigureWebHost);
     }
 
     public IServiceProvider Services => factory.Services;
+
+    public bool OnPostgres => postgres is not null;
 
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -97,7 +102,7 @@ internal sealed class LoadTestHost : IAsyncDisposable
             // One Information line per rejected key (or per key created and revoked) would bury
             // the check's own lines on the console.
             ["Logging:LogLevel:Memsolus.Dashboard"] = "Warning",
-        }));
+        }).AddInMemoryCollection(extraSettings));
     }
 
     public async ValueTask DisposeAsync()

@@ -6,6 +6,10 @@ using Memsolus.Dashboard.ApiKeys;
 //       [--connections 32] [--threads 1] [--flood 100000] [--postgres]
 // (--postgres: the app on a new PostgreSQL database instead of a new SQLite file), or the two-node revocation check (docs/several-nodes.md) on PostgreSQL (CrossNodeCheck):
 //   dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- --cross-node [--keys 200]
+// or the scale checks (docs/several-nodes.md "Measured"), each alone, on SQLite or with --postgres:
+//   ... -- --export-scale [--memories 1000000] [--runs 2] [--postgres]            (ExportScale)
+//   ... -- --ingest-scale [--lines 50000] [--runs 2] [--postgres]                 (IngestScale)
+//   ... -- --webhook-scale [--events 500] [--rate 20] [--backlog 10000] [--postgres] [--two-nodes] (WebhookScale)
 // Exit code 0 only when every goal is met.
 namespace Memsolus.Dashboard.LoadTest;
 
@@ -19,6 +23,11 @@ internal static class LoadTestProgram
             return await CrossNodeCheck.RunAsync(args is [_, "--keys", var count] ? int.Parse(count, CultureInfo.InvariantCulture) : 200);
         }
 
+        if (args is [("--export-scale" or "--ingest-scale" or "--webhook-scale") and var mode, ..])
+        {
+            return await ScaleAsync(mode, args[1..]);
+        }
+
         var onPostgres = args.Contains("--postgres");
         var settings = Settings.Parse([.. args.Where(a => a != "--postgres")]);
         var wrk = new WrkOptions(settings.Threads, settings.Connections, settings.Seconds);
@@ -26,6 +35,30 @@ internal static class LoadTestProgram
         try
         {
             return await RunAsync(settings, wrk, database);
+        }
+        finally
+        {
+            if (database is not null)
+            {
+                await PostgresDatabase.DropAsync(database);
+            }
+        }
+    }
+
+    private static async Task<int> ScaleAsync(string mode, string[] args)
+    {
+        var twoNodes = args.Contains("--two-nodes");
+        var onPostgres = twoNodes || args.Contains("--postgres");
+        var values = ScaleSettings.Parse([.. args.Where(a => a is not ("--postgres" or "--two-nodes"))]);
+        var database = onPostgres ? await PostgresDatabase.CreateAsync() : null;
+        try
+        {
+            return mode switch
+            {
+                "--export-scale" => await ExportScale.RunAsync(values["--memories"], values["--runs"], database),
+                "--ingest-scale" => await IngestScale.RunAsync(values["--lines"], values["--runs"], database),
+                _ => await WebhookScale.RunAsync(values["--events"], values["--rate"], values["--backlog"], twoNodes, database),
+            };
         }
         finally
         {
@@ -156,5 +189,32 @@ internal sealed record Settings(int Rounds, int Seconds, int Connections, int Th
 
         return new Settings(values["--rounds"], values["--seconds"], values["--connections"], values["--threads"], values["--flood"], values["--clients"],
             TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(1.5));
+    }
+}
+
+internal static class ScaleSettings
+{
+    public static Dictionary<string, int> Parse(string[] args)
+    {
+        var values = new Dictionary<string, int>
+        {
+            ["--memories"] = 1_000_000,
+            ["--lines"] = 50_000,
+            ["--runs"] = 2,
+            ["--events"] = 500,
+            ["--rate"] = 20,
+            ["--backlog"] = 10_000,
+        };
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (!values.ContainsKey(args[i]) || i + 1 >= args.Length || !int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) || value < 1)
+            {
+                throw new ArgumentException($"Unknown or invalid option {args[i]}; options: --postgres, --two-nodes, {string.Join(", ", values.Keys)} followed by a positive number.");
+            }
+
+            values[args[i]] = value;
+        }
+
+        return values;
     }
 }

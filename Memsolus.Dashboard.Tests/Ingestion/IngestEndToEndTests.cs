@@ -121,6 +121,29 @@ public abstract class IngestEndToEndTests(MemsolusAppFactory app)
         Assert.Equal(job.GetRawText(), JsonSerializer.Serialize(published.Data, JsonSerializerOptions.Web));
     }
 
+    [Fact]
+    public async Task Jsonl_longer_than_one_write_becomes_every_memory_in_line_order_each_announced_once()
+    {
+        var session = await app.NewSessionAsync(environment: ApiKeyEnvironment.Live);
+        var lines = IngestRunner.MemoryBatchSize * 2 + 1;
+        var badLine = IngestRunner.MemoryBatchSize + 3;
+        // Two files, as the test host takes at most 16 KiB a file: the first longer than one write.
+        var split = IngestRunner.MemoryBatchSize + 10;
+        string Text(int from, int to) => string.Concat(Enumerable.Range(from, to - from + 1).Select(i => i == badLine ? "not json\n" : $"{{\"content\":\"line {i}\"}}\n"));
+
+        using var response = await session.UploadAsync(("a.jsonl", Text(1, split)), ("b.jsonl", Text(split + 1, lines)));
+        var job = await session.FinishedJobAsync(app, response);
+
+        Assert.Equal("partial", job.GetProperty("status").GetString());
+        Assert.Equal((lines, lines - 1, 1, lines - 1), (IngestClient.Count(job, "items"), IngestClient.Count(job, "succeeded"), IngestClient.Count(job, "failed"), IngestClient.Count(job, "memoriesCreated")));
+        Assert.Equal(badLine, Assert.Single(IngestClient.Errors(job)).Line);
+        var announced = app.WebhookEvents.Events
+            .Where(e => e.OwnerId == session.Owner.UserId && e.EventType == WebhookEventTypes.MemoryCreated)
+            .Select(e => JsonSerializer.SerializeToElement(e.Data, JsonSerializerOptions.Web).GetProperty("content").GetString())
+            .ToList();
+        Assert.Equal(Enumerable.Range(1, lines).Where(i => i != badLine).Select(i => $"line {i}"), announced);
+    }
+
     public sealed class OnSqlite(AppFixture<OnSqlite> fixture) : IngestEndToEndTests(fixture.App), IClassFixture<AppFixture<OnSqlite>>, ITestHost
     {
         public static TestHostOptions Options => IngestHosts.Worker;

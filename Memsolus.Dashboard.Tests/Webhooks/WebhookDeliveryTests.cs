@@ -347,6 +347,25 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
         Assert.Equal("pending", delivery.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Events_published_together_each_get_their_own_delivery_and_event_id_in_order()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var session = await app.NewSessionAsync();
+        var webhook = await session.CreateWebhookAsync(receiver.UrlOf("/hooks/many"), ["memory.created"]);
+        var events = app.Services.GetRequiredService<IWebhookEvents>();
+
+        await events.PublishManyAsync(session.Owner.UserId, ApiKeyEnvironment.Live, WebhookEventTypes.MemoryCreated, [new { n = 1 }, new { n = 2 }, new { n = 3 }]);
+        await Runner.RunOnceAsync();
+
+        var received = receiver.RequestsTo("/hooks/many").Select(r => r.Json()).ToList();
+        Assert.Equal([1, 2, 3], received.Select(p => p.GetProperty("data").GetProperty("n").GetInt32()).Order());
+        Assert.Equal(3, received.Select(p => p.GetProperty("id").GetGuid()).Distinct().Count());
+        var deliveries = await session.DeliveriesAsync(webhook);
+        Assert.Equal(3, deliveries.Count);
+        Assert.All(deliveries, d => Assert.Equal("succeeded", d.GetProperty("status").GetString()));
+    }
+
     public sealed class OnSqlite(AppFixture<OnSqlite> fixture) : WebhookDeliveryTests(fixture.App), IClassFixture<AppFixture<OnSqlite>>, ITestHost
     {
         public static TestHostOptions Options => Host;

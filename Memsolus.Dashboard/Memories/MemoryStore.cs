@@ -54,6 +54,35 @@ internal sealed class MemoryStore(IDbContextFactory<ApplicationDbContext> contex
         return created;
     }
 
+    // Several memories in one write, in the order given (an import's lines): one transaction and
+    // one announcement for all of them rather than one each, which is what bounds a large import.
+    public async Task<List<MemoryDto>> CreateManyAsync(ApiCaller caller, IReadOnlyList<(string Content, List<string> Tags, string? Metadata)> items, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var created = items.Select(item => new Memory
+        {
+            Id = Guid.CreateVersion7(now),
+            OwnerId = caller.OwnerId,
+            Environment = caller.Environment,
+            Content = item.Content,
+            Tags = item.Tags,
+            Metadata = item.Metadata ?? "{}",
+            SearchText = Memory.SearchTextOf(item.Content, item.Tags),
+            CreatedAt = now,
+            UpdatedAt = now,
+        }).ToList();
+        await using (var db = await contextFactory.CreateDbContextAsync(cancellationToken))
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            db.Memories.AddRange(created);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var dtos = created.Select(ToDto).ToList();
+        await events.PublishManyAsync(caller.OwnerId, caller.Environment, WebhookEventTypes.MemoryCreated, dtos, cancellationToken);
+        return dtos;
+    }
+
     public async Task<MemoryDto?> UpdateAsync(ApiCaller caller, Guid id, string? content, List<string>? tags, string? metadata, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);

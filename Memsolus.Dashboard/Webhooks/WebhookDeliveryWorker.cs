@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Webhooks;
 
-// Sends due deliveries when a publish signals and every PollInterval for retries that fall due.
+// Sends due deliveries when a publish signals and every PollInterval for retries that fall due;
+// a backlog is worked through round after round without waiting for the next tick.
 internal sealed class WebhookDeliveryWorker(
     WebhookDeliveryRunner runner,
     WebhookDeliveryQueue queue,
@@ -23,8 +24,14 @@ internal sealed class WebhookDeliveryWorker(
         {
             if (await runner.RunOnceAsync(cancellationToken) < options.Value.BatchSize)
             {
-                break;
+                return;
             }
         }
+
+        // Every batch was full: there is more due. The next round follows at once rather than a
+        // PollInterval later, which held a backlog to MaxBatchesPerRound x BatchSize deliveries
+        // per PollInterval (docs/several-nodes.md "Measured"). The deliveries just tried are leased
+        // or recorded, so the next round finds others, never the same ones.
+        RunSoon();
     }
 }

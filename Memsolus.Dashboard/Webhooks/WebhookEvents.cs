@@ -18,7 +18,11 @@ internal sealed partial class WebhookEvents(
     TimeProvider clock,
     ILogger<WebhookEvents> logger) : IWebhookEvents
 {
-    public async Task PublishAsync(string ownerId, ApiKeyEnvironment environment, string eventType, object data, CancellationToken cancellationToken = default)
+    public Task PublishAsync(string ownerId, ApiKeyEnvironment environment, string eventType, object data, CancellationToken cancellationToken = default) =>
+        PublishManyAsync(ownerId, environment, eventType, [data], cancellationToken);
+
+    // Each item its own event (its own id), all of them queued in one SaveChanges.
+    public async Task PublishManyAsync(string ownerId, ApiKeyEnvironment environment, string eventType, IReadOnlyList<object> data, CancellationToken cancellationToken = default)
     {
         if (!WebhookEventTypes.All.Contains(eventType, StringComparer.Ordinal))
         {
@@ -37,31 +41,34 @@ internal sealed partial class WebhookEvents(
                     .ToListAsync(CancellationToken.None))
                 .Where(w => w.Events.Contains(eventType, StringComparer.Ordinal))
                 .ToList();
-            if (subscribed.Count == 0)
+            if (subscribed.Count == 0 || data.Count == 0)
             {
                 return;
             }
 
             var now = clock.GetUtcNow();
-            var eventId = Guid.CreateVersion7(now);
             // The API's own JSON settings, so "data" reads exactly like the API's answer for it.
             var json = jsonOptions.Value.SerializerOptions;
-            var payload = JsonSerializer.Serialize(
-                new WebhookEventPayload(eventId, eventType, now, environment.Name(), JsonSerializer.SerializeToElement(data, data.GetType(), json)),
-                json);
-            foreach (var webhook in subscribed)
+            foreach (var item in data)
             {
-                db.WebhookDeliveries.Add(new WebhookDelivery
+                var eventId = Guid.CreateVersion7(now);
+                var payload = JsonSerializer.Serialize(
+                    new WebhookEventPayload(eventId, eventType, now, environment.Name(), JsonSerializer.SerializeToElement(item, item.GetType(), json)),
+                    json);
+                foreach (var webhook in subscribed)
                 {
-                    Id = Guid.CreateVersion7(now),
-                    WebhookSequence = webhook.Sequence,
-                    EventId = eventId,
-                    EventType = eventType,
-                    Payload = payload,
-                    Status = WebhookDeliveryStatus.Pending,
-                    NextAttemptAt = now,
-                    CreatedAt = now,
-                });
+                    db.WebhookDeliveries.Add(new WebhookDelivery
+                    {
+                        Id = Guid.CreateVersion7(now),
+                        WebhookSequence = webhook.Sequence,
+                        EventId = eventId,
+                        EventType = eventType,
+                        Payload = payload,
+                        Status = WebhookDeliveryStatus.Pending,
+                        NextAttemptAt = now,
+                        CreatedAt = now,
+                    });
+                }
             }
 
             await db.SaveChangesAsync(CancellationToken.None);
