@@ -13,7 +13,8 @@ namespace Memsolus.Dashboard.Tests.Admin;
 public sealed class AdminSearchBrowserTests(BrowserFixture browser)
 {
     // Owner A has tag-crm (live) and other-tag (test); owner B has tag-crm too. Each search names
-    // the rows it must find, no more.
+    // the rows it must find, no more. (No address here contains "search": other tests find the
+    // Search field by its label, which would then also match a row's "Account of …" button.)
     [Theory]
     [InlineData("email", "A-crm A-other")]
     [InlineData("start of an email", "A-crm A-other")]
@@ -25,8 +26,8 @@ public sealed class AdminSearchBrowserTests(BrowserFixture browser)
     public async Task Search_finds_exactly_the_keys_of_each_kind(string kind, string expected)
     {
         var tag = $"s{Guid.NewGuid():N}"[..11];
-        var ownerA = await browser.App.NewOwnerAsync("search-a");
-        var ownerB = await browser.App.NewOwnerAsync("search-b");
+        var ownerA = await browser.App.NewOwnerAsync("finder-a");
+        var ownerB = await browser.App.NewOwnerAsync("finder-b");
         var keys = new Dictionary<string, CreatedApiKey>
         {
             ["A-crm"] = await browser.App.NewKeyAsync(ownerA, [Permissions.MemoryRead], name: $"{tag}-crm"),
