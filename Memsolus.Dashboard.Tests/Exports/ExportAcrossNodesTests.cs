@@ -64,7 +64,10 @@ public sealed class ExportAcrossNodesTests
             Assert.Equal(ExportStatus.Succeeded, job.Status);
             Assert.Equal(2, job.Attempts);
             Assert.Null(job.LeasedBy);
-            Assert.True(File.Exists(Path.Combine(b.ExportsDirectory, job.FileName!)));
+            // The file is run 2's chunks in the database, which any node serves.
+            Assert.All(await b.ExportChunksAsync(id), c => Assert.Equal(2, c.Attempt));
+            using var download = await (session with { Client = b.ApiClient(session.Key.Secret) }).DownloadExportAsync(id);
+            Assert.Equal(await b.ExpectedContentAsync(id), await download.Content.ReadAsByteArrayAsync());
         });
     }
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Exports;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,38 @@ public sealed class ExportsOptionsTests
 
         Assert.IsType<OptionsValidationException>(failure);
         Assert.Contains("Retention", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, 1048576, true)]
+    [InlineData(0, 16, true)]
+    [InlineData(1, 16 * 1024 * 1024, true)]
+    [InlineData(7, 1048576, false)]
+    [InlineData(1, 15, false)]
+    [InlineData(1, (16 * 1024 * 1024) + 1, false)]
+    public void Storage_is_directory_or_database_and_a_chunk_is_16_bytes_to_16_MiB(int? storage, int chunkBytes, bool valid)
+    {
+        var options = new ExportsOptions { Storage = (ExportStorage?)storage, ChunkBytes = chunkBytes };
+
+        Assert.Equal(valid, Validator.TryValidateObject(options, new ValidationContext(options), [], validateAllProperties: true));
+    }
+
+    [Theory]
+    [InlineData(null, "Directory")]
+    [InlineData("Database", "Database")]
+    public async Task Storage_is_the_folder_on_sqlite_unless_configured(string? setting, string expected)
+    {
+        await using var app = new MemsolusAppFactory(ExportsHosts.Manual.With(new Dictionary<string, string?> { ["Exports:Storage"] = setting }));
+
+        Assert.Equal(expected, app.Services.GetRequiredService<IExportFileStore>().Storage.ToString());
+    }
+
+    [Fact]
+    public async Task App_refuses_to_start_with_an_unknown_storage()
+    {
+        await using var app = new MemsolusAppFactory(ExportsHosts.Worker.With(new Dictionary<string, string?> { ["Exports:Storage"] = "Cloud" }));
+
+        Assert.NotNull(Record.Exception(() => app.Services));
     }
 
     [Fact]

@@ -43,6 +43,9 @@ internal class ApplicationDbContext(DbContextOptions<ApplicationDbContext> optio
 
     public DbSet<ExportJob> ExportJobs => Set<ExportJob>();
 
+    // Export files kept in the database (Exports:Storage = Database), in pieces.
+    public DbSet<ExportChunk> ExportChunks => Set<ExportChunk>();
+
     public DbSet<UsageCounter> UsageCounters => Set<UsageCounter>();
 
     public DbSet<IngestJob> IngestJobs => Set<IngestJob>();

@@ -1,3 +1,3 @@
 namespace Memsolus.Dashboard.Exports;
 
-internal sealed record ExportDownload(ExportDownloadState State, ExportDto? Job = null, string? Path = null, string? ContentType = null);
+internal sealed record ExportDownload(ExportDownloadState State, ExportDto? Job = null, ExportFileContent? File = null, string? ContentType = null, string? ETag = null);

@@ -22,6 +22,10 @@ internal sealed partial class ExportFiles(IOptions<ExportsOptions> options, IHos
     public static string TempFileNameFor(Guid jobId, int attempt) =>
         jobId.ToString("N", CultureInfo.InvariantCulture) + "-" + attempt.ToString(CultureInfo.InvariantCulture) + TempExtension;
 
+    // A download's entity tag: the file of a job is the one its run (Attempts) wrote, and never changes.
+    public static string ETagFor(ExportJob job) =>
+        "\"" + job.Id.ToString("N", CultureInfo.InvariantCulture) + "-" + job.Attempts.ToString(CultureInfo.InvariantCulture) + "\"";
+
     // What a browser saves the file as, e.g. memsolus-export-live-20260310-0930.json (UTC).
     public static string DownloadNameFor(ApiKeyEnvironment environment, DateTimeOffset createdAt, ExportFormat format) =>
         $"memsolus-export-{environment.Name()}-{createdAt.UtcDateTime.ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture)}{Extension(format)}";

@@ -13,7 +13,8 @@ namespace Memsolus.Dashboard.Exports;
 // it again is safe.
 internal sealed partial class ExportRunner(
     IDbContextFactory<ApplicationDbContext> contextFactory,
-    ExportFiles files,
+    IExportFileStore fileStore,
+    ExportSweepLock sweepLock,
     ExportContentWriter contentWriter,
     IWebhookEvents webhooks,
     IOptions<ExportsOptions> options,
@@ -91,52 +92,40 @@ internal sealed partial class ExportRunner(
         jobs.Where(j => j.Status == ExportStatus.Queued
             || (j.Status == ExportStatus.Running && j.Attempts < MaxAttempts && (j.LeasedUntil == null || j.LeasedUntil <= now)));
 
-    // This node's running job, as long as it holds the lease: a write after another node took the
-    // job over changes nothing.
+    // This run of the job, as long as this node holds the lease: a write after another node (or
+    // this one, in a later run) took the job over changes nothing.
     private IQueryable<ExportJob> Held(ApplicationDbContext db, ExportJob job) =>
-        db.ExportJobs.Where(j => j.Sequence == job.Sequence && j.Status == ExportStatus.Running).HeldBy(node.Id);
+        db.ExportJobs.Where(j => j.Sequence == job.Sequence && j.Status == ExportStatus.Running && j.Attempts == job.Attempts).HeldBy(node.Id);
 
-    // Writes a claimed job's file beside its final name and moves it into place only when it is
-    // complete, so a download never sees half a file. A failure is recorded on the job, never thrown,
-    // except that stopping the app still stops it.
+    // Writes a claimed job's file through the file store (IExportFileStore): this run's file becomes
+    // the job's only when it is complete and this node still holds the job, so a download never sees
+    // half a file. A failure is recorded on the job, never thrown, except that stopping the app still
+    // stops it.
     public async Task WriteAsync(ExportJob job, CancellationToken cancellationToken = default)
     {
-        string? temp = null;
-        string? final = null;
+        IExportFileRun? run = null;
         await using var lease = LeaseRenewal.Start(
             (until, token) => RenewAsync(job, until, token), options.Value.LeaseDuration, clock, logger, cancellationToken);
         try
         {
-            files.EnsureDirectory();
-            temp = files.PathOf(ExportFiles.TempFileNameFor(job.Id, job.Attempts));
+            run = await fileStore.BeginAsync(job, lease.Token);
+            var counts = await contentWriter.WriteAsync(job, run.Content, lease.Token);
+            var size = await run.CompleteAsync(lease.Token);
             var fileName = ExportFiles.FileNameFor(job.Id, job.Format);
-            final = files.PathOf(fileName);
 
-            ExportCounts counts;
-            await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
-            {
-                counts = await contentWriter.WriteAsync(job, stream, lease.Token);
-                await stream.FlushAsync(lease.Token);
-                stream.Flush(flushToDisk: true);
-            }
-
-            var size = new FileInfo(temp).Length;
             // Only a node that still holds the job puts its file in place, never over the file of
             // the node that took the job over.
             if (!await RenewAsync(job, clock.GetUtcNow() + options.Value.LeaseDuration, cancellationToken))
             {
-                TryDelete(temp);
+                await run.DiscardAsync();
                 LogAbandoned(logger, job.Id);
                 return;
             }
 
-            File.Move(temp, final, overwrite: true);
-
             var now = clock.GetUtcNow();
             var expiresAt = now + options.Value.Retention;
-            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-            var updated = await Held(db, job)
-                .ExecuteUpdateAsync(
+            var committed = await run.CommitAsync(
+                (db, token) => Held(db, job).ExecuteUpdateAsync(
                     s => s.Unlease()
                         .SetProperty(j => j.Status, ExportStatus.Succeeded)
                         .SetProperty(j => j.MemoryCount, counts.Memories)
@@ -145,12 +134,12 @@ internal sealed partial class ExportRunner(
                         .SetProperty(j => j.FileName, fileName)
                         .SetProperty(j => j.CompletedAt, now)
                         .SetProperty(j => j.ExpiresAt, expiresAt),
-                    cancellationToken);
-            if (updated == 0)
+                    token),
+                cancellationToken);
+            if (!committed)
             {
                 // The job is gone (its account was deleted while it ran), or this node's lease ran out
-                // and another node took the job over: drop the file.
-                TryDelete(final);
+                // and another node took the job over: the run has dropped its file.
                 LogAbandoned(logger, job.Id);
                 return;
             }
@@ -168,28 +157,41 @@ internal sealed partial class ExportRunner(
         {
             // Stopping: the job goes back to the queue (this run not counted), for another node or
             // the next start.
-            TryDelete(temp);
-            TryDelete(final);
+            await DiscardAsync(run);
             await HandBackAsync(job);
             throw;
         }
         catch (OperationCanceledException) when (lease.Lost)
         {
             // Another node has taken the job over (this one stalled past its lease): it is theirs.
-            TryDelete(temp);
+            await DiscardAsync(run);
             LogAbandoned(logger, job.Id);
             return;
         }
         catch (Exception exception)
         {
-            TryDelete(temp);
-            TryDelete(final);
+            await DiscardAsync(run);
             LogFailed(logger, exception, job.Id);
             await MarkFailedAsync(job, WriteFailedError, cancellationToken);
             return;
         }
+        finally
+        {
+            if (run is not null)
+            {
+                await run.DisposeAsync();
+            }
+        }
 
         await PublishCompletedAsync(job, cancellationToken);
+    }
+
+    private static async Task DiscardAsync(IExportFileRun? run)
+    {
+        if (run is not null)
+        {
+            await run.DiscardAsync();
+        }
     }
 
     // Running jobs whose node died (their lease has run out) after MaxAttempts runs: failed, with
@@ -214,9 +216,17 @@ internal sealed partial class ExportRunner(
     }
 
     // Deletes the files of exports past their expiry and marks those jobs expired; then deletes
-    // stray files (see StrayFileGrace). Answers how many jobs it expired.
+    // stray files (see StrayFileGrace). Answers how many jobs it expired. Runs on one node at a time
+    // (ExportSweepLock): a node that finds another node sweeping skips this round and answers 0.
     public async Task<int> CleanupAsync(CancellationToken cancellationToken = default)
     {
+        await using var sweeping = await sweepLock.TryAcquireAsync(cancellationToken);
+        if (sweeping is null)
+        {
+            LogSweepSkipped(logger);
+            return 0;
+        }
+
         var now = clock.GetUtcNow();
         var expired = 0;
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
@@ -232,7 +242,7 @@ internal sealed partial class ExportRunner(
             foreach (var job in batch)
             {
                 // A file that cannot be deleted now keeps its job as it is, to be tried next time.
-                if (job.FileName is not null && !TryDelete(files.PathOf(job.FileName)))
+                if (!await fileStore.DeleteAsync(job, cancellationToken))
                 {
                     continue;
                 }
@@ -249,13 +259,7 @@ internal sealed partial class ExportRunner(
             }
         }
 
-        var strayBefore = (now - options.Value.Retention - StrayFileGrace).UtcDateTime;
-        var stray = 0;
-        foreach (var file in files.OwnFiles().Where(f => f.LastWriteTimeUtc < strayBefore).ToList())
-        {
-            stray += TryDelete(file.FullName) ? 1 : 0;
-        }
-
+        var stray = await fileStore.DeleteStrayAsync(now - options.Value.Retention - StrayFileGrace, cancellationToken);
         if (expired > 0 || stray > 0)
         {
             LogCleanedUp(logger, expired, stray);
@@ -267,7 +271,7 @@ internal sealed partial class ExportRunner(
     private async Task<bool> RenewAsync(ExportJob job, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        return await db.ExportJobs.Where(j => j.Sequence == job.Sequence && j.Status == ExportStatus.Running).RenewAsync(node.Id, until, cancellationToken);
+        return await db.ExportJobs.Where(j => j.Sequence == job.Sequence && j.Status == ExportStatus.Running && j.Attempts == job.Attempts).RenewAsync(node.Id, until, cancellationToken);
     }
 
     private async Task HandBackAsync(ExportJob job)
@@ -314,25 +318,6 @@ internal sealed partial class ExportRunner(
         }
     }
 
-    private bool TryDelete(string? path)
-    {
-        if (path is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            File.Delete(path);
-            return true;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            LogDeleteFailed(logger, exception, Path.GetFileName(path));
-            return false;
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Export {ExportId} started")]
     private static partial void LogStarted(ILogger logger, Guid exportId);
 
@@ -354,12 +339,12 @@ internal sealed partial class ExportRunner(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand export {ExportId} back at shutdown; another node runs it once its lease runs out")]
     private static partial void LogHandBackFailed(ILogger logger, Exception exception, Guid exportId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Export clean-up: {ExpiredCount} export(s) expired, {StrayCount} stray file(s) deleted")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Export clean-up: {ExpiredCount} export(s) expired, {StrayCount} stray file(s) or run(s) deleted")]
     private static partial void LogCleanedUp(ILogger logger, int expiredCount, int strayCount);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the completion of export {ExportId}")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, Guid exportId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete export file {FileName}; the clean-up will try again")]
-    private static partial void LogDeleteFailed(ILogger logger, Exception exception, string fileName);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Export clean-up skipped: another node is running it")]
+    private static partial void LogSweepSkipped(ILogger logger);
 }

@@ -9,7 +9,7 @@ namespace Memsolus.Dashboard.Exports;
 // another environment's id is simply not found (see MemoryStore).
 internal sealed class ExportStore(
     IDbContextFactory<ApplicationDbContext> contextFactory,
-    ExportFiles files,
+    IExportFileStore fileStore,
     ExportQueue queue,
     IOptions<ExportsOptions> options,
     TimeProvider clock)
@@ -83,10 +83,9 @@ internal sealed class ExportStore(
             return new ExportDownload(ExportDownloadState.Gone, dto);
         }
 
-        // The path comes from the job row found for this caller, never from the request.
-        var path = files.PathOf(job.FileName);
-        return File.Exists(path)
-            ? new ExportDownload(ExportDownloadState.Ready, dto, path, ExportFiles.ContentTypeFor(job.Format))
+        // The file is the job row's, found for this caller, never named by the request.
+        return await fileStore.OpenAsync(job, cancellationToken) is { } file
+            ? new ExportDownload(ExportDownloadState.Ready, dto, file, ExportFiles.ContentTypeFor(job.Format), ExportFiles.ETagFor(job))
             : new ExportDownload(ExportDownloadState.Gone, dto);
     }
 

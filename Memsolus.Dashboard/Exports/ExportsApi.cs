@@ -2,6 +2,7 @@ using System.Text.Json;
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace Memsolus.Dashboard.Exports;
 
@@ -30,16 +31,27 @@ internal static class ExportsApi
             .RequirePermission(Permissions.ExportRead)
             .WithName("GetExport").WithSummary("Get an export's status, counts and size");
 
-        exports.MapGet("/{id:guid}/download", async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> (Guid id, HttpContext http, ExportStore store) =>
+        exports.MapGet("/{id:guid}/download", async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, ProblemHttpResult>> (Guid id, HttpContext http, ExportStore store) =>
             {
                 var download = await store.FindDownloadAsync(ApiCaller.From(http), id, http.RequestAborted);
+                // A single range is answered 206 with Content-Range, an unsatisfiable one 416, and
+                // If-Range compares the ETag or the date, whichever storage keeps the file.
                 return download.State switch
                 {
-                    ExportDownloadState.Ready => TypedResults.PhysicalFile(
-                        download.Path!,
+                    ExportDownloadState.Ready when download.File!.Path is { } path => TypedResults.PhysicalFile(
+                        path,
                         download.ContentType,
                         download.Job!.FileName,
                         lastModified: download.Job.CompletedAt,
+                        entityTag: EntityTagHeaderValue.Parse(download.ETag),
+                        enableRangeProcessing: true),
+                    // Chunks in the database, read as the response is sent (a range reads only its chunks).
+                    ExportDownloadState.Ready => TypedResults.Stream(
+                        download.File!.Stream!,
+                        download.ContentType,
+                        download.Job!.FileName,
+                        lastModified: download.Job.CompletedAt,
+                        entityTag: EntityTagHeaderValue.Parse(download.ETag),
                         enableRangeProcessing: true),
                     ExportDownloadState.NotReady => TypedResults.Problem(
                         statusCode: StatusCodes.Status409Conflict,

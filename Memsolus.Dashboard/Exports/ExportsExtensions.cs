@@ -1,4 +1,6 @@
+using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.Exports;
 
@@ -8,6 +10,12 @@ internal static class ExportsExtensions
     {
         builder.Services.AddValidatedOptions<ExportsOptions>(ExportsOptions.SectionName);
         builder.Services.AddSingleton<ExportFiles>();
+        builder.Services.AddSingleton<DirectoryExportFileStore>();
+        builder.Services.AddSingleton<DatabaseExportFileStore>();
+        builder.Services.AddSingleton<IExportFileStore>(services => StorageOf(services) == ExportStorage.Database
+            ? services.GetRequiredService<DatabaseExportFileStore>()
+            : services.GetRequiredService<DirectoryExportFileStore>());
+        builder.Services.AddSingleton<ExportSweepLock>();
         builder.Services.AddSingleton<ExportQueue>();
         builder.Services.AddSingleton<ExportStore>();
         builder.Services.AddSingleton<ExportContentWriter>();
@@ -15,4 +23,10 @@ internal static class ExportsExtensions
         builder.Services.AddHostedService<ExportWorker>();
         return builder;
     }
+
+    // Exports:Storage, or the provider's default: a folder for SQLite's one node, the database that
+    // every node reads for PostgreSQL.
+    private static ExportStorage StorageOf(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<ExportsOptions>>().Value.Storage
+            ?? (services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres ? ExportStorage.Database : ExportStorage.Directory);
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Memsolus.Dashboard.Exports;
 
-// Exports:* — where export files are written and how long they are kept.
+// Exports:* — where export files are kept and for how long.
 internal sealed class ExportsOptions
 {
     public const string SectionName = "Exports";
@@ -24,4 +24,16 @@ internal sealed class ExportsOptions
     // (docs/several-nodes.md).
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    // Where files are kept: Directory (this node's folder) or Database (chunks every node reads).
+    // Unset: Directory on SQLite, Database on PostgreSQL (docs/several-nodes.md).
+    [EnumDataType(typeof(ExportStorage))]
+    public ExportStorage? Storage { get; set; }
+
+    // The size of one chunk when files are kept in the database: what a writer or a download holds
+    // in memory at a time, and one row per this many bytes. Small values are for tests.
+    [Range(16, 16 * 1024 * 1024)]
+    public int ChunkBytes { get; set; } = DefaultChunkBytes;
+
+    public const int DefaultChunkBytes = 1024 * 1024;
 }

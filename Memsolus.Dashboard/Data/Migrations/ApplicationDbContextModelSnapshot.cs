@@ -315,6 +315,26 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Memsolus.Dashboard.Exports.ExportChunk", b =>
+                {
+                    b.Property<long>("JobSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("JobSequence", "Attempt", "Index");
+
+                    b.ToTable("ExportChunks", (string)null);
+                });
+
             modelBuilder.Entity("Memsolus.Dashboard.Exports.ExportJob", b =>
                 {
                     b.Property<long>("Sequence")
@@ -1081,6 +1101,15 @@ namespace Memsolus.Dashboard.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("Memsolus.Dashboard.Exports.ExportChunk", b =>
+                {
+                    b.HasOne("Memsolus.Dashboard.Exports.ExportJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobSequence")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Memsolus.Dashboard.Exports.ExportJob", b =>

@@ -330,6 +330,26 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Memsolus.Dashboard.Exports.ExportChunk", b =>
+                {
+                    b.Property<long>("JobSequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("JobSequence", "Attempt", "Index");
+
+                    b.ToTable("ExportChunks", (string)null);
+                });
+
             modelBuilder.Entity("Memsolus.Dashboard.Exports.ExportJob", b =>
                 {
                     b.Property<long>("Sequence")
@@ -1124,6 +1144,15 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("Memsolus.Dashboard.Exports.ExportChunk", b =>
+                {
+                    b.HasOne("Memsolus.Dashboard.Exports.ExportJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobSequence")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Memsolus.Dashboard.Exports.ExportJob", b =>
