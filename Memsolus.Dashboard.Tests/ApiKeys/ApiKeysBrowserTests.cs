@@ -96,6 +96,12 @@ public sealed partial class ApiKeysBrowserTests(BrowserFixture browser)
         var newDisplay = $"{rotated[..13]}…{rotated[41..45]}";
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = newDisplay })).ToContainTextAsync("Active");
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = display })).ToHaveCountAsync(0);
+        using (var old = new HttpClient { BaseAddress = browser.BaseAddress })
+        {
+            old.DefaultRequestHeaders.Add("X-Api-Key", secret);
+            using var me = await old.GetAsync("/api/v1/me");
+            Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+        }
 
         // Revoke the new key, with a reason.
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke crm-integration" }).ClickAsync();
