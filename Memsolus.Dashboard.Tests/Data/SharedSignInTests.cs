@@ -1,6 +1,9 @@
+using System.Data.Common;
 using System.Net;
 using Memsolus.Dashboard.Data;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.Data;
 
@@ -66,7 +69,9 @@ public sealed class SharedSignInTests
     }
 
     // Nodes that start together on an empty key ring agree on one key (the initializer's lock),
-    // so cookies either one issues are read by the other from the first request.
+    // so cookies either one issues are read by the other from the first request. A barrier holds
+    // each node's initializer until the other's is at the same point (asking for the lock), so the
+    // two always start on the ring at once rather than one after the other.
     [Fact]
     public async Task Nodes_that_start_together_on_a_new_database_share_one_key()
     {
@@ -101,11 +106,16 @@ public sealed class SharedSignInTests
         {
             var first = await PostgresTestServer.CreateDatabaseAsync();
             var second = sharedDatabase ? first : await PostgresTestServer.CreateDatabaseAsync();
-            var a = new MemsolusAppFactory(new() { Provider = DatabaseProvider.Postgres, Database = first });
-            var b = new MemsolusAppFactory(new() { Provider = DatabaseProvider.Postgres, Database = second });
+            var together = new LockTogether(new Barrier(2));
+            Action<IServiceCollection>? meet = startTogether ? services => services.AddSingleton<IInterceptor>(together) : null;
+            var a = new MemsolusAppFactory(new() { Provider = DatabaseProvider.Postgres, Database = first, Services = meet });
+            var b = new MemsolusAppFactory(new() { Provider = DatabaseProvider.Postgres, Database = second, Services = meet });
             if (startTogether)
             {
                 await Task.WhenAll(Task.Run(() => a.Server), Task.Run(() => b.Server));
+
+                // Both nodes' initializers did ask for the lock, at the same time.
+                Assert.Equal(2, together.Met);
             }
             else
             {
@@ -127,6 +137,29 @@ public sealed class SharedSignInTests
             await connection.OpenAsync();
             await using var command = new Npgsql.NpgsqlCommand("""SELECT count(*) FROM "DataProtectionKeys" """, connection);
             return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        // Holds a node's key-ring initializer as it asks for the key-ring lock until the other
+        // node's has asked too. Matches any advisory lock call on the key ring's lock number
+        // (pg_advisory_lock and the like) but not the unlock.
+        private sealed class LockTogether(Barrier barrier) : DbCommandInterceptor
+        {
+            private const long KeyRingLock = 0x4d656d736f6c7573;
+            private int met;
+
+            public int Met => Volatile.Read(ref met);
+
+            public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+            {
+                if (command.CommandText.Contains("advisory_lock(", StringComparison.Ordinal) && !command.CommandText.Contains("unlock", StringComparison.Ordinal)
+                    && command.Parameters.Count == 1 && command.Parameters[0].Value is KeyRingLock)
+                {
+                    Assert.True(barrier.SignalAndWait(TimeSpan.FromSeconds(30)), "The other node never asked for the key-ring lock at the same time.");
+                    Interlocked.Increment(ref met);
+                }
+
+                return ValueTask.FromResult(result);
+            }
         }
 
         public async ValueTask DisposeAsync()
