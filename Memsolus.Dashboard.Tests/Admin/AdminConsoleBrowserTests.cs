@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Memsolus.Dashboard.Account;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.Data;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -152,23 +149,7 @@ public sealed class AdminConsoleBrowserTests(BrowserFixture browser)
         await Accessibility.AssertNoSeriousViolationsAsync(page, "the owner's audit log");
     }
 
-    // A fresh account in role Admin, made through the app's own Identity services.
-    private async Task<string> NewAdminAsync()
-    {
-        var admin = await browser.App.NewOwnerAsync("admin");
-        await using var scope = browser.App.Services.CreateAsyncScope();
-        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-        if (!await roles.RoleExistsAsync(AdminOptions.RoleName))
-        {
-            Assert.True((await roles.CreateAsync(new IdentityRole(AdminOptions.RoleName))).Succeeded);
-        }
-
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.FindByIdAsync(admin.UserId);
-        var promoted = await users.AddToRoleAsync(user!, AdminOptions.RoleName);
-        Assert.True(promoted.Succeeded, string.Join(" ", promoted.Errors.Select(e => e.Description)));
-        return admin.UserName!;
-    }
+    private async Task<string> NewAdminAsync() => (await browser.App.NewAdminAsync()).UserName!;
 
     private static async Task SignInAsync(IPage page, string email)
     {

@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.RegularExpressions;
-using Memsolus.Dashboard.Account;
-using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Usage;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OtpNet;
@@ -184,22 +181,7 @@ public sealed partial class ContentSecurityPolicyBrowserTests(BrowserFixture bro
         Assert.Contains(problems, p => p.Contains("CSP violation: script-src refused eval", StringComparison.Ordinal));
     }
 
-    // Promoted before signing in, so that the sign-in cookie carries role Admin.
-    private async Task<string> NewAdminAsync()
-    {
-        var admin = await browser.App.NewOwnerAsync("policy");
-        await using var scope = browser.App.Services.CreateAsyncScope();
-        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-        if (!await roles.RoleExistsAsync(AdminOptions.RoleName))
-        {
-            await roles.CreateAsync(new IdentityRole(AdminOptions.RoleName));
-        }
-
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var promoted = await users.AddToRoleAsync((await users.FindByIdAsync(admin.UserId))!, AdminOptions.RoleName);
-        Assert.True(promoted.Succeeded, string.Join(" ", promoted.Errors.Select(e => e.Description)));
-        return admin.UserName!;
-    }
+    private async Task<string> NewAdminAsync() => (await browser.App.NewAdminAsync("policy")).UserName!;
 
     [GeneratedRegex("^Rotate policy-agent ")]
     private static partial Regex RotateButton();

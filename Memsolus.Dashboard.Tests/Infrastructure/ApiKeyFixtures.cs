@@ -23,6 +23,24 @@ internal static class ApiKeyFixtures
         return new AuditActor(user.Id, email, "127.0.0.1", "tests");
     }
 
+    // A fresh account in role Admin, made through the app's own Identity services (the role is
+    // created when missing: another test may create it at the same moment; either way it exists).
+    public static async Task<AuditActor> NewAdminAsync(this MemsolusAppFactory app, string prefix = "admin")
+    {
+        var admin = await app.NewOwnerAsync(prefix);
+        await using var scope = app.Services.CreateAsyncScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        if (!await roles.RoleExistsAsync(AdminOptions.RoleName))
+        {
+            await roles.CreateAsync(new IdentityRole(AdminOptions.RoleName));
+        }
+
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var promoted = await users.AddToRoleAsync((await users.FindByIdAsync(admin.UserId))!, AdminOptions.RoleName);
+        Assert.True(promoted.Succeeded, string.Join(" ", promoted.Errors.Select(e => e.Description)));
+        return admin;
+    }
+
     // The administrator a host with TestAdmin.Configured created at start-up.
     public static async Task<AuditActor> AdminActorAsync(this MemsolusAppFactory app)
     {

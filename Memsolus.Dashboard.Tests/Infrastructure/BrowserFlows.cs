@@ -1,10 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Memsolus.Dashboard.Account;
 using Memsolus.Dashboard.Audit;
-using Memsolus.Dashboard.Data;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Memsolus.Dashboard.Tests.Infrastructure;
@@ -29,21 +25,7 @@ internal static partial class BrowserFlows
     // sign-in cookie carries the role.
     public static async Task<(IPage Page, AuditActor Admin)> SignedInAdminAsync(BrowserFixture browser, bool narrow = false)
     {
-        var admin = await browser.App.NewOwnerAsync("admin");
-        await using (var scope = browser.App.Services.CreateAsyncScope())
-        {
-            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-            if (!await roles.RoleExistsAsync(AdminOptions.RoleName))
-            {
-                // Another test may create it at the same moment; either way it exists afterwards.
-                await roles.CreateAsync(new IdentityRole(AdminOptions.RoleName));
-            }
-
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var promoted = await users.AddToRoleAsync((await users.FindByIdAsync(admin.UserId))!, AdminOptions.RoleName);
-            Assert.True(promoted.Succeeded, string.Join(" ", promoted.Errors.Select(e => e.Description)));
-        }
-
+        var admin = await browser.App.NewAdminAsync();
         var page = await NewPageAsync(browser, narrow);
         await SignInAsync(page, admin.UserName!);
         return (page, admin);

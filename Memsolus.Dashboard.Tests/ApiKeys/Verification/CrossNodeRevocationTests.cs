@@ -1,5 +1,4 @@
 using System.Net;
-using Memsolus.Dashboard.Account;
 using Memsolus.Dashboard.Admin;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.ApiKeys.Verification;
@@ -544,21 +543,7 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
     }
 
     // An account in role Admin, made on node A as the admin bootstrap makes one.
-    private async Task<AuditActor> NewAdminOnAAsync()
-    {
-        var admin = await nodes.A.NewOwnerAsync("admin");
-        await using var scope = nodes.A.Services.CreateAsyncScope();
-        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-        if (!await roles.RoleExistsAsync(AdminOptions.RoleName))
-        {
-            await roles.CreateAsync(new IdentityRole(AdminOptions.RoleName));
-        }
-
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var result = await users.AddToRoleAsync((await users.FindByIdAsync(admin.UserId))!, AdminOptions.RoleName);
-        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
-        return admin;
-    }
+    private Task<AuditActor> NewAdminOnAAsync() => nodes.A.NewAdminAsync();
 
     private async Task ExecuteAsync(string sql)
     {
