@@ -21,7 +21,7 @@ public sealed class ExportFilesAcrossNodesTests
     {
         await OnOneDatabaseAsync(aRunsExports: true, async (a, b) =>
         {
-            var (session, id) = await ExportThroughAsync(a);
+            var (session, id) = await ExportThroughAsync(a, byWorker: true);
             var expected = await a.ExpectedContentAsync(id);
             Assert.True(expected.Length > 4 * ChunkBytes);
             var onB = session with { Client = b.ApiClient(session.Key.Secret) };
@@ -58,7 +58,8 @@ public sealed class ExportFilesAcrossNodesTests
     [Fact]
     public async Task An_expired_export_is_410_on_B_and_the_sweep_deletes_its_chunks()
     {
-        await OnOneDatabaseAsync(aRunsExports: true, async (a, b) =>
+        // No worker runs: its periodic sweep, holding the lock, would make B's sweep skip its round.
+        await OnOneDatabaseAsync(aRunsExports: false, async (a, b) =>
         {
             var (session, id) = await ExportThroughAsync(a);
             var onB = session with { Client = b.ApiClient(session.Key.Secret) };
@@ -77,7 +78,8 @@ public sealed class ExportFilesAcrossNodesTests
     [Fact]
     public async Task A_sweep_does_not_run_while_another_node_sweeps()
     {
-        await OnOneDatabaseAsync(aRunsExports: true, async (a, b) =>
+        // No worker runs: its periodic sweep would hold the lock at moments the test cannot see.
+        await OnOneDatabaseAsync(aRunsExports: false, async (a, b) =>
         {
             var (_, id) = await ExportThroughAsync(a);
             b.Clock.Advance(Retention);
@@ -161,12 +163,22 @@ public sealed class ExportFilesAcrossNodesTests
         });
     }
 
-    private static async Task<(ApiSession Session, Guid Id)> ExportThroughAsync(MemsolusAppFactory a)
+    // Made through A: by A's worker (byWorker, when it runs), otherwise by A's runner called here.
+    private static async Task<(ApiSession Session, Guid Id)> ExportThroughAsync(MemsolusAppFactory a, bool byWorker = false)
     {
         var session = await a.NewSessionAsync();
         await a.SeedMemoriesAsync(session, 20);
         var id = (await session.StartExportAsync()).Id();
-        Assert.Equal("succeeded", (await session.WaitForExportAsync(a, id)).Text("status"));
+        if (byWorker)
+        {
+            Assert.Equal("succeeded", (await session.WaitForExportAsync(a, id)).Text("status"));
+        }
+        else
+        {
+            await a.ExportRunner().WriteAsync((await a.ExportRunner().ClaimNextAsync())!);
+            Assert.Equal(ExportStatus.Succeeded, (await a.ExportJobAsync(id)).Status);
+        }
+
         return (session, id);
     }
 
