@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Outbound;
 using Microsoft.EntityFrameworkCore;
@@ -10,11 +11,12 @@ namespace Memsolus.Dashboard.Webhooks;
 
 // Sends due deliveries: signs the stored body, POSTs it through the "outbound" client (which
 // refuses private addresses unless configured otherwise), records the attempt and schedules the
-// retry. With several nodes on one database each node first claims the deliveries it sends
-// (QueueLease: a conditional update only one node's can win), so each attempt goes out once; a
-// node that dies leaves its claims to run out (Webhooks:LeaseDuration), then another node sends
-// them. At least once: a delivery whose result could not be recorded is sent again, so receivers
-// deduplicate by the event id in the body.
+// retry. With several nodes on one database each node first claims a batch of deliveries in one
+// statement (WebhookDeliveryClaim: QueueLease's conditional update, which only one node's can win),
+// so each attempt goes out once; a node that dies leaves its claims to run out
+// (Webhooks:LeaseDuration), then another node sends them. Results are recorded as the requests
+// return, several to a transaction. At least once: a delivery whose result could not be recorded
+// is sent again, so receivers deduplicate by the event id in the body.
 internal sealed partial class WebhookDeliveryRunner(
     IDbContextFactory<ApplicationDbContext> contextFactory,
     IHttpClientFactory httpClientFactory,
@@ -26,75 +28,49 @@ internal sealed partial class WebhookDeliveryRunner(
     ILogger<WebhookDeliveryRunner> logger)
 {
     // One run at a time in this process, so once a caller's RunOnceAsync returns, every delivery
-    // that was due has been tried (the tests rely on it); other nodes are kept off by the leases.
+    // that was due has been tried and its attempt recorded (the tests rely on it); other nodes are
+    // kept off by the leases.
     private readonly SemaphoreSlim runLock = new(1, 1);
 
-    // Sends up to one batch of due deliveries and returns how many were due.
+    // Claims up to one batch of due deliveries, sends them and returns how many were claimed.
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         await runLock.WaitAsync(cancellationToken);
         try
         {
             var settings = options.Value;
-            var now = clock.GetUtcNow();
-            List<DueDelivery> due;
-            var sending = new List<DueDelivery>();
-            await using (var db = await contextFactory.CreateDbContextAsync(cancellationToken))
+            var sending = await ClaimAsync(settings, cancellationToken);
+            if (sending.Count == 0)
             {
-                due = await Due(db.WebhookDeliveries.AsNoTracking(), now)
-                    .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Sequence)
-                    .Take(settings.BatchSize)
-                    .Join(db.Webhooks, d => d.WebhookSequence, w => w.Sequence, (d, w) =>
-                        new DueDelivery(d.Sequence, d.Id, d.AttemptCount, d.Payload, w.Url, w.Enabled, w.ProtectedSecret))
-                    .ToListAsync(cancellationToken);
-
-                // A disabled webhook gets nothing, not even what was queued before it was disabled.
-                var disabled = due.Where(d => !d.Enabled).Select(d => d.Sequence).ToList();
-                if (disabled.Count > 0)
-                {
-                    await Due(db.WebhookDeliveries, now)
-                        .Where(d => disabled.Contains(d.Sequence))
-                        .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, WebhookDeliveryStatus.Canceled).SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null), cancellationToken);
-                }
-
-                // One conditional update per delivery, so two nodes' claims never wait on each
-                // other's locks in opposite orders (a deadlock on PostgreSQL). Matching the attempt
-                // count too: what was read is what is sent.
-                var until = now + settings.LeaseDuration;
-                foreach (var delivery in due.Where(d => d.Enabled))
-                {
-                    var claimed = await Due(db.WebhookDeliveries, now)
-                        .Where(d => d.Sequence == delivery.Sequence && d.AttemptCount == delivery.AttemptCount)
-                        .ExecuteUpdateAsync(s => s.Lease(node.Id, until), cancellationToken);
-                    if (claimed == 1)
-                    {
-                        sending.Add(delivery);
-                    }
-                }
+                return 0;
             }
 
-            var results = new AttemptResult[sending.Count];
+            // Each result is recorded as soon as its POST has returned, not after the whole batch:
+            // a single recorder writes whatever has arrived in one transaction while the other
+            // requests are still out.
+            var results = Channel.CreateUnbounded<AttemptResult>(new UnboundedChannelOptions { SingleReader = true });
+            var recorder = RecordAllAsync(results.Reader);
             try
             {
                 await Parallel.ForEachAsync(
-                    Enumerable.Range(0, sending.Count),
+                    sending.Where(d => d.Webhook.Enabled),
                     new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallelDeliveries, CancellationToken = cancellationToken },
-                    async (i, token) => results[i] = await SendAsync(sending[i], token));
+                    async (delivery, token) => results.Writer.TryWrite(await SendAsync(delivery, token)));
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            finally
             {
-                // Shutting down: hand the deliveries back now rather than when the lease runs out.
-                await ReleaseAsync(sending);
-                throw;
+                results.Writer.Complete();
+                await recorder;
             }
 
-            // Recorded one after another: SQLite takes one writer at a time anyway.
-            foreach (var result in results)
-            {
-                await RecordAsync(result, cancellationToken);
-            }
-
-            return due.Count;
+            return sending.Count;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: hand back what was claimed and not recorded now rather than when the
+            // lease runs out (what was recorded is no longer held, so it is left as it is).
+            await ReleaseAsync();
+            throw;
         }
         finally
         {
@@ -102,40 +78,70 @@ internal sealed partial class WebhookDeliveryRunner(
         }
     }
 
-    // Pending, its time come, and nobody's lease on it, or only one that has run out.
-    private static IQueryable<WebhookDelivery> Due(IQueryable<WebhookDelivery> deliveries, DateTimeOffset now) =>
-        deliveries.Where(d => d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now).Free(now);
+    // One statement claims the batch (WebhookDeliveryClaim); then the webhooks' addresses and
+    // secrets are read, and the deliveries of a disabled webhook are canceled: it gets nothing,
+    // not even what was queued before it was disabled.
+    private async Task<List<DueDelivery>> ClaimAsync(WebhooksOptions settings, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var claimed = await WebhookDeliveryClaim.ClaimAsync(db, node.Id, now, now + settings.LeaseDuration, settings.BatchSize, cancellationToken);
+        if (claimed.Count == 0)
+        {
+            return [];
+        }
 
-    private async Task ReleaseAsync(List<DueDelivery> claimed)
+        var webhookSequences = claimed.Select(d => d.WebhookSequence).Distinct().ToList();
+        var webhooks = await db.Webhooks.AsNoTracking()
+            .Where(w => webhookSequences.Contains(w.Sequence))
+            .Select(w => new DueWebhook(w.Sequence, w.Url, w.Enabled, w.ProtectedSecret))
+            .ToDictionaryAsync(w => w.Sequence, cancellationToken);
+
+        // A delivery whose webhook is gone was deleted with it (cascade) since the claim.
+        var due = claimed.Where(d => webhooks.ContainsKey(d.WebhookSequence)).Select(d => new DueDelivery(d, webhooks[d.WebhookSequence])).ToList();
+        var disabled = due.Where(d => !d.Webhook.Enabled).Select(d => d.Claimed.Sequence).ToList();
+        if (disabled.Count > 0)
+        {
+            await db.WebhookDeliveries
+                .Where(d => disabled.Contains(d.Sequence) && d.Status == WebhookDeliveryStatus.Pending)
+                .HeldBy(node.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, WebhookDeliveryStatus.Canceled).SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null).Unlease(), cancellationToken);
+        }
+
+        return due;
+    }
+
+    // Hands back every pending delivery this node still holds: with one run at a time, those are
+    // the ones this run claimed and has not recorded.
+    private async Task ReleaseAsync()
     {
         try
         {
-            var sequences = claimed.Select(d => d.Sequence).ToList();
             await using var db = await contextFactory.CreateDbContextAsync(CancellationToken.None);
             await db.WebhookDeliveries
-                .Where(d => sequences.Contains(d.Sequence) && d.Status == WebhookDeliveryStatus.Pending)
+                .Where(d => d.Status == WebhookDeliveryStatus.Pending)
                 .HeldBy(node.Id)
                 .ExecuteUpdateAsync(s => s.Unlease(), CancellationToken.None);
         }
         catch (Exception exception)
         {
             // The leases run out on their own; the deliveries are only later, never lost.
-            LogReleaseFailed(logger, exception, claimed.Count);
+            LogReleaseFailed(logger, exception);
         }
     }
 
     private async Task<AttemptResult> SendAsync(DueDelivery delivery, CancellationToken cancellationToken)
     {
-        var attempt = delivery.AttemptCount + 1;
+        var attempt = delivery.Claimed.AttemptCount + 1;
         var attemptedAt = clock.GetUtcNow();
         var started = clock.GetTimestamp();
         int? statusCode = null;
         string? error;
         try
         {
-            var body = Encoding.UTF8.GetBytes(delivery.Payload);
-            var secret = secrets.Unprotect(delivery.ProtectedSecret);
-            using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
+            var body = Encoding.UTF8.GetBytes(delivery.Claimed.Payload);
+            var secret = secrets.Unprotect(delivery.Webhook.ProtectedSecret);
+            using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Webhook.Url) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             request.Headers.TryAddWithoutValidation(WebhookSignature.HeaderName, WebhookSignature.HeaderValue(secret, attemptedAt.ToUnixTimeSeconds(), body));
             using var client = httpClientFactory.CreateClient(OutboundHttp.WebhookClientName);
@@ -160,34 +166,88 @@ internal sealed partial class WebhookDeliveryRunner(
         }
 
         var durationMs = (long)Math.Round(clock.GetElapsedTime(started).TotalMilliseconds);
-        LogAttempt(logger, delivery.Id, attempt, statusCode, durationMs);
-        return new AttemptResult(delivery.Sequence, attempt, attemptedAt, statusCode, durationMs, error);
+        LogAttempt(logger, delivery.Claimed.Id, attempt, statusCode, durationMs);
+        return new AttemptResult(delivery.Claimed.Sequence, attempt, attemptedAt, statusCode, durationMs, error);
     }
 
-    private async Task RecordAsync(AttemptResult result, CancellationToken cancellationToken)
+    // Drains the results as the requests return: each pass writes everything that has arrived in
+    // one transaction. It runs until the run's requests are all back, and records even while
+    // shutting down (CancellationToken.None), so that a sent attempt is not sent again needlessly.
+    private async Task RecordAllAsync(ChannelReader<AttemptResult> results)
     {
-        var succeeded = result.StatusCode is >= 200 and < 300;
-        var retryIn = succeeded ? null : WebhookRetryPolicy.DelayAfter(result.Attempt);
-        var nextAt = retryIn is { } delay ? clock.GetUtcNow() + delay : (DateTimeOffset?)null;
-        var status = succeeded ? WebhookDeliveryStatus.Succeeded
-            : nextAt is null ? WebhookDeliveryStatus.Failed
-            : WebhookDeliveryStatus.Pending;
+        var batch = new List<AttemptResult>();
+        while (await results.WaitToReadAsync(CancellationToken.None))
+        {
+            while (results.TryRead(out var result))
+            {
+                batch.Add(result);
+            }
+
+            try
+            {
+                await RecordAsync(batch);
+            }
+            catch (Exception exception) when (batch.Count > 1)
+            {
+                // One bad row must not cost the others their record (they would all be sent
+                // again): each is tried alone. Should the failed transaction's commit have landed
+                // after all, its rows no longer match the conditions, so nothing is written twice.
+                LogBatchRecordFailed(logger, exception, batch.Count);
+                foreach (var result in batch)
+                {
+                    await RecordAloneAsync(result);
+                }
+            }
+            catch (Exception exception)
+            {
+                LogRecordFailed(logger, exception, batch[0].DeliverySequence, batch[0].Attempt);
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task RecordAloneAsync(AttemptResult result)
+    {
         try
         {
-            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await RecordAsync([result]);
+        }
+        catch (Exception exception)
+        {
+            LogRecordFailed(logger, exception, result.DeliverySequence, result.Attempt);
+        }
+    }
+
+    // One transaction for the batch. A delivery whose result is not recorded stays leased to this
+    // node and is sent again once the lease runs out (at least once).
+    private async Task RecordAsync(List<AttemptResult> batch)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(CancellationToken.None);
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+
+        // In the order of the rows, so two transactions never take row locks in opposite orders.
+        foreach (var result in batch.OrderBy(r => r.DeliverySequence))
+        {
+            var succeeded = result.StatusCode is >= 200 and < 300;
+            var retryIn = succeeded ? null : WebhookRetryPolicy.DelayAfter(result.Attempt);
+            var nextAt = retryIn is { } delay ? clock.GetUtcNow() + delay : (DateTimeOffset?)null;
+            var status = succeeded ? WebhookDeliveryStatus.Succeeded
+                : nextAt is null ? WebhookDeliveryStatus.Failed
+                : WebhookDeliveryStatus.Pending;
+
             // Matching the attempt count and the lease too makes recording the same attempt twice impossible.
             var updated = await db.WebhookDeliveries
                 .Where(d => d.Sequence == result.DeliverySequence && d.Status == WebhookDeliveryStatus.Pending && d.AttemptCount == result.Attempt - 1)
                 .HeldBy(node.Id)
                 .ExecuteUpdateAsync(
                     s => s.SetProperty(d => d.Status, status).SetProperty(d => d.AttemptCount, result.Attempt).SetProperty(d => d.NextAttemptAt, nextAt).Unlease(),
-                    cancellationToken);
+                    CancellationToken.None);
             if (updated == 0)
             {
-                // The webhook (and so the delivery) was deleted while the request was out, or this
-                // node's lease ran out and another node has taken the delivery up.
-                return;
+                // The webhook (and so the delivery) was deleted while the request was out, or
+                // this node's lease ran out and another node has taken the delivery up.
+                continue;
             }
 
             db.WebhookDeliveryAttempts.Add(new WebhookDeliveryAttempt
@@ -200,13 +260,10 @@ internal sealed partial class WebhookDeliveryRunner(
                 Error = result.Error,
                 NextRetryAt = nextAt,
             });
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            LogRecordFailed(logger, exception, result.DeliverySequence, result.Attempt);
-        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
     }
 
     // What the customer sees on the attempt: the transport's own words, never a header or the secret.
@@ -232,15 +289,20 @@ internal sealed partial class WebhookDeliveryRunner(
     private static string Truncate(string text) =>
         text.Length <= WebhookRetryPolicy.MaxErrorLength ? text : text[..(WebhookRetryPolicy.MaxErrorLength - 1)] + "…";
 
-    private sealed record DueDelivery(long Sequence, Guid Id, int AttemptCount, string Payload, string Url, bool Enabled, string ProtectedSecret);
+    private sealed record DueWebhook(long Sequence, string Url, bool Enabled, string ProtectedSecret);
+
+    private sealed record DueDelivery(ClaimedWebhookDelivery Claimed, DueWebhook Webhook);
 
     private sealed record AttemptResult(long DeliverySequence, int Attempt, DateTimeOffset AttemptedAt, int? StatusCode, long DurationMs, string? Error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook delivery {DeliveryId} attempt {Attempt}: status {StatusCode} in {DurationMs} ms")]
     private static partial void LogAttempt(ILogger logger, Guid deliveryId, int attempt, int? statusCode, long durationMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand {Count} webhook deliveries back at shutdown; they are sent once their lease runs out")]
-    private static partial void LogReleaseFailed(ILogger logger, Exception exception, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand this node's webhook deliveries back at shutdown; they are sent once their lease runs out")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record {Count} webhook attempts in one transaction; recording each alone")]
+    private static partial void LogBatchRecordFailed(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not record attempt {Attempt} of webhook delivery {DeliverySequence}; it will be sent again")]
     private static partial void LogRecordFailed(ILogger logger, Exception exception, long deliverySequence, int attempt);
