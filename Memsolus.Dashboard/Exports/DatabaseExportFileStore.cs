@@ -101,13 +101,6 @@ internal sealed partial class DatabaseExportFileStore(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private void Insert(ExportChunk chunk)
-    {
-        using var db = contextFactory.CreateDbContext();
-        db.ExportChunks.Add(chunk);
-        db.SaveChanges();
-    }
-
     private async Task<byte[]> ReadChunkAsync(long jobSequence, int attempt, int index, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref chunksRead);
@@ -168,13 +161,12 @@ internal sealed partial class DatabaseExportFileStore(
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    // Takes the content and inserts it one full chunk at a time. Synchronous writes (a JSON writer
-    // flushing) only fill chunks; the next asynchronous write or flush inserts them, or, past a few
-    // waiting chunks, the synchronous write itself, so memory stays a few chunks whatever the caller.
+    // Takes the content and inserts it one full chunk at a time, each insert awaited by the write
+    // that filled its chunk, so memory stays one chunk (and what one write brings) whatever the file's
+    // size. Writes are asynchronous only (ExportContentWriter awaits each): a synchronous one would
+    // hold a thread for a database round trip.
     private sealed class ChunkWriteStream(DatabaseExportFileStore store, long jobSequence, int attempt, int chunkBytes) : Stream
     {
-        private const int MaxWaitingChunks = 4;
-
         private readonly Queue<ExportChunk> waiting = new();
         private byte[] buffer = new byte[chunkBytes];
         private int filled;
@@ -195,16 +187,8 @@ internal sealed partial class DatabaseExportFileStore(
             set => throw new NotSupportedException();
         }
 
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> data)
-        {
-            Fill(data);
-            while (waiting.Count > MaxWaitingChunks)
-            {
-                store.Insert(waiting.Dequeue());
-            }
-        }
+        public override void Write(byte[] buffer, int offset, int count) =>
+            throw new NotSupportedException("Export chunks are written asynchronously only.");
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -215,12 +199,9 @@ internal sealed partial class DatabaseExportFileStore(
             await InsertWaitingAsync(cancellationToken);
         }
 
+        // Every asynchronous write has inserted the chunks it filled: nothing waits here.
         public override void Flush()
         {
-            while (waiting.TryDequeue(out var chunk))
-            {
-                store.Insert(chunk);
-            }
         }
 
         public override Task FlushAsync(CancellationToken cancellationToken) => InsertWaitingAsync(cancellationToken);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Knowledge;
 using Memsolus.Dashboard.Memories;
@@ -9,17 +8,21 @@ using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 namespace Memsolus.Dashboard.Exports;
 
 // Writes an export's contents: the same memory and knowledge shapes, with the same JSON options,
-// as the API answers. Rows are read a page at a time and flushed after each page, so an export of
-// any size needs about one page of memory. Only rows that existed when the export started are
-// written, so rows added meanwhile cannot make it run forever.
+// as the API answers (the round-trip tests compare each item with the API's answer, and
+// ExportFormatTests pins the bytes). Each item is written once, straight from its row, by a
+// Utf8JsonWriter into a buffer that goes to the stream with an awaited write whenever it holds
+// FlushBytes, so the stream never sees a synchronous write and memory stays about a page of rows
+// plus one buffer whatever the export's size. Rows are read a page at a time by their Sequence
+// (keyset, never OFFSET), the next page's query running while this one is written; only rows that
+// existed when the export started are written, so rows added meanwhile cannot make it run forever.
 //   json:   {"memories":[…],"knowledge":[…]} (a key only for what was asked for)
 //   ndjson: one object per line, each with "type": "memory" or "knowledge" before its fields
 internal sealed class ExportContentWriter(IDbContextFactory<ApplicationDbContext> contextFactory, IOptions<HttpJsonOptions> jsonOptions)
 {
-    public const int PageSize = 500;
+    public const int PageSize = 2000;
 
-    private const string MemoryType = "memory";
-    private const string KnowledgeType = "knowledge";
+    // What the buffer collects before it goes to the stream: a few of the file store's writes.
+    private const int FlushBytes = 64 * 1024;
 
     public async Task<ExportCounts> WriteAsync(ExportJob job, Stream stream, CancellationToken cancellationToken)
     {
@@ -33,20 +36,34 @@ internal sealed class ExportContentWriter(IDbContextFactory<ApplicationDbContext
             ? await knowledge.MaxAsync(k => (long?)k.Sequence, cancellationToken) ?? 0
             : 0;
 
-        var options = jsonOptions.Value.SerializerOptions;
-        await using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = options.Encoder });
-        var items = new ItemWriter(writer, stream, options, job.Format);
-
+        using var items = new ExportItemWriter(stream, jsonOptions.Value.SerializerOptions, job.Format, FlushBytes);
         items.BeginDocument();
         int? memoryCount = null;
         if (job.Include.HasFlag(ExportContents.Memories))
         {
             items.BeginList(ExportValues.Memories);
             memoryCount = await WritePagesAsync(
-                after => memories.Where(m => m.Sequence > after && m.Sequence <= lastMemory).OrderBy(m => m.Sequence).Take(PageSize).ToListAsync(cancellationToken),
+                after => memories.Where(m => m.Sequence > after && m.Sequence <= lastMemory)
+                    .OrderBy(m => m.Sequence)
+                    .Take(PageSize)
+                    // Only what the item shows (not the search text, as long again as the content);
+                    // the placeholders are never read or saved.
+                    .Select(m => new Memory
+                    {
+                        Sequence = m.Sequence,
+                        Id = m.Id,
+                        OwnerId = "",
+                        Content = m.Content,
+                        Tags = m.Tags,
+                        Metadata = m.Metadata,
+                        SearchText = "",
+                        CreatedAt = m.CreatedAt,
+                        UpdatedAt = m.UpdatedAt,
+                    })
+                    .ToListAsync(cancellationToken),
                 m => m.Sequence,
-                m => items.Write(MemoryType, MemoryStore.ToDto(m)),
-                items.FlushAsync,
+                items.WriteMemory,
+                items,
                 cancellationToken);
             items.EndList();
         }
@@ -58,108 +75,49 @@ internal sealed class ExportContentWriter(IDbContextFactory<ApplicationDbContext
             knowledgeCount = await WritePagesAsync(
                 after => knowledge.Where(k => k.Sequence > after && k.Sequence <= lastKnowledge).OrderBy(k => k.Sequence).Take(PageSize).ToListAsync(cancellationToken),
                 k => k.Sequence,
-                k => items.Write(KnowledgeType, KnowledgeStore.ToDto(k)),
-                items.FlushAsync,
+                k => items.WriteKnowledge(KnowledgeStore.ToDto(k)),
+                items,
                 cancellationToken);
             items.EndList();
         }
 
         items.EndDocument();
-        await items.FlushAsync(cancellationToken);
+        await items.CompleteAsync(cancellationToken);
         return new ExportCounts(memoryCount, knowledgeCount);
     }
 
+    // Page after page until a short one (the last row was fixed at the start); the query for the
+    // next page is sent before this page is written, so the database works while the items are.
     private static async Task<int> WritePagesAsync<T>(
         Func<long, Task<List<T>>> nextPage,
         Func<T, long> position,
         Action<T> write,
-        Func<CancellationToken, Task> flush,
+        ExportItemWriter items,
         CancellationToken cancellationToken)
     {
         var count = 0;
-        var after = 0L;
-        // Ends: every page starts after the last row of the one before, up to a fixed last row.
-        while (await nextPage(after) is { Count: > 0 } page)
+        var fetching = nextPage(0);
+        try
         {
-            foreach (var row in page)
+            // Ends: every page starts after the last row of the one before, up to a fixed last row.
+            while (await fetching is { Count: > 0 } page)
             {
-                write(row);
-            }
+                fetching = page.Count == PageSize ? nextPage(position(page[^1])) : Task.FromResult(new List<T>());
+                foreach (var row in page)
+                {
+                    write(row);
+                    await items.WriteBufferedAsync(cancellationToken);
+                }
 
-            count += page.Count;
-            after = position(page[^1]);
-            await flush(cancellationToken);
+                count += page.Count;
+            }
+        }
+        finally
+        {
+            // A write that failed leaves no query running on the context about to be disposed.
+            await ((Task)fetching).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         return count;
-    }
-
-    // The two formats differ only in what goes around and between the items.
-    private sealed class ItemWriter(Utf8JsonWriter writer, Stream stream, JsonSerializerOptions options, ExportFormat format)
-    {
-        private static readonly byte[] NewLine = "\n"u8.ToArray();
-
-        private bool IsJson => format == ExportFormat.Json;
-
-        public void BeginDocument()
-        {
-            if (IsJson)
-            {
-                writer.WriteStartObject();
-            }
-        }
-
-        public void EndDocument()
-        {
-            if (IsJson)
-            {
-                writer.WriteEndObject();
-            }
-        }
-
-        public void BeginList(string name)
-        {
-            if (IsJson)
-            {
-                writer.WritePropertyName(options.PropertyNamingPolicy?.ConvertName(name) ?? name);
-                writer.WriteStartArray();
-            }
-        }
-
-        public void EndList()
-        {
-            if (IsJson)
-            {
-                writer.WriteEndArray();
-            }
-        }
-
-        public void Write<TDto>(string type, TDto item)
-        {
-            if (IsJson)
-            {
-                JsonSerializer.Serialize(writer, item, options);
-                return;
-            }
-
-            // One JSON value per line: each line is written as a document of its own.
-            writer.WriteStartObject();
-            writer.WriteString("type", type);
-            foreach (var property in JsonSerializer.SerializeToElement(item, options).EnumerateObject())
-            {
-                property.WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
-            writer.Flush();
-            stream.Write(NewLine);
-            writer.Reset(stream);
-        }
-
-        public async Task FlushAsync(CancellationToken cancellationToken)
-        {
-            await writer.FlushAsync(cancellationToken);
-            await stream.FlushAsync(cancellationToken);
-        }
     }
 }
