@@ -54,7 +54,7 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
         Assert.Equal("pending", afterFirst.GetProperty("status").GetString());
         Assert.Equal(1, afterFirst.GetProperty("attempt").GetInt32());
         Assert.Equal(500, afterFirst.GetProperty("statusCode").GetInt32());
-        Assert.Contains("500", afterFirst.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("The endpoint answered 500 Internal Server Error.", afterFirst.GetProperty("error").GetString());
         Assert.Equal(publishedAt.AddSeconds(10), afterFirst.GetProperty("nextRetryAt").GetDateTimeOffset());
 
         // The retry falls due; the dispatcher's own timer (on the fake clock) sends it.
@@ -99,7 +99,9 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
         var delivery = Assert.Single(await session.DeliveriesAsync(webhook));
         Assert.Equal("pending", delivery.GetProperty("status").GetString());
         Assert.Equal(302, delivery.GetProperty("statusCode").GetInt32());
-        Assert.Contains("redirects are not followed", delivery.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(
+            "The endpoint answered 302 Found; redirects are not followed, so set the webhook's URL to where it points.",
+            delivery.GetProperty("error").GetString());
         Assert.DoesNotContain(app.Logs.Lines(), line => line.Contains("url-token-4e1c", StringComparison.Ordinal));
     }
 
@@ -343,7 +345,9 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
         Assert.Empty(receiver.Requests);
         var delivery = Assert.Single(await session.DeliveriesAsync(webhook));
         Assert.Equal(1, delivery.GetProperty("attempt").GetInt32());
-        Assert.Contains("signing secret", delivery.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(
+            "The signing secret could not be decrypted (the data-protection key ring has changed); delete the webhook and create it again.",
+            delivery.GetProperty("error").GetString());
         Assert.Equal("pending", delivery.GetProperty("status").GetString());
     }
 

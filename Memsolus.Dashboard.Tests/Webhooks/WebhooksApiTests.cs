@@ -282,7 +282,7 @@ public abstract partial class WebhooksApiTests(MemsolusAppFactory app)
         using var refused = await live.Client.PostAsJsonAsync("/api/v1/webhooks", new { url = HookUrl, events = new[] { "memory.created" } });
 
         var problem = await ApiAssert.ProblemAsync(refused, HttpStatusCode.Conflict);
-        Assert.Contains("20", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("An environment can have at most 20 webhooks; delete one first.", problem.GetProperty("detail").GetString());
         await test.CreateWebhookAsync(HookUrl, ["memory.created"]);
         Assert.Equal(20, (await live.ListAsync("/api/v1/webhooks?limit=100")).Count);
     }
