@@ -32,7 +32,7 @@ public sealed class AdminApiKeysPageTests : BunitTestContext
         Assert.Equal(agent.Key.DisplayKey, agentRow["Key"]);
         Assert.Equal("Live", agentRow["Environment"]);
         Assert.Equal("memory.read, memory.write", agentRow["Permissions"]);
-        Assert.Equal("Mar 10, 2026", agentRow["Created"]);
+        Assert.Equal("just now (2026-03-10 09:30 UTC)", agentRow["Created"]);
         Assert.Equal("Never", agentRow["Last used"]);
         Assert.Equal("Active", agentRow.Status);
 

@@ -6,15 +6,15 @@ namespace Memsolus.Dashboard.Tests.ApiKeys;
 public sealed class ApiKeyLastUsedCellTests : BunitTestContext
 {
     [Fact]
-    public void Shows_the_day_the_key_was_last_used_and_its_exact_time_on_hover()
+    public void Shows_how_long_ago_the_key_was_last_used_and_its_exact_time_on_hover()
     {
         var used = ApiKeySummaries.Active with { LastUsedAt = new DateTimeOffset(2026, 3, 9, 17, 5, 0, TimeSpan.Zero) };
 
         var cell = Context.Render<ApiKeyLastUsedCell>(p => p.Add(c => c.Key, used));
 
-        var day = cell.Find("td[data-label='Last used'] span");
-        Assert.Equal("Mar 9, 2026", day.TextContent);
-        Assert.Equal("2026-03-09 17:05 UTC", day.GetAttribute("title"));
+        var time = cell.Find("td[data-label='Last used'] time");
+        Assert.Equal("16 hours ago (2026-03-09 17:05 UTC)", Text(time));
+        Assert.Equal("2026-03-09 17:05 UTC", time.GetAttribute("title"));
     }
 
     [Fact]

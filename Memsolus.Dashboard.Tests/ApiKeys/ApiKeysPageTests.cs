@@ -54,7 +54,7 @@ public sealed class ApiKeysPageTests : BunitTestContext
         Assert.Matches(@"^msk_live_[0-9A-Za-z]{4}…[0-9A-Za-z]{4}$", agentRow["Key"]);
         Assert.Equal("Live", agentRow["Environment"]);
         Assert.Equal("memory.read, memory.write", agentRow["Permissions"]);
-        Assert.Equal("Mar 10, 2026", agentRow["Created"]);
+        Assert.Equal("just now (2026-03-10 09:30 UTC)", agentRow["Created"]);
         Assert.Equal("Never", agentRow["Last used"]);
         Assert.Equal("Never", agentRow["Expires"]);
         Assert.Equal("Active", agentRow.Status);
@@ -65,7 +65,7 @@ public sealed class ApiKeysPageTests : BunitTestContext
         Assert.Equal("Test", crmRow["Environment"]);
         Assert.Equal("knowledge.read", crmRow["Permissions"]);
         Assert.Equal("Never", crmRow["Last used"]);
-        Assert.Equal("Apr 9, 2026", crmRow["Expires"]);
+        Assert.Equal("in 30 days (Works until 2026-04-09 09:30 UTC)", crmRow["Expires"]);
         Assert.Equal("Active", crmRow.Status);
 
         var adminRow = rows.Single(r => r.Name == "admin-script");
@@ -85,16 +85,16 @@ public sealed class ApiKeysPageTests : BunitTestContext
         Assert.All(newKey, b => Assert.True(IsDisabled(b)));
     }
 
-    // A key "valid through" a chosen day stops at the next midnight (UTC); the list must show the
-    // date the owner picked, not the day of that instant, one day later.
+    // A key "valid through" a chosen day stops at the next midnight (UTC): the list counts down to
+    // that moment and names it exactly.
     [Fact]
-    public async Task A_key_valid_through_a_chosen_date_lists_that_date_as_its_expiry()
+    public async Task A_key_valid_through_a_chosen_date_lists_when_it_stops_working()
     {
         await CreateKeyAsync("launch-week", expiration: ApiKeyExpiration.Date, expiresOn: new DateOnly(2026, 4, 10));
 
         var page = RenderPage();
 
-        Assert.Equal("Apr 10, 2026", Rows(page).Single()["Expires"]);
+        Assert.Equal("in 32 days (Works until 2026-04-11 00:00 UTC)", Rows(page).Single()["Expires"]);
     }
 
     [Fact]
@@ -329,7 +329,7 @@ public sealed class ApiKeysPageTests : BunitTestContext
         Switch(page, "Show revoked").Change(true);
 
         var row = Rows(page).Single();
-        Assert.Equal("Mar 10, 2026", row["Created"]);
+        Assert.Equal("10 days ago (2026-03-10 09:30 UTC)", row["Created"]);
         Assert.Contains("Mar 20, 2026", row["Status"], StringComparison.Ordinal);
     }
 
@@ -373,6 +373,163 @@ public sealed class ApiKeysPageTests : BunitTestContext
         Assert.Equal("198.51.100.23", created.ClientIp);
         Assert.Equal("Mozilla/5.0 (test)", created.UserAgent);
         Assert.Equal("production-agent", created.KeyName);
+    }
+
+    [Fact]
+    public async Task Search_finds_keys_by_a_part_of_their_name_or_the_start_of_their_key()
+    {
+        var agent = await CreateKeyAsync("production-agent");
+        await CreateKeyAsync("crm-integration");
+        await CreateKeyAsync("Staging-Agent", environment: ApiKeyEnvironment.Test);
+        var page = RenderPage();
+
+        Field(page, "Search").Input("AGENT");
+        Assert.Equal(["Staging-Agent", "production-agent"], Rows(page).Select(r => r.Name).Order(StringComparer.Ordinal));
+
+        var start = agent.Key.DisplayKey[..13];
+        Field(page, "Search").Input(start);
+        Assert.Equal(["production-agent"], Rows(page).Select(r => r.Name));
+
+        Field(page, "Search").Input(start[9..]);
+        Assert.Equal(["production-agent"], Rows(page).Select(r => r.Name));
+
+        // A whole key pasted in: its own row.
+        Field(page, "Search").Input(agent.Secret);
+        Assert.Equal(["production-agent"], Rows(page).Select(r => r.Name));
+
+        // Another owner's key matches nothing, and the message names it by its display form only.
+        var theirs = await CreateKeyAsync("their-agent", owner: OtherOwner);
+        Field(page, "Search").Input(theirs.Secret);
+        Assert.Empty(Rows(page));
+        Assert.Contains($"No keys match “{theirs.Key.DisplayKey}”.", Text(page.Find("[data-testid=no-matches]")), StringComparison.Ordinal);
+        Assert.DoesNotContain(theirs.Secret, page.Find("[data-testid=no-matches]").OuterHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Keys_filter_by_environment_and_by_status()
+    {
+        await CreateKeyAsync("live-agent");
+        await CreateKeyAsync("test-agent", environment: ApiKeyEnvironment.Test);
+        var retired = await CreateKeyAsync("retired-agent", environment: ApiKeyEnvironment.Test);
+        await Keys.RevokeAsync(Owner, retired.Key.Id, reason: null);
+        var page = RenderPage();
+
+        await ChooseAsync(page, "Environment", "Test");
+        Assert.Equal(["test-agent"], Rows(page).Select(r => r.Name));
+
+        // Asking for revoked keys shows the inactive ones: Show revoked turns on with it.
+        await ChooseAsync(page, "Status", nameof(ApiKeyStatus.Revoked));
+        Assert.Equal(["retired-agent"], Rows(page).Select(r => r.Name));
+        Assert.True(IsChecked(Switch(page, "Show revoked")));
+
+        await ChooseAsync(page, "Environment", "Live");
+        await ChooseAsync(page, "Status", nameof(ApiKeyStatus.Active));
+        Assert.Equal(["live-agent"], Rows(page).Select(r => r.Name));
+    }
+
+    [Fact]
+    public async Task Filters_that_match_nothing_say_so_and_clear_in_one_click()
+    {
+        await CreateKeyAsync("production-agent");
+        await CreateKeyAsync("crm-integration");
+        var page = RenderPage();
+
+        Field(page, "Search").Input("billing");
+        await ChooseAsync(page, "Environment", "Test");
+
+        Assert.Empty(Rows(page));
+        Assert.Empty(page.FindAll("table"));
+        var none = page.Find("[data-testid=no-matches]");
+        Assert.Contains("No keys match “billing”, environment Test.", Text(none), StringComparison.Ordinal);
+
+        none.QuerySelectorAll("button").Single(b => Text(b) == "Clear filters").Click();
+
+        Assert.Equal(2, Rows(page).Count);
+        Assert.Empty(page.FindAll("[data-testid=no-matches]"));
+    }
+
+    [Fact]
+    public async Task Keys_sort_by_name_created_and_last_used_both_ways()
+    {
+        var beta = await CreateKeyAsync("beta");
+        Clock.Advance(TimeSpan.FromHours(1));
+        var alpha = await CreateKeyAsync("Alpha");
+        Clock.Advance(TimeSpan.FromHours(1));
+        await CreateKeyAsync("gamma");
+        await SetLastUsedAsync(beta.Key.Id, Clock.GetUtcNow().AddMinutes(-5));
+        await SetLastUsedAsync(alpha.Key.Id, Clock.GetUtcNow().AddMinutes(-50));
+        var page = RenderPage();
+
+        Assert.Equal(["gamma", "Alpha", "beta"], Names(page));
+        await ChooseAsync(page, "Sort by", "Oldest first");
+        Assert.Equal(["beta", "Alpha", "gamma"], Names(page));
+        await ChooseAsync(page, "Sort by", "Name (A–Z)");
+        Assert.Equal(["Alpha", "beta", "gamma"], Names(page));
+        await ChooseAsync(page, "Sort by", "Name (Z–A)");
+        Assert.Equal(["gamma", "beta", "Alpha"], Names(page));
+        await ChooseAsync(page, "Sort by", "Recently used first");
+        Assert.Equal(["beta", "Alpha", "gamma"], Names(page));
+        await ChooseAsync(page, "Sort by", "Least recently used first");
+        Assert.Equal(["gamma", "Alpha", "beta"], Names(page));
+        Assert.Equal("5 minutes ago (2026-03-10 11:25 UTC)", Rows(page).Single(r => r.Name == "beta")["Last used"]);
+    }
+
+    [Fact]
+    public async Task A_long_name_is_kept_whole_with_the_full_name_on_hover()
+    {
+        var name = "nightly-reconciliation-worker-for-the-eu-west-billing-cluster-" + new string('x', 30);
+        await CreateKeyAsync(name);
+
+        var page = RenderPage();
+
+        var shown = page.Find("td[data-label='Name'] .key-name");
+        Assert.Equal(name, shown.TextContent);
+        Assert.Equal(name, shown.GetAttribute("title"));
+        Assert.StartsWith($"Revoke {name}", Rows(page).Single().Actions[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_table_scrolls_inside_its_own_named_region_that_the_keyboard_reaches()
+    {
+        await CreateKeyAsync("production-agent");
+
+        var page = RenderPage();
+
+        var region = page.Find("[role=region]");
+        Assert.Equal("0", region.GetAttribute("tabindex"));
+        Assert.Equal("API keys, scrollable", region.GetAttribute("aria-label"));
+        Assert.NotNull(region.QuerySelector("table"));
+    }
+
+    [Fact]
+    public async Task Times_on_the_list_read_as_how_long_ago_and_move_with_the_clock()
+    {
+        await CreateKeyAsync("production-agent", expiration: ApiKeyExpiration.Days30);
+        var page = RenderPage();
+        Assert.Equal("just now (2026-03-10 09:30 UTC)", Rows(page).Single()["Created"]);
+
+        Clock.Advance(TimeSpan.FromMinutes(3));
+
+        page.WaitForAssertion(() => Assert.Equal("3 minutes ago (2026-03-10 09:30 UTC)", Rows(page).Single()["Created"]));
+        Assert.Equal("in 30 days (Works until 2026-04-09 09:30 UTC)", Rows(page).Single()["Expires"]);
+        Assert.Equal("Works until 2026-04-09 09:30 UTC", page.Find("td[data-label='Expires'] time").GetAttribute("title"));
+    }
+
+    private static List<string> Names(IRenderedComponent<ApiKeysPage> page) => Rows(page).Select(r => r.Name).ToList();
+
+    // The page's selects by their label, set as a choice from their list would set them.
+    private static async Task ChooseAsync<T>(IRenderedComponent<ApiKeysPage> page, string label, T value)
+    {
+        var select = page.FindComponents<MudSelect<T>>().Single(s => s.Instance.Label == label);
+        await page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(value));
+    }
+
+    private async Task SetLastUsedAsync(Guid id, DateTimeOffset at)
+    {
+        await using var db = Database.CreateContext();
+        var key = await db.ApiKeys.SingleAsync(k => k.Id == id);
+        key.LastUsedAt = at;
+        await db.SaveChangesAsync();
     }
 
     private IRenderedComponent<ApiKeysPage> RenderPage()
