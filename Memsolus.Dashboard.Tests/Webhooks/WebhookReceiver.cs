@@ -14,8 +14,9 @@ namespace Memsolus.Dashboard.Tests.Webhooks;
 // answering with the given status codes in turn, then with `then` for every later request.
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
-    // A bound on waiting for a request the dispatcher was woken to send, not a timing assertion.
-    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
+    // A bound on waiting for a request the dispatcher was woken to send, not a timing assertion:
+    // generous, since an import's hundreds of deliveries go out first on a loaded 2-core CI machine.
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(60);
 
     private readonly WebApplication app;
     private readonly ConcurrentQueue<int> answers;
