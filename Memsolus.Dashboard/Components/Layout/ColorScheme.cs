@@ -6,9 +6,8 @@ namespace Memsolus.Dashboard.Components.Layout;
 // Dark mode, decided on the server so the first paint of every page is already right (no flash of
 // the other theme): the choice made with the app bar's toggle (a cookie), else the system's setting
 // as the browser reports it. Chromium sends that as the Sec-CH-Prefers-Color-Scheme client hint once
-// asked (Accept-CH), and with Critical-CH it repeats the very first request with it; browsers
-// without the hint get it from a cookie wwwroot/color-scheme.js writes on every page, so from their
-// second page on. Interactive pages then follow a change of the system's setting live (MainLayout).
+// asked (Accept-CH; not Critical-CH, whose retry is a header-less internal redirect), other browsers
+// through a cookie wwwroot/color-scheme.js writes on every page: either way from the second page on. Interactive pages then follow a change of the system's setting live (MainLayout).
 internal static class ColorScheme
 {
     public const string CookieName = "memsolus-color-scheme";
@@ -46,7 +45,6 @@ internal static class ColorScheme
                     if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
                     {
                         response.Headers["Accept-CH"] = HintHeader;
-                        response.Headers["Critical-CH"] = HintHeader;
                         response.Headers.Append("Vary", HintHeader);
                     }
 
