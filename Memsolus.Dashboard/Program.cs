@@ -5,6 +5,7 @@ using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Components;
+using Memsolus.Dashboard.Components.Layout;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Exports;
 using Memsolus.Dashboard.Health;
@@ -50,6 +51,7 @@ app.UseTransportSecurity();
 app.UseErrorPages();
 app.UseDatabaseOutagePage();
 app.UseCircuitOrigin();
+app.UseColorSchemeHint();
 app.UseApi();
 app.UseAccount();
 
@@ -63,6 +65,7 @@ api.MapExports();
 api.MapIngestion();
 api.MapUsage();
 app.MapAdditionalIdentityEndpoints();
+app.MapColorScheme();
 app.MapComponents();
 
 app.Run();

@@ -106,7 +106,8 @@ internal static partial class BrowserFlows
                     .slice(0, 5)
                     .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} to ${Math.round(e.getBoundingClientRect().right)} px: "${(e.textContent || '').trim().slice(0, 40)}"`)
                 """);
-            Assert.Fail($"{where} scrolls sideways by {overflow} px at {PhoneWidth} px wide:\n{string.Join("\n", wide)}");
+            var width = await page.EvaluateAsync<int>("() => window.innerWidth");
+            Assert.Fail($"{where} scrolls sideways by {overflow} px at {width} px wide:\n{string.Join("\n", wide)}");
         }
 
         PageProblems.AssertNone(page, where);
