@@ -57,7 +57,11 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] SignInManager<ApplicationUser> signInManager,
             [FromServices] IAntiforgery antiforgery) =>
         {
-            await antiforgery.ValidateRequestAsync(context);
+            // A missing or forged token is a 400, not the exception ValidateRequestAsync throws (a 500).
+            if (!await HasValidTokenAsync(antiforgery, context))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid antiforgery token", detail: "Reload the page and try again.");
+            }
 
             var user = await userManager.GetUserAsync(context.User);
             if (user is null)
@@ -83,7 +87,11 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] IAntiforgery antiforgery,
             [FromQuery] string? username) =>
         {
-            await antiforgery.ValidateRequestAsync(context);
+            // A missing or forged token is a 400, not the exception ValidateRequestAsync throws (a 500).
+            if (!await HasValidTokenAsync(antiforgery, context))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid antiforgery token", detail: "Reload the page and try again.");
+            }
 
             var user = string.IsNullOrEmpty(username) ? null : await userManager.FindByNameAsync(username);
             var optionsJson = await signInManager.MakePasskeyRequestOptionsAsync(user);
@@ -115,8 +123,15 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
         manageGroup.MapPost("/DownloadPersonalData", async (
             HttpContext context,
             [FromServices] UserManager<ApplicationUser> userManager,
-            [FromServices] AuthenticationStateProvider authenticationStateProvider) =>
+            [FromServices] AuthenticationStateProvider authenticationStateProvider,
+            [FromServices] IAntiforgery antiforgery) =>
         {
+            // The page's form carries a token; without one another site's form could start the download.
+            if (!await HasValidTokenAsync(antiforgery, context))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid antiforgery token", detail: "Reload the page and try again.");
+            }
+
             var user = await userManager.GetUserAsync(context.User);
             if (user is null)
             {
@@ -149,5 +164,19 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
         });
 
         return accountGroup;
+    }
+
+    // A missing, forged or unreadable token (a form holding a NUL cannot be read) is "not valid":
+    // ValidateRequestAsync, and IsRequestValidAsync on an unreadable form, throw instead (a 500).
+    private static async Task<bool> HasValidTokenAsync(IAntiforgery antiforgery, HttpContext context)
+    {
+        try
+        {
+            return await antiforgery.IsRequestValidAsync(context);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return false;
+        }
     }
 }

@@ -62,7 +62,12 @@ internal static partial class ComponentsExtensions
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
 
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Only a page request (GET or HEAD) is re-run as the "not found" page: re-running a refused
+        // form post would meet the antiforgery check again, which throws once it has failed (a 500
+        // for a post without a valid token). A refused post keeps its bare 4xx.
+        app.UseWhen(
+            static context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method),
+            static branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         AnnounceAddresses(app);
         return app;
     }
