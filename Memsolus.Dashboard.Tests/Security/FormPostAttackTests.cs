@@ -55,6 +55,17 @@ public sealed class FormPostAttackTests(MemsolusAppFactory app) : IClassFixture<
         }
     }
 
+    // Status pages still re-run a page request: only a refused post keeps its bare status.
+    [Fact]
+    public async Task An_unknown_page_is_still_the_not_found_page()
+    {
+        using var client = app.CreateClient(new() { AllowAutoRedirect = false });
+        using var response = await client.GetAsync("/no-such-page");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("<title>Not found · Memsolus</title>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_personal_data_download_works_with_its_pages_token()
     {

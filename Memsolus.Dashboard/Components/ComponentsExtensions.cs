@@ -1,4 +1,5 @@
 using Memsolus.Dashboard.Hosting;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using MudBlazor.Services;
@@ -62,12 +63,21 @@ internal static partial class ComponentsExtensions
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
 
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+
         // Only a page request (GET or HEAD) is re-run as the "not found" page: re-running a refused
         // form post would meet the antiforgery check again, which throws once it has failed (a 500
         // for a post without a valid token). A refused post keeps its bare 4xx.
-        app.UseWhen(
-            static context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method),
-            static branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.Use(static (context, next) =>
+        {
+            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
+                && context.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
+            {
+                statusCodePages.Enabled = false;
+            }
+
+            return next(context);
+        });
         AnnounceAddresses(app);
         return app;
     }
