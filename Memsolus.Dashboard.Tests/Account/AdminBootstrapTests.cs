@@ -75,28 +75,24 @@ public sealed class AdminBootstrapTests
     }
 
     [Fact]
-    public void Half_a_configuration_stops_start_up_with_a_clear_message()
+    public async Task Half_a_configuration_stops_start_up_with_a_clear_message()
     {
-        using var app = new MemsolusAppFactory(new() { Settings = new Dictionary<string, string?> { ["Admin:Email"] = TestAccounts.AdminEmail } });
-
-        var error = Assert.Throws<OptionsValidationException>(() => app.Services);
+        var error = Assert.IsType<OptionsValidationException>(await StartupFailure.OfAsync(() => new MemsolusAppFactory(new() { Settings = new Dictionary<string, string?> { ["Admin:Email"] = TestAccounts.AdminEmail } })));
 
         Assert.Contains("Set both Admin:Email and Admin:Password, or neither.", error.Message);
     }
 
     [Fact]
-    public void Admin_password_that_fails_the_password_policy_stops_start_up()
+    public async Task Admin_password_that_fails_the_password_policy_stops_start_up()
     {
-        using var app = new MemsolusAppFactory(new()
+        var error = Assert.IsType<InvalidOperationException>(await StartupFailure.OfAsync(() => new MemsolusAppFactory(new()
         {
             Settings = new Dictionary<string, string?>
             {
                 ["Admin:Email"] = TestAccounts.AdminEmail,
                 ["Admin:Password"] = "short",
             },
-        });
-
-        var error = Assert.Throws<InvalidOperationException>(() => app.Services);
+        })));
 
         Assert.Contains("at least 12 characters", error.Message);
     }
@@ -149,26 +145,22 @@ public sealed class AdminBootstrapTests
     }
 
     [Fact]
-    public void Outside_Development_the_password_committed_in_appsettings_stops_start_up_naming_the_setting()
+    public async Task Outside_Development_the_password_committed_in_appsettings_stops_start_up_naming_the_setting()
     {
         var committed = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(RepositoryRoot(), "Memsolus.Dashboard", "appsettings.Development.json"))
             .Build()["Admin:Password"];
         Assert.False(string.IsNullOrEmpty(committed));
-        using var app = new MemsolusAppFactory(Production(TestAccounts.AdminEmail, committed));
-
-        var error = Assert.Throws<InvalidOperationException>(() => app.Services);
+        var error = Assert.IsType<InvalidOperationException>(await StartupFailure.OfAsync(() => new MemsolusAppFactory(Production(TestAccounts.AdminEmail, committed))));
 
         Assert.StartsWith("Admin:Password is the password written in appsettings.Development.json", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(committed, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Outside_Development_a_password_shorter_than_16_characters_stops_start_up_naming_the_setting()
+    public async Task Outside_Development_a_password_shorter_than_16_characters_stops_start_up_naming_the_setting()
     {
-        using var app = new MemsolusAppFactory(Production(TestAccounts.AdminEmail, "Short-Pass-1234"));
-
-        var error = Assert.Throws<InvalidOperationException>(() => app.Services);
+        var error = Assert.IsType<InvalidOperationException>(await StartupFailure.OfAsync(() => new MemsolusAppFactory(Production(TestAccounts.AdminEmail, "Short-Pass-1234"))));
 
         Assert.StartsWith("Admin:Password must be at least 16 characters outside Development.", error.Message, StringComparison.Ordinal);
     }

@@ -29,12 +29,10 @@ public sealed class DashboardOptionsTests
     [Fact]
     public async Task App_refuses_to_start_with_an_allowed_origin_that_has_a_path()
     {
-        await using var app = new MemsolusAppFactory(new TestHostOptions().With(new Dictionary<string, string?>
+        var failure = await StartupFailure.OfAsync(() => new MemsolusAppFactory(new TestHostOptions().With(new Dictionary<string, string?>
         {
             ["Dashboard:AllowedOrigins:0"] = "https://dashboard.example.com/app",
-        }));
-
-        var failure = Record.Exception(() => app.Services);
+        })));
 
         Assert.IsType<OptionsValidationException>(failure);
         Assert.Contains("Dashboard:AllowedOrigins", failure.Message, StringComparison.Ordinal);

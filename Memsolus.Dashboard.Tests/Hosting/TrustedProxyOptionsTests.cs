@@ -26,9 +26,7 @@ public sealed class TrustedProxyOptionsTests
     [InlineData("ForwardedHeaders:KnownNetworks", " ", "ForwardedHeaders:KnownNetworks", "empty")]
     public async Task Start_up_fails_naming_the_setting(string key, string value, string setting, string why)
     {
-        await using var app = new MemsolusAppFactory(new TestHostOptions().With(new Dictionary<string, string?> { [key] = value }));
-
-        var failure = Record.Exception(() => app.Services);
+        var failure = await StartupFailure.OfAsync(() => new MemsolusAppFactory(new TestHostOptions().With(new Dictionary<string, string?> { [key] = value })));
 
         Assert.IsType<OptionsValidationException>(failure);
         Assert.Contains(setting, failure.Message, StringComparison.Ordinal);
