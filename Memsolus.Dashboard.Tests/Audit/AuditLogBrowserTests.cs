@@ -108,9 +108,14 @@ public sealed class AuditLogBrowserTests(BrowserFixture browser)
         await page.Keyboard.PressAsync("Enter");
         var revoked = page.GetByRole(AriaRole.Option, new() { Name = "key.revoked", Exact = true });
         await Assertions.Expect(revoked).ToBeVisibleAsync();
-        for (var presses = 0; presses < 12 && !await IsHighlightedAsync(revoked); presses++)
+        var options = await page.GetByRole(AriaRole.Option).CountAsync();
+        for (var presses = 0; presses < options && !await IsHighlightedAsync(revoked); presses++)
         {
+            // Each key is a round trip to the circuit: wait for the highlight to move before looking
+            // again, or on a busy machine the presses run ahead of it and Enter picks another event.
+            var before = await page.EvaluateAsync<string>(HighlightedText);
             await page.Keyboard.PressAsync("ArrowDown");
+            await page.WaitForFunctionAsync($"before => ({HighlightedText})() !== before", before);
         }
 
         await page.Keyboard.PressAsync("Enter");
@@ -200,6 +205,11 @@ public sealed class AuditLogBrowserTests(BrowserFixture browser)
         await field.PressAsync("Tab");
         await Assertions.Expect(field).ToHaveValueAsync(text);
     }
+
+    // Where the list's highlight is: every option's classes and selection, and the active descendant.
+    private const string HighlightedText =
+        "() => [...document.querySelectorAll('[role=option]')].map(o => o.className + ':' + o.getAttribute('aria-selected')).join('|')"
+        + " + '#' + [...document.querySelectorAll('[aria-activedescendant]')].map(e => e.getAttribute('aria-activedescendant')).join('|')";
 
     private static Task<bool> IsHighlightedAsync(ILocator option) =>
         option.EvaluateAsync<bool>("el => el.classList.contains('mud-selected-item') || el.getAttribute('aria-selected') === 'true' || el.matches('.mud-list-item-hilight, .mud-list-item-hilight *') || !!el.closest('.mud-list-item-hilight')");
