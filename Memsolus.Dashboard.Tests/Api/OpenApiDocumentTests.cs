@@ -28,7 +28,7 @@ public sealed class OpenApiDocumentTests(MemsolusAppFactory app) : IClassFixture
         var document = await DocumentAsync();
         var expected = ApiEndpointCatalogue.All.Concat(ExportEndpoints.All).ToDictionary(e => e.OperationId, e => e.Permission);
         expected["GetMe"] = "any";
-        foreach (var endpoint in Webhooks.WebhookEndpointCatalogue.All)
+        foreach (var endpoint in Webhooks.WebhookEndpointCatalogue.All.Append(Webhooks.WebhookEndpointCatalogue.Redeliver))
         {
             expected[endpoint.OperationId] = endpoint.Permission;
         }

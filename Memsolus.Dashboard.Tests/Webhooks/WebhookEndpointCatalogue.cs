@@ -15,8 +15,14 @@ internal static class WebhookEndpointCatalogue
         new("ListWebhookDeliveries", HttpMethod.Get, "/api/v1/webhooks/{id}/deliveries", Permissions.WebhookRead, HttpStatusCode.OK),
         new("CreateWebhook", HttpMethod.Post, "/api/v1/webhooks", Permissions.WebhookWrite, HttpStatusCode.Created, """{"url":"https://hooks.example.com/matrix","events":["memory.created"]}"""),
         new("UpdateWebhook", HttpMethod.Patch, "/api/v1/webhooks/{id}", Permissions.WebhookWrite, HttpStatusCode.OK, """{"description":"changed by the matrix"}"""),
+        new("TestWebhook", HttpMethod.Post, "/api/v1/webhooks/{id}/test", Permissions.WebhookWrite, HttpStatusCode.Accepted),
         new("DeleteWebhook", HttpMethod.Delete, "/api/v1/webhooks/{id}", Permissions.WebhookDelete, HttpStatusCode.NoContent),
     ];
+
+    // Needs a finished delivery besides the webhook, so it is not in All (whose matrix seeds only a
+    // webhook); WebhookTestAndRedeliverTests covers its permission.
+    public static ApiEndpoint Redeliver { get; } =
+        new("RedeliverWebhookDelivery", HttpMethod.Post, "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver", Permissions.WebhookWrite, HttpStatusCode.Accepted);
 
     public static TheoryData<string> OperationIds => new(All.Select(e => e.OperationId));
 

@@ -50,7 +50,7 @@ public abstract class WebhookPermissionTests(MemsolusAppFactory app)
         using var response = await app.ApiClient(key: null).GetAsync("/openapi/v1.json");
         var paths = (await ApiAssert.JsonAsync(response)).GetProperty("paths");
 
-        foreach (var endpoint in WebhookEndpointCatalogue.All)
+        foreach (var endpoint in WebhookEndpointCatalogue.All.Append(WebhookEndpointCatalogue.Redeliver))
         {
             Assert.True(paths.TryGetProperty(endpoint.Path, out var item), $"{endpoint.Path} is not in the document");
             var operation = item.GetProperty(endpoint.Method.Method.ToLowerInvariant());

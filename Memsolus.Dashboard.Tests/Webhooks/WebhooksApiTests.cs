@@ -316,6 +316,7 @@ public abstract partial class WebhooksApiTests(MemsolusAppFactory app)
         using var deliveries = await outsider.Client.GetAsync($"{path}/deliveries");
         using var patch = await outsider.Client.PatchAsJsonAsync(path, new { url = "https://attacker.example.com/", enabled = false });
         using var delete = await outsider.Client.DeleteAsync(path);
+        using var test = await outsider.Client.PostAsync($"{path}/test", null);
         using var neverExisted = await outsider.Client.GetAsync($"/api/v1/webhooks/{Guid.NewGuid()}");
 
         var notFound = ApiAssert.WithoutTraceId(await ApiAssert.ProblemAsync(neverExisted, HttpStatusCode.NotFound));
@@ -323,6 +324,8 @@ public abstract partial class WebhooksApiTests(MemsolusAppFactory app)
         Assert.Equal(notFound, ApiAssert.WithoutTraceId(await ApiAssert.ProblemAsync(deliveries, HttpStatusCode.NotFound)));
         Assert.Equal(notFound, ApiAssert.WithoutTraceId(await ApiAssert.ProblemAsync(patch, HttpStatusCode.NotFound)));
         Assert.Equal(notFound, ApiAssert.WithoutTraceId(await ApiAssert.ProblemAsync(delete, HttpStatusCode.NotFound)));
+        Assert.Equal(notFound, ApiAssert.WithoutTraceId(await ApiAssert.ProblemAsync(test, HttpStatusCode.NotFound)));
+        Assert.Empty(await owner.DeliveriesAsync(webhook));
         Assert.DoesNotContain(webhook.Id(), await outsider.IdsAsync("/api/v1/webhooks?limit=100"));
         Assert.Equal(before.GetRawText(), (await owner.GetJsonAsync(path)).GetRawText());
     }

@@ -11,6 +11,10 @@ internal static class WebhookEventTypes
     public const string ExportCompleted = "export.completed";
     public const string IngestCompleted = "ingest.completed";
 
+    // Sent only by POST /webhooks/{id}/test, to that webhook, whatever it subscribes to; not one of
+    // the events a webhook can subscribe to.
+    public const string Ping = "ping";
+
     public static IReadOnlyList<string> All { get; } =
     [
         MemoryCreated, MemoryUpdated, MemoryDeleted,

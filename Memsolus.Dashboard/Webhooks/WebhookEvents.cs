@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
@@ -47,14 +46,11 @@ internal sealed partial class WebhookEvents(
             }
 
             var now = clock.GetUtcNow();
-            // The API's own JSON settings, so "data" reads exactly like the API's answer for it.
             var json = jsonOptions.Value.SerializerOptions;
             foreach (var item in data)
             {
                 var eventId = Guid.CreateVersion7(now);
-                var payload = JsonSerializer.Serialize(
-                    new WebhookEventPayload(eventId, eventType, now, environment.Name(), JsonSerializer.SerializeToElement(item, item.GetType(), json)),
-                    json);
+                var payload = WebhookEventPayload.Serialize(eventId, eventType, now, environment.Name(), item, json);
                 foreach (var webhook in subscribed)
                 {
                     db.WebhookDeliveries.Add(new WebhookDelivery

@@ -1,12 +1,20 @@
 using Memsolus.Dashboard.Api;
+using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Memsolus.Dashboard.Webhooks;
 
 // Webhooks of one (owner, environment); see MemoryStore. Deliveries are reached only through a
 // webhook in scope, so another owner's deliveries are never found either.
-internal sealed class WebhookStore(IDbContextFactory<ApplicationDbContext> contextFactory, WebhookSecrets secrets, TimeProvider clock)
+internal sealed class WebhookStore(
+    IDbContextFactory<ApplicationDbContext> contextFactory,
+    WebhookSecrets secrets,
+    WebhookDeliveryQueue queue,
+    IOptions<HttpJsonOptions> jsonOptions,
+    TimeProvider clock)
 {
     public async Task<Page<WebhookDto>> ListAsync(ApiCaller caller, PageRequest page, CancellationToken cancellationToken)
     {
@@ -112,6 +120,71 @@ internal sealed class WebhookStore(IDbContextFactory<ApplicationDbContext> conte
         return page.ToPage(rows, r => r.Sequence, r => ToDto(r, attempts[r.Sequence].OrderBy(a => a.Attempt).ToList()));
     }
 
+    // Queues a ping event to this webhook alone, whatever events it subscribes to, for the
+    // dispatcher to sign and send like any other; null when the webhook is not the caller's.
+    public async Task<WebhookDeliveryDto?> QueuePingAsync(ApiCaller caller, Guid webhookId, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var webhook = await Scope(db, caller).Where(w => w.Id == webhookId).Select(w => (long?)w.Sequence).SingleOrDefaultAsync(cancellationToken);
+        if (webhook is not { } webhookSequence)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        var eventId = Guid.CreateVersion7(now);
+        var delivery = new WebhookDelivery
+        {
+            Id = Guid.CreateVersion7(now),
+            WebhookSequence = webhookSequence,
+            EventId = eventId,
+            EventType = WebhookEventTypes.Ping,
+            Payload = WebhookEventPayload.Serialize(eventId, WebhookEventTypes.Ping, now, caller.Environment.Name(), new { webhookId }, jsonOptions.Value.SerializerOptions),
+            Status = WebhookDeliveryStatus.Pending,
+            NextAttemptAt = now,
+            CreatedAt = now,
+        };
+        db.WebhookDeliveries.Add(delivery);
+        await db.SaveChangesAsync(cancellationToken);
+        queue.Signal();
+        return ToDto(new DeliveryRow(delivery.Sequence, delivery.Id, eventId, delivery.EventType, delivery.Status, 0, now, now), []);
+    }
+
+    // Puts a finished (succeeded, failed or canceled) delivery back in the queue: the same body,
+    // so the same event id, sent as its next attempt. One conditional update, so of two
+    // concurrent calls one queues it and the other finds it pending.
+    public async Task<(RedeliverOutcome Outcome, WebhookDeliveryDto? Delivery)> RedeliverAsync(ApiCaller caller, Guid webhookId, Guid deliveryId, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var webhook = await Scope(db, caller).Where(w => w.Id == webhookId).Select(w => (long?)w.Sequence).SingleOrDefaultAsync(cancellationToken);
+        if (webhook is not { } webhookSequence)
+        {
+            return (RedeliverOutcome.NoWebhook, null);
+        }
+
+        var now = clock.GetUtcNow();
+        var ofWebhook = db.WebhookDeliveries.Where(d => d.WebhookSequence == webhookSequence && d.Id == deliveryId);
+        var queued = await ofWebhook
+            .Where(d => d.Status != WebhookDeliveryStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, WebhookDeliveryStatus.Pending).SetProperty(d => d.NextAttemptAt, now), cancellationToken);
+        var row = await ofWebhook.AsNoTracking()
+            .Select(d => new DeliveryRow(d.Sequence, d.Id, d.EventId, d.EventType, d.Status, d.AttemptCount, d.NextAttemptAt, d.CreatedAt))
+            .SingleOrDefaultAsync(cancellationToken);
+        if (row is null)
+        {
+            return (RedeliverOutcome.NotFound, null);
+        }
+
+        if (queued == 0)
+        {
+            return (RedeliverOutcome.StillPending, null);
+        }
+
+        queue.Signal();
+        var attempts = await db.WebhookDeliveryAttempts.AsNoTracking().Where(a => a.DeliverySequence == row.Sequence).OrderBy(a => a.Attempt).ToListAsync(cancellationToken);
+        return (RedeliverOutcome.Queued, ToDto(row, attempts));
+    }
+
     private sealed record DeliveryRow(long Sequence, Guid Id, Guid EventId, string EventType, WebhookDeliveryStatus Status, int AttemptCount, DateTimeOffset? NextAttemptAt, DateTimeOffset CreatedAt);
 
     private static IQueryable<Webhook> Scope(ApplicationDbContext db, ApiCaller caller) =>
@@ -144,4 +217,12 @@ internal sealed class WebhookStore(IDbContextFactory<ApplicationDbContext> conte
         WebhookDeliveryStatus.Canceled => "canceled",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
+}
+
+internal enum RedeliverOutcome
+{
+    Queued,
+    NoWebhook,
+    NotFound,
+    StillPending,
 }

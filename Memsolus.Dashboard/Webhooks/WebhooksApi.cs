@@ -86,6 +86,30 @@ internal static class WebhooksApi
             .RequirePermission(Permissions.WebhookWrite)
             .WithName("UpdateWebhook").WithSummary("Update a webhook's url, events, description or enabled flag");
 
+        webhooks.MapPost("/{id:guid}/test", async Task<Results<Accepted<WebhookDeliveryDto>, ProblemHttpResult>> (Guid id, HttpContext http, WebhookStore store) =>
+                await store.QueuePingAsync(ApiCaller.From(http), id, http.RequestAborted) is { } delivery
+                    ? TypedResults.Accepted($"{ApiExtensions.BasePath}/webhooks/{id}/deliveries", delivery)
+                    : ApiResults.NotFound("webhook"))
+            .RequirePermission(Permissions.WebhookWrite)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("TestWebhook").WithSummary("Send a signed ping event to this webhook alone; the answer is the queued delivery");
+
+        webhooks.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/redeliver", async Task<Results<Accepted<WebhookDeliveryDto>, ProblemHttpResult>> (Guid id, Guid deliveryId, HttpContext http, WebhookStore store) =>
+                await store.RedeliverAsync(ApiCaller.From(http), id, deliveryId, http.RequestAborted) switch
+                {
+                    (RedeliverOutcome.Queued, { } delivery) => TypedResults.Accepted($"{ApiExtensions.BasePath}/webhooks/{id}/deliveries", delivery),
+                    (RedeliverOutcome.StillPending, _) => TypedResults.Problem(
+                        statusCode: StatusCodes.Status409Conflict,
+                        title: "Delivery still pending",
+                        detail: "The delivery is still queued or being retried; redeliver it once it has succeeded, failed or been canceled."),
+                    (RedeliverOutcome.NoWebhook, _) => ApiResults.NotFound("webhook"),
+                    _ => ApiResults.NotFound("delivery of this webhook"),
+                })
+            .RequirePermission(Permissions.WebhookWrite)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithName("RedeliverWebhookDelivery").WithSummary("Send a finished delivery again: the same body and event id, as its next attempt");
+
         webhooks.MapDelete("/{id:guid}", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, HttpContext http, WebhookStore store) =>
                 await store.DeleteAsync(ApiCaller.From(http), id, http.RequestAborted)
                     ? TypedResults.NoContent()
