@@ -36,6 +36,8 @@ public sealed class ApiPermissionDeclarationTests(MemsolusAppFactory app) : ICla
         ["POST /api/v1/webhooks/"] = Permissions.WebhookWrite,
         ["PATCH /api/v1/webhooks/{id:guid}"] = Permissions.WebhookWrite,
         ["DELETE /api/v1/webhooks/{id:guid}"] = Permissions.WebhookDelete,
+        ["POST /api/v1/webhooks/{id:guid}/test"] = Permissions.WebhookWrite,
+        ["POST /api/v1/webhooks/{id:guid}/deliveries/{deliveryId:guid}/redeliver"] = Permissions.WebhookWrite,
         ["GET /api/v1/exports/"] = Permissions.ExportRead,
         ["GET /api/v1/exports/{id:guid}"] = Permissions.ExportRead,
         ["GET /api/v1/exports/{id:guid}/download"] = Permissions.ExportRead,
