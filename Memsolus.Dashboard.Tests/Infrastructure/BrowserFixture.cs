@@ -25,6 +25,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Expect(...) waits up to 15 s, as every action does (SetDefaultTimeout below): a bound for a
+        // busy CI machine, where a search through the circuit took longer than Playwright's 5 s.
+        Assertions.SetDefaultExpectTimeout(15_000);
         var chromium = Environment.GetEnvironmentVariable(ChromiumVariable) is { Length: > 0 } configured
             ? configured
             : "/usr/bin/chromium";
