@@ -95,5 +95,5 @@ public sealed partial class ColorSchemeBrowserTests(BrowserFixture browser)
 
     // MudThemeProvider writes the palette as CSS variables into the page's HTML.
     [GeneratedRegex(@"--mud-palette-background:\s*(#0f172a|rgba\(15,\s*23,\s*42)", RegexOptions.IgnoreCase)]
-    private static partial Regex DarkPaletteInHtml();
+    internal static partial Regex DarkPaletteInHtml();
 }

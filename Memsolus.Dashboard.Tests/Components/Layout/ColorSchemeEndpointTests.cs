@@ -6,7 +6,7 @@ namespace Memsolus.Dashboard.Tests.Components.Layout;
 
 // POST /color-scheme, the dark-mode toggle's form for pages without a circuit: a known scheme is
 // kept in a cookie and the browser goes back to a page of this app; anything else changes nothing.
-public sealed partial class ColorSchemeEndpointTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
+public sealed class ColorSchemeEndpointTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
 {
     [Theory]
     [InlineData("dark")]
@@ -102,7 +102,5 @@ public sealed partial class ColorSchemeEndpointTests(MemsolusAppFactory app) : I
             ? cookies.FirstOrDefault(c => c.StartsWith(ColorScheme.CookieName + "=", StringComparison.Ordinal))
             : null;
 
-    // MudThemeProvider writes the palette as CSS variables into the page's HTML.
-    [GeneratedRegex(@"--mud-palette-background:\s*(#0f172a|rgba\(15,\s*23,\s*42)", RegexOptions.IgnoreCase)]
-    private static partial Regex DarkPalette();
+    private static Regex DarkPalette() => ColorSchemeBrowserTests.DarkPaletteInHtml();
 }
