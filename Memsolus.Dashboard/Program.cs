@@ -66,6 +66,7 @@ api.MapIngestion();
 api.MapUsage();
 app.MapAdditionalIdentityEndpoints();
 app.MapColorScheme();
+app.MapTestMode();
 app.MapComponents();
 
 app.Run();

@@ -1,3 +1,5 @@
+using Memsolus.Dashboard.Api;
+using Memsolus.Dashboard.ApiKeys;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Memsolus.Dashboard.Audit;
@@ -22,4 +24,10 @@ internal sealed class PageActor(AuthenticationStateProvider authentication)
 
     public async Task<AuditActor> GetAsync() =>
         AuditActor.From((await authentication.GetAuthenticationStateAsync()).User, connectionOrigin ?? pageOrigin);
+
+    // The signed-in owner acting in one environment, for the data screens, which use the same
+    // stores (and so the same ownership and environment filters) as the API. No key is involved:
+    // KeyId is empty, and what a store records of the key stays empty for work started here.
+    public async Task<ApiCaller> GetCallerAsync(ApiKeyEnvironment environment) =>
+        new((await GetAsync()).UserId, environment, Guid.Empty);
 }
