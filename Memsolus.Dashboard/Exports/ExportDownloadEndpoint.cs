@@ -26,6 +26,9 @@ internal static class ExportDownloadEndpoint
                 http.Response.Headers.CacheControl = "no-store";
                 return Serve(await store.FindDownloadAsync(ownerId, id, http.RequestAborted));
             })
+            // Without a sign-in the answer is 401, not the redirect to the sign-in page that pages
+            // get (ASP.NET Core treats an endpoint returning typed results as an API): a link with
+            // a download attribute would otherwise save the sign-in page as the export's file.
             .RequireAuthorization()
             .ExcludeFromDescription();
         return app;
