@@ -325,6 +325,30 @@ public sealed class IngestionPageTests : BunitTestContext
     }
 
     [Fact]
+    public async Task Jobs_show_twenty_to_a_page_newest_first_with_Older_and_Newer_jobs()
+    {
+        for (var i = 1; i <= 21; i++)
+        {
+            await Store.CreateUrlJobAsync(Caller(), $"https://example.com/page-{i}", CancellationToken.None);
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var page = RenderPage();
+
+        page.WaitForAssertion(() => Assert.Equal(20, BodyRows(page).Count));
+        Assert.Equal("https://example.com/page-21", Sources(page)[0]);
+        Assert.DoesNotContain(page.FindAll("button"), b => Text(b) == "Newer jobs");
+        Button(page, "Older jobs").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(["https://example.com/page-1"], Sources(page)));
+        Assert.DoesNotContain(page.FindAll("button"), b => Text(b) == "Older jobs");
+        Button(page, "Newer jobs").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(20, BodyRows(page).Count));
+        Assert.Equal("https://example.com/page-21", Sources(page)[0]);
+    }
+
+    [Fact]
     public async Task Test_mode_shows_the_test_environments_jobs_only_and_switching_reloads_them()
     {
         await Store.CreateUrlJobAsync(Caller(ApiKeyEnvironment.Live), "https://example.com/live", CancellationToken.None);
