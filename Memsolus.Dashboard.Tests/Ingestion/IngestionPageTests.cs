@@ -246,6 +246,14 @@ public sealed class IngestionPageTests : BunitTestContext
             Text(page.WaitForElement("[data-testid=upload-refused]")));
         Assert.True(IsDisabled(Button(page, "Upload files")));
         Assert.Empty((await ListAsync()).Data);
+
+        // The picker cancelled after that choice: nothing is chosen, and nothing is refused either.
+        // (bUnit uploads at least one file, so the input's empty change is raised as the input would.)
+        var input = page.FindComponent<InputFile>().Instance;
+        await page.InvokeAsync(() => input.OnChange.InvokeAsync(new InputFileChangeEventArgs([])));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=upload-refused]")));
+        Assert.Empty(page.FindAll("[data-testid=chosen-files]"));
+        Assert.True(IsDisabled(Button(page, "Upload files")));
     }
 
     [Fact]
