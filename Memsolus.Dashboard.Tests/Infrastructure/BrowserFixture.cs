@@ -54,11 +54,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync()
+    public Task<IPage> NewPageAsync() => NewPageAsync(BaseAddress);
+
+    // A page on another app this Chromium drives (a suite's own host, e.g. on PostgreSQL), watched
+    // the same way.
+    public async Task<IPage> NewPageAsync(Uri baseAddress)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseAddress.ToString(),
+            BaseURL = baseAddress.ToString(),
             // The secret dialog's Copy button writes to the clipboard; tests read it back.
             Permissions = ["clipboard-read", "clipboard-write"],
         });

@@ -22,7 +22,9 @@ internal sealed class IngestJob : IOwnedResource, ILeased
 
     public ApiKeyEnvironment Environment { get; set; }
 
-    // The key that submitted the job; entries it creates belong to the owner and environment.
+    // The key that submitted the job; Guid.Empty for one started on the Ingestion page, where no
+    // key is involved (PageActor.GetCallerAsync). Nothing references or reads it as a key: the
+    // entries a job creates belong to its owner and environment.
     public Guid KeyId { get; set; }
 
     public IngestJobKind Kind { get; set; }

@@ -54,28 +54,10 @@ internal static class IngestionApi
                     return FieldError("files", $"The multipart body could not be read: {e.Message}");
                 }
 
-                var limits = options.Value;
-                if (files.Count == 0)
-                {
-                    return FieldError("files", "Attach at least one .txt, .md or .jsonl file as multipart/form-data.");
-                }
-
-                if (files.Count > limits.MaxFiles)
-                {
-                    return FieldError("files", $"An upload may hold at most {limits.MaxFiles} files; this one has {files.Count}.");
-                }
-
                 var names = files.Select((f, i) => IngestFormats.SafeName(f.FileName, i + 1)).ToList();
-                var oversized = files.Select((f, i) => (File: f, Name: names[i])).FirstOrDefault(f => f.File.Length > limits.MaxFileBytes);
-                if (oversized.File is not null)
+                if (UploadCheck.Refusals(options.Value, names.Select((name, i) => (name, files[i].Length)).ToList()).FirstOrDefault() is { } refusal)
                 {
-                    return TooLarge($"{oversized.Name} is {Sizes.Describe(oversized.File.Length)}; each file may be at most {Sizes.Describe(limits.MaxFileBytes)}.");
-                }
-
-                var total = files.Sum(f => f.Length);
-                if (total > limits.MaxTotalBytes)
-                {
-                    return TooLarge($"The files total {Sizes.Describe(total)}; an upload may hold at most {Sizes.Describe(limits.MaxTotalBytes)}.");
+                    return refusal.TooLarge ? TooLarge(refusal.Message) : FieldError("files", refusal.Message);
                 }
 
                 // Files of a type the worker refuses are recorded by name only; their bytes are not kept.
@@ -107,30 +89,13 @@ internal static class IngestionApi
         ingest.MapPost("/urls", async Task<Results<Accepted<IngestJobDto>, ValidationProblem>> (IngestUrlRequest body, HttpContext http, IngestJobStore store) =>
             {
                 var errors = new ValidationErrors();
-                var text = errors.Text("url", body.Url, 1, IngestJob.MaxUrlLength, required: true);
-                Uri? url = null;
-                if (errors.IsValid)
-                {
-                    if (!Uri.TryCreate(text, UriKind.Absolute, out url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps) || url.Host.Length == 0)
-                    {
-                        errors.Add("url", "url must be an absolute http or https URL.");
-                    }
-                    else if (url.UserInfo.Length > 0)
-                    {
-                        errors.Add("url", "url must not contain a user name or password.");
-                    }
-                    else if (url.AbsoluteUri.Length > IngestJob.MaxUrlLength)
-                    {
-                        errors.Add("url", $"url must be at most {IngestJob.MaxUrlLength} characters.");
-                    }
-                }
-
+                var url = IngestUrls.Check(errors, "url", body.Url);
                 if (!errors.IsValid)
                 {
                     return TypedResults.ValidationProblem(errors.ToDictionary());
                 }
 
-                var job = await store.CreateUrlJobAsync(ApiCaller.From(http), url!.AbsoluteUri, http.RequestAborted);
+                var job = await store.CreateUrlJobAsync(ApiCaller.From(http), url!, http.RequestAborted);
                 return TypedResults.Accepted($"{ApiExtensions.BasePath}/ingest/jobs/{job.Id}", job);
             })
             .RequirePermission(Permissions.IngestWrite)

@@ -11,6 +11,7 @@ public sealed class NavMenuTests : BunitTestContext
     private static readonly (string Text, string Href)[] OwnerLinks =
     [
         ("Dashboard", ""),
+        ("Ingestion", "ingest"),
         ("Exports", "exports"),
         ("API Keys", "settings/api-keys"),
         ("Audit log", "settings/audit-log"),
