@@ -11,6 +11,8 @@ public sealed class NavMenuTests : BunitTestContext
     private static readonly (string Text, string Href)[] OwnerLinks =
     [
         ("Dashboard", ""),
+        ("Memories", "memories"),
+        ("Knowledge", "knowledge"),
         ("API Keys", "settings/api-keys"),
         ("Audit log", "settings/audit-log"),
         ("Account", "Account/Manage"),
@@ -25,7 +27,7 @@ public sealed class NavMenuTests : BunitTestContext
     ];
 
     [Fact]
-    public void Navigation_leads_to_the_dashboard_and_settings_then_api_keys()
+    public void Navigation_leads_to_the_dashboard_memories_knowledge_and_settings_then_api_keys()
     {
         Authorization.SetAuthorized("owner@example.com");
         var menu = Context.Render<NavMenu>();
@@ -41,7 +43,7 @@ public sealed class NavMenuTests : BunitTestContext
 
         var menu = Context.Render<NavMenu>();
 
-        Assert.Equal([.. OwnerLinks[..4], .. AdminLinks, OwnerLinks[4]], Links(menu));
+        Assert.Equal([.. OwnerLinks[..^1], .. AdminLinks, OwnerLinks[^1]], Links(menu));
         Assert.Equal(["Settings", "Admin"], GroupTitles(menu));
     }
 
