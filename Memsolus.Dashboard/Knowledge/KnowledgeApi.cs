@@ -17,7 +17,7 @@ internal static class KnowledgeApi
                     return TypedResults.ValidationProblem(errors);
                 }
 
-                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http), page, http.RequestAborted));
+                return TypedResults.Ok(await store.ListAsync(ApiCaller.From(http), page, null, http.RequestAborted));
             })
             .RequirePermission(Permissions.KnowledgeRead)
             .WithName("ListKnowledge").WithSummary("List knowledge entries, newest first");

@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace Memsolus.Dashboard.Knowledge;
 
-// Unreadable: see MemoryDto.
-internal sealed record KnowledgeDto(
+// Public because the knowledge dialogs take one as a parameter. Unreadable: see MemoryDto.
+public sealed record KnowledgeDto(
     Guid Id,
     string Title,
     string Content,

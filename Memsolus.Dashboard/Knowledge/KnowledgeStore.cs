@@ -1,5 +1,6 @@
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Memories;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,10 +9,19 @@ namespace Memsolus.Dashboard.Knowledge;
 // Knowledge entries of one (owner, environment); see MemoryStore.
 internal sealed class KnowledgeStore(IDbContextFactory<ApplicationDbContext> contextFactory, TimeProvider clock, IWebhookEvents events)
 {
-    public async Task<Page<KnowledgeDto>> ListAsync(ApiCaller caller, PageRequest page, CancellationToken cancellationToken)
+    // query, when given, keeps the entries whose title or content contains it, ignoring case: the
+    // knowledge screen's search. Case is folded by the database's lower(), which on PostgreSQL
+    // folds every letter and on SQLite only A–Z (docs/dashboard.md, "Knowledge").
+    public async Task<Page<KnowledgeDto>> ListAsync(ApiCaller caller, PageRequest page, string? query, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var entries = Scope(db, caller);
+        if (query is not null)
+        {
+            var pattern = $"%{MemoryStore.EscapeLike(query.ToLowerInvariant())}%";
+            entries = entries.Where(k => EF.Functions.Like(k.Title.ToLower(), pattern, "\\") || EF.Functions.Like(k.Content.ToLower(), pattern, "\\"));
+        }
+
         var rows = await entries.PageRowsAsync(page, cancellationToken);
         return page.ToPage(rows, k => k.Sequence, ToDto);
     }

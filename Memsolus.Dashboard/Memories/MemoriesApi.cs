@@ -1,6 +1,5 @@
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Memsolus.Dashboard.Memories;
@@ -26,14 +25,10 @@ internal static class MemoriesApi
         memories.MapGet("/search", async Task<Results<Ok<Page<MemoryDto>>, ValidationProblem>> (string? q, string? limit, string? cursor, HttpContext http, MemoryStore store) =>
             {
                 PageRequest.TryParse(limit, cursor, out var page, out var errors);
-                var query = q?.Trim();
-                if (string.IsNullOrEmpty(query) || query.Length > Memory.MaxQueryLength)
+                var query = SearchQuery.Check(q, "q", out var queryError);
+                if (queryError is not null)
                 {
-                    errors["q"] = [$"q must be 1 to {Memory.MaxQueryLength} characters."];
-                }
-                else if (!StoredText.IsStorable(query))
-                {
-                    errors["q"] = ["q must be one line without NUL, control characters or unpaired surrogates."];
+                    errors["q"] = [queryError];
                 }
 
                 if (errors.Count > 0)

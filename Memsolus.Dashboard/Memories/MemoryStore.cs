@@ -118,7 +118,8 @@ internal sealed class MemoryStore(IDbContextFactory<ApplicationDbContext> contex
     private static IQueryable<Memory> Scope(ApplicationDbContext db, ApiCaller caller) =>
         db.Memories.AsNoTracking().OwnedBy(caller);
 
-    private static string EscapeLike(string value) =>
+    // LIKE's wildcards and its escape character, taken literally (the knowledge search uses it too).
+    internal static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     // A row that cannot be served as stored (written before the input rules) is served repaired

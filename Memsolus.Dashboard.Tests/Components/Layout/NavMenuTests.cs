@@ -11,6 +11,8 @@ public sealed class NavMenuTests : BunitTestContext
     private static readonly (string Text, string Href)[] OwnerLinks =
     [
         ("Dashboard", ""),
+        ("Memories", "memories"),
+        ("Knowledge", "knowledge"),
         ("Ingestion", "ingest"),
         ("Exports", "exports"),
         ("API Keys", "settings/api-keys"),
@@ -27,7 +29,7 @@ public sealed class NavMenuTests : BunitTestContext
     ];
 
     [Fact]
-    public void Navigation_leads_to_the_dashboard_and_settings_then_api_keys()
+    public void Navigation_leads_to_the_dashboard_memories_knowledge_and_settings_then_api_keys()
     {
         Authorization.SetAuthorized("owner@example.com");
         var menu = Context.Render<NavMenu>();
@@ -43,6 +45,7 @@ public sealed class NavMenuTests : BunitTestContext
 
         var menu = Context.Render<NavMenu>();
 
+        Assert.Equal([.. OwnerLinks[..^1], .. AdminLinks, OwnerLinks[^1]], Links(menu));
         Assert.Equal([.. OwnerLinks[..5], .. AdminLinks, OwnerLinks[5]], Links(menu));
         Assert.Equal(["Settings", "Admin"], GroupTitles(menu));
     }
