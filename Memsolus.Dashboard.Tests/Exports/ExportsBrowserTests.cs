@@ -72,7 +72,7 @@ public sealed partial class ExportsBrowserTests(BrowserFixture browser)
         foreach (var width in Widths)
         {
             await page.SetViewportSizeAsync(width, 900);
-            await SettledAsync(page);
+            await BrowserFlows.SettledAsync(page);
             await Assertions.Expect(page.GetByTestId("export-error")).ToBeVisibleAsync();
             await BrowserFlows.AssertFitsAsync(page, $"the Exports page at {width} px");
         }
@@ -158,11 +158,6 @@ public sealed partial class ExportsBrowserTests(BrowserFixture browser)
     private static ILocator ExportRows(IPage page) =>
         page.Locator("table tbody tr").Filter(new() { Has = page.Locator("td[data-label='Status']") });
 
-    // Below 960 px MudBlazor closes the drawer once the circuit knows the width, and animates it.
-    private static Task SettledAsync(IPage page) => page.WaitForFunctionAsync("""
-        () => (!document.querySelector('.mud-drawer') || window.innerWidth >= 960 || document.querySelector('.mud-drawer--closed'))
-            && document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')
-        """);
 
     private async Task<HttpClient> ApiClientAsync(AuditActor owner, ApiKeyEnvironment environment)
     {

@@ -93,6 +93,13 @@ internal static partial class BrowserFlows
 
     // Nothing on the page is wider than the screen, and nothing the policy refused or a script
     // threw happened on the way.
+    // Once the layout has settled: below 960 px MudBlazor closes the navigation drawer only when the
+    // circuit knows the window's width, and animates it; measuring before that measures the drawer.
+    public static Task SettledAsync(IPage page) => page.WaitForFunctionAsync("""
+        () => (!document.querySelector('.mud-drawer') || window.innerWidth >= 960 || document.querySelector('.mud-drawer--closed'))
+            && document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')
+        """);
+
     public static async Task AssertFitsAsync(IPage page, string where)
     {
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");

@@ -248,6 +248,7 @@ public abstract class IngestionBrowserTests(BrowserFixture browser, MemsolusAppF
         public async Task The_page_and_its_dialog_fit_the_window_and_pass_axe(int width)
         {
             var (page, owner) = await OpenAsync($"ingest-fit-{width}", width);
+            await BrowserFlows.SettledAsync(page);
             await Accessibility.AssertNoSeriousViolationsAsync(page, $"the empty Ingestion page at {width} px");
             await BrowserFlows.AssertFitsAsync(page, $"the empty Ingestion page at {width} px");
 

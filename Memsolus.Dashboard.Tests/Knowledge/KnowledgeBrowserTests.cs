@@ -86,7 +86,7 @@ public sealed class KnowledgeBrowserTests(BrowserFixture browser)
         await OpenAsync(page);
         await Assertions.Expect(page.GetByTestId("knowledge-title")).ToHaveCountAsync(2);
         // Once the layout has settled: at a phone's width the navigation drawer closes with a transition.
-        await page.WaitForFunctionAsync("() => document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')");
+        await BrowserFlows.SettledAsync(page);
         await BrowserFlows.AssertFitsAsync(page, "the Knowledge page");
 
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Open “TTT") }).ClickAsync();

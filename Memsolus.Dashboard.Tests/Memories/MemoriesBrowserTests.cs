@@ -105,7 +105,7 @@ public sealed class MemoriesBrowserTests(BrowserFixture browser)
         await OpenAsync(page);
         await Assertions.Expect(Rows(page)).ToHaveCountAsync(2);
         // Once the layout has settled: at a phone's width the navigation drawer closes with a transition.
-        await page.WaitForFunctionAsync("() => document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')");
+        await BrowserFlows.SettledAsync(page);
         await BrowserFlows.AssertFitsAsync(page, "the Memories page");
 
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Open memory “w") }).ClickAsync();
