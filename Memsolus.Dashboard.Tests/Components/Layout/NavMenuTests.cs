@@ -11,6 +11,7 @@ public sealed class NavMenuTests : BunitTestContext
     private static readonly (string Text, string Href)[] OwnerLinks =
     [
         ("Dashboard", ""),
+        ("Webhooks", "webhooks"),
         ("API Keys", "settings/api-keys"),
         ("Audit log", "settings/audit-log"),
         ("Account", "Account/Manage"),
@@ -41,7 +42,7 @@ public sealed class NavMenuTests : BunitTestContext
 
         var menu = Context.Render<NavMenu>();
 
-        Assert.Equal([.. OwnerLinks[..4], .. AdminLinks, OwnerLinks[4]], Links(menu));
+        Assert.Equal([.. OwnerLinks[..5], .. AdminLinks, OwnerLinks[5]], Links(menu));
         Assert.Equal(["Settings", "Admin"], GroupTitles(menu));
     }
 
