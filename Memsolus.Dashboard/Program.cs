@@ -67,6 +67,7 @@ api.MapUsage();
 app.MapAdditionalIdentityEndpoints();
 app.MapColorScheme();
 app.MapTestMode();
+app.MapExportDownload();
 app.MapComponents();
 
 app.Run();

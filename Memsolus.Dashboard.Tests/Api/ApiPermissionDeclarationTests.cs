@@ -38,6 +38,7 @@ public sealed class ApiPermissionDeclarationTests(MemsolusAppFactory app) : ICla
         ["DELETE /api/v1/webhooks/{id:guid}"] = Permissions.WebhookDelete,
         ["POST /api/v1/webhooks/{id:guid}/test"] = Permissions.WebhookWrite,
         ["POST /api/v1/webhooks/{id:guid}/deliveries/{deliveryId:guid}/redeliver"] = Permissions.WebhookWrite,
+        ["POST /api/v1/webhooks/{id:guid}/roll-secret"] = Permissions.WebhookWrite,
         ["GET /api/v1/exports/"] = Permissions.ExportRead,
         ["GET /api/v1/exports/{id:guid}"] = Permissions.ExportRead,
         ["GET /api/v1/exports/{id:guid}/download"] = Permissions.ExportRead,

@@ -15,6 +15,7 @@ public sealed class FormPostAttackTests(MemsolusAppFactory app) : IClassFixture<
     {
         "",
         "scheme=dark&returnUrl=%2F",
+        "mode=on&returnUrl=%2F",
         "__RequestVerificationToken=forged&scheme=dark",
         "__RequestVerificationToken=&returnUrl=%00%01",
         "provider=%00&returnUrl=https%3A%2F%2Fevil.example%2F",
@@ -26,6 +27,7 @@ public sealed class FormPostAttackTests(MemsolusAppFactory app) : IClassFixture<
     {
         var paths = FormPaths();
         Assert.Contains("/color-scheme", paths);
+        Assert.Contains("/test-mode", paths);
         Assert.Contains("/Account/Logout", paths);
 
         foreach (var signedIn in new[] { false, true })
@@ -49,8 +51,8 @@ public sealed class FormPostAttackTests(MemsolusAppFactory app) : IClassFixture<
                 Assert.True((int)response.StatusCode is >= 400 and < 500 || toSignIn,
                     $"POST {path} ({(signedIn ? "signed in" : "anonymous")}, body '{body}') answered {(int)response.StatusCode} {response.Headers.Location}.");
                 Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies)
-                    && cookies.Any(c => c.StartsWith("memsolus-color-scheme=", StringComparison.Ordinal)),
-                    $"POST {path} set the colour scheme without a valid token.");
+                    && cookies.Any(c => c.StartsWith("memsolus-color-scheme=", StringComparison.Ordinal) || c.StartsWith("memsolus-test-mode=", StringComparison.Ordinal)),
+                    $"POST {path} set the colour scheme or test mode without a valid token.");
             }
         }
     }

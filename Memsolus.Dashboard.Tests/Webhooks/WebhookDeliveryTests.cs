@@ -346,7 +346,7 @@ public abstract class WebhookDeliveryTests(MemsolusAppFactory app)
         var delivery = Assert.Single(await session.DeliveriesAsync(webhook));
         Assert.Equal(1, delivery.GetProperty("attempt").GetInt32());
         Assert.Equal(
-            "The signing secret could not be decrypted (the data-protection key ring has changed); delete the webhook and create it again.",
+            "The signing secret could not be decrypted (the data-protection key ring has changed); roll the webhook's secret, or delete the webhook and create it again.",
             delivery.GetProperty("error").GetString());
         Assert.Equal("pending", delivery.GetProperty("status").GetString());
     }

@@ -16,6 +16,7 @@ internal static class WebhookEndpointCatalogue
         new("CreateWebhook", HttpMethod.Post, "/api/v1/webhooks", Permissions.WebhookWrite, HttpStatusCode.Created, """{"url":"https://hooks.example.com/matrix","events":["memory.created"]}"""),
         new("UpdateWebhook", HttpMethod.Patch, "/api/v1/webhooks/{id}", Permissions.WebhookWrite, HttpStatusCode.OK, """{"description":"changed by the matrix"}"""),
         new("TestWebhook", HttpMethod.Post, "/api/v1/webhooks/{id}/test", Permissions.WebhookWrite, HttpStatusCode.Accepted),
+        new("RollWebhookSecret", HttpMethod.Post, "/api/v1/webhooks/{id}/roll-secret", Permissions.WebhookWrite, HttpStatusCode.OK, """{"oldSecretExpiresInHours":1}"""),
         new("DeleteWebhook", HttpMethod.Delete, "/api/v1/webhooks/{id}", Permissions.WebhookDelete, HttpStatusCode.NoContent),
     ];
 

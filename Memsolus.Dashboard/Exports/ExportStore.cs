@@ -64,7 +64,21 @@ internal sealed class ExportStore(
     public async Task<ExportDownload> FindDownloadAsync(ApiCaller caller, Guid id, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-        var job = await Scope(db, caller).SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
+        return await FindDownloadAsync(Scope(db, caller), id, cancellationToken);
+    }
+
+    // The dashboard's download link (ExportDownloadEndpoint): one of the signed-in owner's exports in
+    // either environment, so a link keeps working whichever way the tab's test mode is switched.
+    // The export's own environment decides what it holds; another owner's id is not found.
+    public async Task<ExportDownload> FindDownloadAsync(string ownerId, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await FindDownloadAsync(db.ExportJobs.AsNoTracking().Where(j => j.OwnerId == ownerId), id, cancellationToken);
+    }
+
+    private async Task<ExportDownload> FindDownloadAsync(IQueryable<ExportJob> jobs, Guid id, CancellationToken cancellationToken)
+    {
+        var job = await jobs.SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null)
         {
             return new ExportDownload(ExportDownloadState.NotFound);

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 
 namespace Memsolus.Dashboard.Exports;
 
@@ -32,41 +31,7 @@ internal static class ExportsApi
             .WithName("GetExport").WithSummary("Get an export's status, counts and size");
 
         exports.MapGet("/{id:guid}/download", async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, ProblemHttpResult>> (Guid id, HttpContext http, ExportStore store) =>
-            {
-                var download = await store.FindDownloadAsync(ApiCaller.From(http), id, http.RequestAborted);
-                // A single range is answered 206 with Content-Range, an unsatisfiable one 416, and
-                // If-Range compares the ETag or the date, whichever storage keeps the file.
-                return download.State switch
-                {
-                    ExportDownloadState.Ready when download.File!.Path is { } path => TypedResults.PhysicalFile(
-                        path,
-                        download.ContentType,
-                        download.Job!.FileName,
-                        lastModified: download.Job.CompletedAt,
-                        entityTag: EntityTagHeaderValue.Parse(download.ETag),
-                        enableRangeProcessing: true),
-                    // Chunks in the database, read as the response is sent (a range reads only its chunks).
-                    ExportDownloadState.Ready => TypedResults.Stream(
-                        download.File!.Stream!,
-                        download.ContentType,
-                        download.Job!.FileName,
-                        lastModified: download.Job.CompletedAt,
-                        entityTag: EntityTagHeaderValue.Parse(download.ETag),
-                        enableRangeProcessing: true),
-                    ExportDownloadState.NotReady => TypedResults.Problem(
-                        statusCode: StatusCodes.Status409Conflict,
-                        title: "Export not ready",
-                        detail: download.Job!.Status == ExportValues.Name(ExportStatus.Failed)
-                            ? "The export failed and has no file; start a new export."
-                            : $"The export is {download.Job.Status}; download it once its status is succeeded."),
-                    // 410, not 404: the export is the caller's own and it existed; what is gone is its file.
-                    ExportDownloadState.Gone => TypedResults.Problem(
-                        statusCode: StatusCodes.Status410Gone,
-                        title: "Export expired",
-                        detail: "The export's file has expired and been deleted; start a new export."),
-                    _ => ApiResults.NotFound("export"),
-                };
-            })
+                ExportDownloadEndpoint.Serve(await store.FindDownloadAsync(ApiCaller.From(http), id, http.RequestAborted)))
             .RequirePermission(Permissions.ExportRead)
             .Produces(StatusCodes.Status200OK, null, ExportFiles.ContentTypeFor(ExportFormat.Json), ExportFiles.ContentTypeFor(ExportFormat.Ndjson))
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -11,6 +11,11 @@ internal sealed class Webhook : IOwnedResource
     // Bounds the fan-out of one event and the work one account can put on the dispatcher.
     public const int MaxPerEnvironment = 20;
 
+    // How long a rolled-away secret may keep signing beside the new one: up to 7 days, as long as
+    // an API key's rotation grace; 24 hours unless the caller says otherwise.
+    public const int MaxOldSecretHours = 168;
+    public const int DefaultOldSecretHours = 24;
+
     // Insertion order, for stable cursor paging and as the deliveries' foreign key; never shown.
     public long Sequence { get; set; }
 
@@ -31,6 +36,13 @@ internal sealed class Webhook : IOwnedResource
     // The whsec_… signing secret, encrypted with Data Protection (WebhookSecrets): the dispatcher
     // must read it back to sign, so it cannot be a hash like an API key's.
     public required string ProtectedSecret { get; set; }
+
+    // After a roll, the secret it replaced, protected the same way, and when it stops signing:
+    // until then every request carries a signature with each (WebhookDeliveryRunner), so receivers
+    // can move to the new secret without refusing a delivery. Null once nothing was kept.
+    public string? PreviousProtectedSecret { get; set; }
+
+    public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -94,7 +94,7 @@ internal sealed partial class WebhookDeliveryRunner(
         var webhookSequences = claimed.Select(d => d.WebhookSequence).Distinct().ToList();
         var webhooks = await db.Webhooks.AsNoTracking()
             .Where(w => webhookSequences.Contains(w.Sequence))
-            .Select(w => new DueWebhook(w.Sequence, w.Url, w.Enabled, w.ProtectedSecret))
+            .Select(w => new DueWebhook(w.Sequence, w.Url, w.Enabled, w.ProtectedSecret, w.PreviousProtectedSecret, w.PreviousSecretExpiresAt))
             .ToDictionaryAsync(w => w.Sequence, cancellationToken);
 
         // A delivery whose webhook is gone was deleted with it (cascade) since the claim.
@@ -140,10 +140,10 @@ internal sealed partial class WebhookDeliveryRunner(
         try
         {
             var body = Encoding.UTF8.GetBytes(delivery.Claimed.Payload);
-            var secret = secrets.Unprotect(delivery.Webhook.ProtectedSecret);
+            var signingSecrets = SigningSecrets(delivery.Webhook, attemptedAt);
             using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Webhook.Url) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            request.Headers.TryAddWithoutValidation(WebhookSignature.HeaderName, WebhookSignature.HeaderValue(secret, attemptedAt.ToUnixTimeSeconds(), body));
+            request.Headers.TryAddWithoutValidation(WebhookSignature.HeaderName, WebhookSignature.HeaderValue(attemptedAt.ToUnixTimeSeconds(), body, signingSecrets));
             using var client = httpClientFactory.CreateClient(OutboundHttp.WebhookClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             statusCode = (int)response.StatusCode;
@@ -158,7 +158,7 @@ internal sealed partial class WebhookDeliveryRunner(
         }
         catch (CryptographicException)
         {
-            error = "The signing secret could not be decrypted (the data-protection key ring has changed); delete the webhook and create it again.";
+            error = "The signing secret could not be decrypted (the data-protection key ring has changed); roll the webhook's secret, or delete the webhook and create it again.";
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -168,6 +168,19 @@ internal sealed partial class WebhookDeliveryRunner(
         var durationMs = (long)Math.Round(clock.GetElapsedTime(started).TotalMilliseconds);
         LogAttempt(logger, delivery.Claimed.Id, attempt, statusCode, durationMs);
         return new AttemptResult(delivery.Claimed.Sequence, attempt, attemptedAt, statusCode, durationMs, error);
+    }
+
+    // The current secret, then the rolled-away one while it still signs at the attempt's time
+    // (every attempt: new deliveries, retries, redeliveries and pings alike).
+    private List<string> SigningSecrets(DueWebhook webhook, DateTimeOffset attemptedAt)
+    {
+        var signing = new List<string>(2) { secrets.Unprotect(webhook.ProtectedSecret) };
+        if (webhook.PreviousProtectedSecret is { } previous && webhook.PreviousSecretExpiresAt > attemptedAt)
+        {
+            signing.Add(secrets.Unprotect(previous));
+        }
+
+        return signing;
     }
 
     // Drains the results as the requests return: each pass writes everything that has arrived in
@@ -289,7 +302,7 @@ internal sealed partial class WebhookDeliveryRunner(
     private static string Truncate(string text) =>
         text.Length <= WebhookRetryPolicy.MaxErrorLength ? text : text[..(WebhookRetryPolicy.MaxErrorLength - 1)] + "…";
 
-    private sealed record DueWebhook(long Sequence, string Url, bool Enabled, string ProtectedSecret);
+    private sealed record DueWebhook(long Sequence, string Url, bool Enabled, string ProtectedSecret, string? PreviousProtectedSecret, DateTimeOffset? PreviousSecretExpiresAt);
 
     private sealed record DueDelivery(ClaimedWebhookDelivery Claimed, DueWebhook Webhook);
 

@@ -28,4 +28,19 @@ internal sealed class WebhookSecrets(IDataProtectionProvider dataProtection)
 
     // Throws CryptographicException when the key ring that protected it is gone.
     public string Unprotect(string protectedSecret) => protector.Unprotect(protectedSecret);
+
+    // False when the key ring that protected it is gone: a roll does not keep such a secret
+    // signing, since no delivery could be signed with it.
+    public bool CanUnprotect(string protectedSecret)
+    {
+        try
+        {
+            protector.Unprotect(protectedSecret);
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
 }

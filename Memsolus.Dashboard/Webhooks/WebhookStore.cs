@@ -89,6 +89,49 @@ internal sealed class WebhookStore(
         return await Scope(db, caller).Where(w => w.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
     }
 
+    // A new signing secret, shown to the caller once; the one it replaces keeps signing beside it
+    // for oldSecretHours (0: it stops now). Only the secret being replaced is kept: one rolled away
+    // earlier and still signing stops now. Null when the webhook is not the caller's.
+    public async Task<RolledWebhookSecretDto?> RollSecretAsync(ApiCaller caller, Guid id, int oldSecretHours, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(oldSecretHours);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(oldSecretHours, Webhook.MaxOldSecretHours);
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var secret = WebhookSecrets.Generate();
+        var protectedSecret = secrets.Protect(secret);
+        while (true)
+        {
+            var current = await Scope(db, caller).Where(w => w.Id == id).Select(w => w.ProtectedSecret).SingleOrDefaultAsync(cancellationToken);
+            if (current is null)
+            {
+                return null;
+            }
+
+            // Cut to the microsecond as SaveChanges stores times (ApplicationDbContext), so the
+            // answer says exactly the instant the dispatcher compares with.
+            var now = clock.GetUtcNow();
+            now = now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerMicrosecond));
+            var keep = oldSecretHours > 0 && secrets.CanUnprotect(current);
+            var previous = keep ? current : null;
+            var expiresAt = keep ? now.AddHours(oldSecretHours) : (DateTimeOffset?)null;
+
+            // Conditional on the secret just read: of two rolls at once, the second reads again and
+            // keeps the first one's secret, so no secret handed to a caller is silently dropped.
+            var rolled = await db.Webhooks.OwnedBy(caller)
+                .Where(w => w.Id == id && w.ProtectedSecret == current)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(w => w.ProtectedSecret, protectedSecret)
+                        .SetProperty(w => w.PreviousProtectedSecret, previous)
+                        .SetProperty(w => w.PreviousSecretExpiresAt, expiresAt)
+                        .SetProperty(w => w.UpdatedAt, now),
+                    cancellationToken);
+            if (rolled == 1)
+            {
+                return new RolledWebhookSecretDto(id, secret, expiresAt ?? now);
+            }
+        }
+    }
+
     // Newest first; null when the webhook is not the caller's.
     public async Task<Page<WebhookDeliveryDto>?> ListDeliveriesAsync(ApiCaller caller, Guid webhookId, PageRequest page, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Outbound;
@@ -109,6 +110,26 @@ internal static class WebhooksApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("RedeliverWebhookDelivery").WithSummary("Send a finished delivery again: the same body and event id, as its next attempt");
 
+        webhooks.MapPost("/{id:guid}/roll-secret", async Task<Results<Ok<RolledWebhookSecretDto>, ValidationProblem, ProblemHttpResult>> (Guid id, RollWebhookSecretRequest? body, HttpContext http, WebhookStore store) =>
+            {
+                var errors = new ValidationErrors();
+                var hours = OldSecretHours(errors, body);
+                if (!errors.IsValid)
+                {
+                    return TypedResults.ValidationProblem(errors.ToDictionary());
+                }
+
+                return await store.RollSecretAsync(ApiCaller.From(http), id, hours, http.RequestAborted) is { } rolled
+                    ? TypedResults.Ok(rolled)
+                    : ApiResults.NotFound("webhook");
+            })
+            .RequirePermission(Permissions.WebhookWrite)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("RollWebhookSecret")
+            .WithSummary("Replace a webhook's signing secret; the answer holds the new one, shown only this once")
+            .WithDescription($"The old secret keeps signing beside the new one for oldSecretExpiresInHours (0 to {Webhook.MaxOldSecretHours}, default {Webhook.DefaultOldSecretHours}): " +
+                "every request carries both signatures until oldSecretExpiresAt. Rolling again keeps only the secret being replaced.");
+
         webhooks.MapDelete("/{id:guid}", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, HttpContext http, WebhookStore store) =>
                 await store.DeleteAsync(ApiCaller.From(http), id, http.RequestAborted)
                     ? TypedResults.NoContent()
@@ -117,5 +138,29 @@ internal static class WebhooksApi
             .WithName("DeleteWebhook").WithSummary("Delete a webhook and its delivery history");
 
         return api;
+    }
+
+    private static int OldSecretHours(ValidationErrors errors, RollWebhookSecretRequest? body)
+    {
+        const string Field = "oldSecretExpiresInHours";
+        foreach (var unknown in body?.Unknown?.Keys ?? Enumerable.Empty<string>())
+        {
+            // Named by its own name, as every field error is (the body check has already refused a
+            // name that is not storable text); one too long to echo back is reported on the body.
+            errors.Add(unknown.Length <= 100 ? unknown : "body", $"Unknown field: the body may hold only {Field}.");
+        }
+
+        if (body?.OldSecretExpiresInHours is not { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } value)
+        {
+            return Webhook.DefaultOldSecretHours;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var hours) || hours is < 0 or > Webhook.MaxOldSecretHours)
+        {
+            errors.Add(Field, $"{Field} must be a whole number from 0 to {Webhook.MaxOldSecretHours}.");
+            return 0;
+        }
+
+        return hours;
     }
 }

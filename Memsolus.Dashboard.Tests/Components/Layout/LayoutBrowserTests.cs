@@ -11,7 +11,7 @@ namespace Memsolus.Dashboard.Tests.Components.Layout;
 // Issue 17, "fits every window": every page an owner, an administrator and a visitor can open, with
 // realistic data (long key names, an unbroken 52-character email, audit rows and usage), at a
 // phone's, a tablet's, a laptop's and a desktop's width: nothing scrolls sideways and nothing in the
-// app bar overlaps or leaves the screen. The owner's API Keys page has its own layout tests
+// app bar overlaps or leaves the screen; at 390 and 1366 px axe finds nothing serious on any of them. The owner's API Keys page has its own layout tests
 // (ApiKeyLifecycleBrowserTests); the API reference is Scalar's page, not laid out by this app.
 [Collection(BrowserCollection.Name)]
 public sealed class LayoutBrowserTests(BrowserFixture browser)
@@ -166,6 +166,12 @@ public sealed class LayoutBrowserTests(BrowserFixture browser)
         await BrowserFlows.AssertFitsAsync(page, $"{where} at {width} px");
         var overlaps = await page.EvaluateAsync<string[]>(AppBarOverlapsScript);
         Assert.True(overlaps.Length == 0, $"The app bar of {where} at {width} px:\n{string.Join("\n", overlaps)}");
+
+        // axe on every page, at a phone's and a laptop's width (where cards and tables differ).
+        if (width is BrowserFlows.PhoneWidth or 1366)
+        {
+            await Accessibility.AssertNoSeriousViolationsAsync(page, $"{where} at {width} px");
+        }
     }
 
     // The app bar's visible parts (brand, buttons, links): each inside the window, none over another.

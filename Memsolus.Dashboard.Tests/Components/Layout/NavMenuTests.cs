@@ -11,6 +11,7 @@ public sealed class NavMenuTests : BunitTestContext
     private static readonly (string Text, string Href)[] OwnerLinks =
     [
         ("Dashboard", ""),
+        ("Exports", "exports"),
         ("Webhooks", "webhooks"),
         ("API Keys", "settings/api-keys"),
         ("Audit log", "settings/audit-log"),
@@ -42,7 +43,7 @@ public sealed class NavMenuTests : BunitTestContext
 
         var menu = Context.Render<NavMenu>();
 
-        Assert.Equal([.. OwnerLinks[..5], .. AdminLinks, OwnerLinks[5]], Links(menu));
+        Assert.Equal([.. OwnerLinks[..6], .. AdminLinks, OwnerLinks[6]], Links(menu));
         Assert.Equal(["Settings", "Admin"], GroupTitles(menu));
     }
 

@@ -811,6 +811,12 @@ namespace Memsolus.Dashboard.Data.Migrations
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PreviousProtectedSecret")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PreviousSecretExpiresAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()
                         .HasColumnType("TEXT");

@@ -844,6 +844,12 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
+                    b.Property<string>("PreviousProtectedSecret")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("PreviousSecretExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()
                         .HasColumnType("text");
