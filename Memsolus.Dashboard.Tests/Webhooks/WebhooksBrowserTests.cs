@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Webhooks;
@@ -105,6 +107,44 @@ public sealed partial class WebhooksBrowserTests(BrowserFixture browser, AppFixt
         PageProblems.AssertNone(page, "the webhook flow by keyboard");
     }
 
+    // Roll secret from the row, keeping the old secret for the default 24 hours: the next request
+    // carries two signatures, the new secret's first, each verifying with its own secret.
+    [Fact]
+    public async Task After_Roll_secret_a_test_event_is_signed_with_the_new_and_the_old_secret()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (page, owner) = await WebhookBrowser.SignedInOwnerAsync(browser, App, "webhook-roll");
+        var url = receiver.UrlOf("/hooks/rolled");
+        var created = await WebhookBrowser.CreateAsync(App, owner, url);
+        await WebhookBrowser.OpenAsync(page);
+        var row = WebhookBrowser.Row(page, url);
+
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Roll secret of {url}" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog.GetByRole(AriaRole.Radio, new() { Name = "24 hours" })).ToBeCheckedAsync();
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "the Roll secret dialog");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Roll secret", Exact = true }).ClickAsync();
+        var field = dialog.GetByLabel("Signing secret", new() { Exact = true });
+        await Assertions.Expect(field).ToHaveValueAsync(new Regex("^whsec_[0-9A-Za-z]{40}$"));
+        var rolled = await field.InputValueAsync();
+        Assert.NotEqual(created.Secret, rolled);
+        await Accessibility.AssertNoSeriousViolationsAsync(page, "the rolled secret");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+        Assert.DoesNotContain(rolled, await page.ContentAsync());
+
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Send test event to {url}" }).ClickAsync();
+        var request = await receiver.NextAsync();
+
+        var parts = request.Signature!.Split(',');
+        Assert.Equal(3, parts.Length);
+        Assert.StartsWith("t=", parts[0], StringComparison.Ordinal);
+        var timestamp = parts[0][2..];
+        Assert.Equal($"v1={Signature(rolled, timestamp, request.Body)}", parts[1]);
+        Assert.Equal($"v1={Signature(created.Secret, timestamp, request.Body)}", parts[2]);
+        PageProblems.AssertNone(page, "rolling a secret");
+    }
+
     [Fact]
     public async Task Test_mode_shows_only_the_test_environments_endpoints()
     {
@@ -172,4 +212,8 @@ public sealed partial class WebhooksBrowserTests(BrowserFixture browser, AppFixt
         await Assertions.Expect(WebhookBrowser.Deliveries(page).GetByTestId("delivery-status")).ToHaveTextAsync("Succeeded");
         await BrowserFlows.AssertFitsAsync(page, $"the delivery log at {width} px");
     }
+
+    // What a receiver computes with one secret (WebhookSignature): hex HMAC-SHA256 over "{t}." and the raw body.
+    private static string Signature(string secret, string timestamp, byte[] body) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.").Concat(body).ToArray()));
 }

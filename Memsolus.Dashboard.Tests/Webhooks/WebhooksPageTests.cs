@@ -108,7 +108,7 @@ public sealed class WebhooksPageTests : WebhookScreenTestContext
         // Every row's actions are there, named after the endpoint, whatever its state.
         foreach (var (url, toggle) in new[] { (crm.Url, "Disable"), (all.Url, "Enable"), (failing.Url, "Disable") })
         {
-            foreach (var action in new[] { "Send test event to", "Edit", toggle, "Delete" })
+            foreach (var action in new[] { "Send test event to", "Roll secret of", "Edit", toggle, "Delete" })
             {
                 Assert.Single(page.FindAll($"button[aria-label='{action} {url}']"));
             }
