@@ -5,6 +5,8 @@ using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Usage;
+using Memsolus.Dashboard.Webhooks;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -47,6 +49,7 @@ internal sealed class TestDatabase : IAsyncDisposable
     private RequestCountRecorder? requestCounts;
     private UsageStore? usage;
     private KeyAlertStore? keyAlerts;
+    private WebhookStore? webhooks;
 
     private TestDatabase(DatabaseProvider provider, string connectionString, ApiKeysOptions keyOptions)
     {
@@ -91,6 +94,9 @@ internal sealed class TestDatabase : IAsyncDisposable
     public UsageStore Usage => usage ??= new(Contexts, Keys, Clock);
 
     public KeyAlertStore KeyAlerts => keyAlerts ??= new(Contexts, Keys, Clock, Create(AlertOptions));
+
+    // Secrets protected with a key ring of this database's own, which lives as long as it does.
+    public WebhookStore Webhooks => webhooks ??= new(Contexts, new WebhookSecrets(new EphemeralDataProtectionProvider()), new WebhookDeliveryQueue(), Create(new Microsoft.AspNetCore.Http.Json.JsonOptions()), Clock);
 
     public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider = DatabaseProvider.Sqlite, ApiKeysOptions? keyOptions = null)
     {

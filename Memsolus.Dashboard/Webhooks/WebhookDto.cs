@@ -1,3 +1,4 @@
 namespace Memsolus.Dashboard.Webhooks;
 
-internal sealed record WebhookDto(Guid Id, string Url, IReadOnlyList<string> Events, string? Description, bool Enabled, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+// Public because the Webhooks page hands it to EditWebhookDialog as a parameter.
+public sealed record WebhookDto(Guid Id, string Url, IReadOnlyList<string> Events, string? Description, bool Enabled, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

@@ -163,6 +163,32 @@ internal sealed class WebhookStore(
         return page.ToPage(rows, r => r.Sequence, r => ToDto(r, attempts[r.Sequence].OrderBy(a => a.Attempt).ToList()));
     }
 
+    // The newest delivery of each of the caller's webhooks that has one, by webhook id: what the
+    // Webhooks page shows beside each endpoint. One query for all of them, not one per webhook.
+    public async Task<Dictionary<Guid, WebhookDeliveryDto>> LatestDeliveriesAsync(ApiCaller caller, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var webhooks = Scope(db, caller);
+        var latest = db.WebhookDeliveries
+            .Where(d => webhooks.Any(w => w.Sequence == d.WebhookSequence))
+            .GroupBy(d => d.WebhookSequence)
+            .Select(g => g.Max(d => d.Sequence));
+        var rows = await db.WebhookDeliveries.AsNoTracking()
+            .Where(d => latest.Contains(d.Sequence))
+            .Join(webhooks, d => d.WebhookSequence, w => w.Sequence, (d, w) => new
+            {
+                WebhookId = w.Id,
+                Row = new DeliveryRow(d.Sequence, d.Id, d.EventId, d.EventType, d.Status, d.AttemptCount, d.NextAttemptAt, d.CreatedAt),
+            })
+            .ToListAsync(cancellationToken);
+        var sequences = rows.Select(r => r.Row.Sequence).ToList();
+        var attempts = (await db.WebhookDeliveryAttempts.AsNoTracking()
+                .Where(a => sequences.Contains(a.DeliverySequence))
+                .ToListAsync(cancellationToken))
+            .ToLookup(a => a.DeliverySequence);
+        return rows.ToDictionary(r => r.WebhookId, r => ToDto(r.Row, attempts[r.Row.Sequence].OrderBy(a => a.Attempt).ToList()));
+    }
+
     // Queues a ping event to this webhook alone, whatever events it subscribes to, for the
     // dispatcher to sign and send like any other; null when the webhook is not the caller's.
     public async Task<WebhookDeliveryDto?> QueuePingAsync(ApiCaller caller, Guid webhookId, CancellationToken cancellationToken)

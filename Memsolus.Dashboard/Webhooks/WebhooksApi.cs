@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.ApiKeys;
-using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Outbound;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -50,9 +49,9 @@ internal static class WebhooksApi
         webhooks.MapPost("/", async Task<Results<Created<CreatedWebhookDto>, ValidationProblem, ProblemHttpResult>> (CreateWebhookRequest body, HttpContext http, WebhookStore store, IOptions<OutboundOptions> outbound) =>
             {
                 var errors = new ValidationErrors();
-                var url = Url(errors, body.Url, required: true, outbound.Value.AllowPrivateNetworks);
-                var events = Events(errors, body.Events, required: true);
-                var description = errors.Text("description", body.Description, 0, Webhook.MaxDescriptionLength, required: false, multiline: true);
+                var url = WebhookRules.Url(errors, "url", body.Url, required: true, outbound.Value.AllowPrivateNetworks);
+                var events = WebhookRules.Events(errors, "events", body.Events, required: true);
+                var description = WebhookRules.Description(errors, "description", body.Description);
                 if (!errors.IsValid)
                 {
                     return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -63,7 +62,7 @@ internal static class WebhooksApi
                     ? TypedResults.Problem(
                         statusCode: StatusCodes.Status409Conflict,
                         title: "Too many webhooks",
-                        detail: $"An environment can have at most {Webhook.MaxPerEnvironment} webhooks; delete one first.")
+                        detail: WebhookRules.TooMany)
                     : TypedResults.Created($"/api/v1/webhooks/{created.Id}", created);
             })
             .RequirePermission(Permissions.WebhookWrite)
@@ -72,9 +71,9 @@ internal static class WebhooksApi
         webhooks.MapPatch("/{id:guid}", async Task<Results<Ok<WebhookDto>, ValidationProblem, ProblemHttpResult>> (Guid id, UpdateWebhookRequest body, HttpContext http, WebhookStore store, IOptions<OutboundOptions> outbound) =>
             {
                 var errors = new ValidationErrors();
-                var url = Url(errors, body.Url, required: false, outbound.Value.AllowPrivateNetworks);
-                var events = Events(errors, body.Events, required: false);
-                var description = errors.Text("description", body.Description, 0, Webhook.MaxDescriptionLength, required: false, multiline: true);
+                var url = WebhookRules.Url(errors, "url", body.Url, required: false, outbound.Value.AllowPrivateNetworks);
+                var events = WebhookRules.Events(errors, "events", body.Events, required: false);
+                var description = WebhookRules.Description(errors, "description", body.Description);
                 if (!errors.IsValid)
                 {
                     return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -141,56 +140,6 @@ internal static class WebhooksApi
         return api;
     }
 
-    // Absolute http or https only, and not a literal address the outbound policy refuses. Whether a
-    // host name may be reached is decided when connecting, on the address DNS gives then
-    // (OutboundHttp).
-    private static string? Url(ValidationErrors errors, string? value, bool required, bool allowPrivateNetworks)
-    {
-        if (value is null)
-        {
-            if (required)
-            {
-                errors.Add("url", "url is required.");
-            }
-
-            return null;
-        }
-
-        var url = value.Trim();
-        if (url.Length is 0 || url.Length > Webhook.MaxUrlLength)
-        {
-            errors.Add("url", $"url must be 1 to {Webhook.MaxUrlLength} characters.");
-            return null;
-        }
-
-        if (!StoredText.IsStorable(url))
-        {
-            errors.Add("url", "url must be one line without NUL, control characters or unpaired surrogates.");
-            return null;
-        }
-
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
-        {
-            errors.Add("url", "url must be an absolute http:// or https:// URL.");
-            return null;
-        }
-
-        // HttpClient would not send them, and the URL is shown back in every listing.
-        if (uri.UserInfo.Length > 0)
-        {
-            errors.Add("url", "url must not contain a user name or password.");
-            return null;
-        }
-
-        if (!allowPrivateNetworks && OutboundAddressPolicy.IsRefusedLiteralHost(uri))
-        {
-            errors.Add("url", "url must not point at a loopback, private, link-local or metadata address.");
-            return null;
-        }
-
-        return url;
-    }
-
     private static int OldSecretHours(ValidationErrors errors, RollWebhookSecretRequest? body)
     {
         const string Field = "oldSecretExpiresInHours";
@@ -213,41 +162,5 @@ internal static class WebhooksApi
         }
 
         return hours;
-    }
-
-    private static List<string>? Events(ValidationErrors errors, List<string?>? values, bool required)
-    {
-        if (values is null)
-        {
-            if (required)
-            {
-                errors.Add("events", "events is required: name at least one event.");
-            }
-
-            return null;
-        }
-
-        if (values.Count == 0)
-        {
-            errors.Add("events", "events must name at least one event.");
-            return null;
-        }
-
-        var events = new List<string>();
-        foreach (var value in values)
-        {
-            if (value is null || !WebhookEventTypes.All.Contains(value, StringComparer.Ordinal))
-            {
-                errors.Add("events", $"events may contain only: {string.Join(", ", WebhookEventTypes.All)}.");
-                return null;
-            }
-
-            if (!events.Contains(value, StringComparer.Ordinal))
-            {
-                events.Add(value);
-            }
-        }
-
-        return events;
     }
 }

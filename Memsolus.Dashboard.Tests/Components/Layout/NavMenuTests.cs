@@ -15,6 +15,7 @@ public sealed class NavMenuTests : BunitTestContext
         ("Knowledge", "knowledge"),
         ("Ingestion", "ingest"),
         ("Exports", "exports"),
+        ("Webhooks", "webhooks"),
         ("API Keys", "settings/api-keys"),
         ("Audit log", "settings/audit-log"),
         ("Account", "Account/Manage"),
