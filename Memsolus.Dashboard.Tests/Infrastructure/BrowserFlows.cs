@@ -100,6 +100,15 @@ internal static partial class BrowserFlows
             && document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')
         """);
 
+    // Escape closes a MudBlazor dialog only once focus is inside it (its key handler listens there):
+    // a dialog opened by keyboard takes focus once its script has run, so wait for that first.
+    public static async Task CloseDialogByEscapeAsync(IPage page)
+    {
+        await page.WaitForFunctionAsync("() => document.activeElement?.closest('.mud-dialog') != null");
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+    }
+
     public static async Task AssertFitsAsync(IPage page, string where)
     {
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");

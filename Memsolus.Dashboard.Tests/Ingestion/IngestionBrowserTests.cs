@@ -214,8 +214,7 @@ public abstract class IngestionBrowserTests(BrowserFixture browser, MemsolusAppF
             await page.Keyboard.PressAsync("Enter");
             var dialog = page.GetByRole(AriaRole.Dialog);
             await Assertions.Expect(dialog.GetByTestId("no-errors")).ToHaveTextAsync("No errors: every record was imported.");
-            await page.Keyboard.PressAsync("Escape");
-            await Assertions.Expect(dialog).ToHaveCountAsync(0);
+            await BrowserFlows.CloseDialogByEscapeAsync(page);
             PageProblems.AssertNone(page, "the Ingestion page by keyboard");
         }
 

@@ -77,8 +77,7 @@ public sealed class MemoriesBrowserTests(BrowserFixture browser)
         await page.Keyboard.PressAsync("Enter");
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Memory" });
         await Assertions.Expect(dialog.GetByTestId("memory-content")).ToHaveTextAsync("Typed away");
-        await page.Keyboard.PressAsync("Escape");
-        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+        await BrowserFlows.CloseDialogByEscapeAsync(page);
 
         await BrowserFlows.TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Delete memory “Typed away”" }));
         await page.Keyboard.PressAsync("Enter");
