@@ -1,4 +1,3 @@
-using Memsolus.Dashboard.Account;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Memsolus.Dashboard.Components.Layout;
@@ -71,18 +70,7 @@ internal static class ColorScheme
                     detail: $"scheme must be '{Dark}' or '{Light}'.");
             }
 
-            context.Response.Cookies.Append(CookieName, dark ? Dark : Light, new CookieOptions
-            {
-                Path = "/",
-                MaxAge = TimeSpan.FromDays(365),
-                SameSite = SameSiteMode.Lax,
-                Secure = context.Request.IsHttps,
-                // color-scheme.js writes the same cookie when an interactive page's toggle is used.
-                HttpOnly = false,
-                IsEssential = true,
-            });
-            var back = IdentityRedirectManager.LocalPathOrRoot(returnUrl, $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/");
-            return Results.Redirect($"{context.Request.PathBase}/{back.TrimStart('/')}");
+            return PreferenceCookie.KeepAndGoBack(context, CookieName, dark ? Dark : Light, returnUrl);
         });
 
         return app;

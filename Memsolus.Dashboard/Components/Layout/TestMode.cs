@@ -1,4 +1,3 @@
-using Memsolus.Dashboard.Account;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Memsolus.Dashboard.Components.Layout;
@@ -30,18 +29,7 @@ internal static class TestMode
                     detail: $"mode must be '{On}' or '{Off}'.");
             }
 
-            context.Response.Cookies.Append(CookieName, mode, new CookieOptions
-            {
-                Path = "/",
-                MaxAge = TimeSpan.FromDays(365),
-                SameSite = SameSiteMode.Lax,
-                Secure = context.Request.IsHttps,
-                // test-mode.js writes the same cookie when an interactive page's switch is used.
-                HttpOnly = false,
-                IsEssential = true,
-            });
-            var back = IdentityRedirectManager.LocalPathOrRoot(returnUrl, $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/");
-            return Results.Redirect($"{context.Request.PathBase}/{back.TrimStart('/')}");
+            return PreferenceCookie.KeepAndGoBack(context, CookieName, mode, returnUrl);
         });
 
         return app;
