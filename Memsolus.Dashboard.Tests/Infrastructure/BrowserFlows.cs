@@ -100,6 +100,19 @@ internal static partial class BrowserFlows
             && document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')
         """);
 
+    // A secret dialog (a new API key, a webhook's signing secret) by keyboard: Copy puts exactly the
+    // shown secret on the clipboard, and Done closes the dialog.
+    public static async Task CopySecretAndCloseByKeyboardAsync(IPage page, string secret)
+    {
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Copy" }));
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByText("Copied to the clipboard.")).ToBeVisibleAsync();
+        Assert.Equal(secret, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Done" }));
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+    }
+
     // Escape closes a MudBlazor dialog only once focus is inside it (its key handler listens there):
     // a dialog opened by keyboard takes focus once its script has run, so wait for that first.
     public static async Task CloseDialogByEscapeAsync(IPage page)
