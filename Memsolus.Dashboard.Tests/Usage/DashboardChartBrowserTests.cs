@@ -144,7 +144,11 @@ public sealed class DashboardChartBrowserTests(BrowserFixture browser)
         var dialog = page.GetByRole(AriaRole.Dialog);
         await Assertions.Expect(dialog.GetByRole(AriaRole.Heading, new() { Name = "Edit wide-open-agent" })).ToBeVisibleAsync();
         await dialog.GetByRole(AriaRole.Checkbox, new() { Name = "Select all", Exact = true }).ClickAsync();
-        await dialog.GetByRole(AriaRole.Checkbox, new() { Name = "memory.read", Exact = true }).CheckAsync();
+        // Wait for the circuit's answer: checking memory.read while the page still shows it ticked does
+        // nothing, and the late "Select all" then clears every box (Save stays disabled).
+        var memoryRead = dialog.GetByRole(AriaRole.Checkbox, new() { Name = "memory.read", Exact = true });
+        await Assertions.Expect(memoryRead).Not.ToBeCheckedAsync();
+        await memoryRead.CheckAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
         Assert.Equal(HttpStatusCode.Forbidden, await BrowserFlows.ApiStatusAsync(browser, full.Secret, "/api/v1/knowledge"));
