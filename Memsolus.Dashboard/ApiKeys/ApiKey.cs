@@ -61,6 +61,36 @@ internal sealed class ApiKey
 
     public Guid? RotatedToId { get; set; }
 
+    // Rotated with "When the new key is first used": this (old) key has no end yet and works until
+    // its successor's first successful request, which sets ExpiresAt to that moment and clears this.
+    public bool WaitsForSuccessor { get; set; }
+
+    // On the successor of a key that WaitsForSuccessor: its first successful request retires the
+    // predecessor (ApiKeys/FirstUseRetirement). Cleared then; read by the key check.
+    public bool RetiresPredecessor { get; set; }
+
+    // Quarantined (by its owner, an administrator, or a leak report the owner chose quarantine for):
+    // the key keeps only its read permissions; Permissions stays as it was, so Restore brings it back.
+    public DateTimeOffset? QuarantinedAt { get; set; }
+
+    public string? QuarantinedBy { get; set; }
+
+    // IPv4/IPv6 addresses and CIDR ranges the key may be used from (ApiKeys/KeyNetworks); empty: anywhere.
+    public List<string> AllowedNetworks { get; set; } = [];
+
+    // The key's own limit; null: the account's default (ApplicationUser.DefaultRequestsPerMinute), if any.
+    public int? RequestsPerMinute { get; set; }
+
+    // The last time the key was reported leaked, where, and by what (LeakReports/); the owner sees a
+    // banner on the API Keys page until they dismiss it (LeakNoticeSeenAt).
+    public DateTimeOffset? LeakedAt { get; set; }
+
+    public string? LeakSource { get; set; }
+
+    public string? LeakUrl { get; set; }
+
+    public DateTimeOffset? LeakNoticeSeenAt { get; set; }
+
     // Changes on every update, so two concurrent edits of one key cannot both win.
     public Guid Version { get; set; }
 

@@ -49,6 +49,11 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.RevokedBy).HasMaxLength(450);
         builder.Property(k => k.RevocationReason).HasMaxLength(ApiKeyRules.MaxReasonLength);
 
+        builder.Property(k => k.QuarantinedBy).HasMaxLength(450);
+        builder.Property(k => k.AllowedNetworks).IsRequired();
+        builder.Property(k => k.LeakSource).HasMaxLength(16);
+        builder.Property(k => k.LeakUrl).HasMaxLength(ApiKeyRules.MaxLeakUrlLength);
+
         builder.Property(k => k.Version).IsConcurrencyToken();
     }
 }

@@ -10,6 +10,15 @@ internal static class ApiKeyRules
 {
     public const int MaxNameLength = 100;
     public const int MaxReasonLength = 500;
+
+    // Where a leak was found, as a report gives it: kept for the owner's notice and the audit log.
+    public const int MaxLeakUrlLength = 2048;
+
+    // Addresses and ranges in one key's allowlist.
+    public const int MaxAllowedNetworks = 50;
+
+    // A key's (or an account's default) requests per minute: 1 to this.
+    public const int MaxRequestsPerMinute = 1_000_000;
     public static readonly TimeSpan MaxChosenExpiry = TimeSpan.FromDays(3 * 365);
 
     // A name is stored and compared as CleanName gives it: trimmed and in Unicode NFC, so the

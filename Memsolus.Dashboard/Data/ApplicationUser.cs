@@ -1,3 +1,4 @@
+using Memsolus.Dashboard.ApiKeys;
 using Microsoft.AspNetCore.Identity;
 
 namespace Memsolus.Dashboard.Data;
@@ -16,4 +17,10 @@ internal sealed class ApplicationUser : IdentityUser
 
     // "A key expires in 7 days" and "tomorrow" mails; the owner turns them off in Account settings.
     public bool ExpiryRemindersEnabled { get; set; } = true;
+
+    // What a leak report of one of the owner's keys does (Settings → API Keys).
+    public LeakAction LeakAction { get; set; } = LeakAction.Revoke;
+
+    // Requests per minute for each of the owner's keys that sets no limit of its own; null: none.
+    public int? DefaultRequestsPerMinute { get; set; }
 }

@@ -9,5 +9,6 @@ internal sealed class ApplicationUserConfiguration : IEntityTypeConfiguration<Ap
     public void Configure(EntityTypeBuilder<ApplicationUser> builder)
     {
         builder.Property(u => u.DisabledReason).HasMaxLength(ApplicationUser.MaxDisabledReasonLength);
+        builder.Property(u => u.LeakAction).HasConversion<string>().HasMaxLength(16);
     }
 }

@@ -86,6 +86,7 @@ public abstract class OwnerCacheFlushTests(MemsolusAppFactory app)
                     string text => text + "2",
                     bool flag => !flag,
                     int number => number + 1,
+                    LeakAction action => action == LeakAction.Revoke ? LeakAction.NotifyOnly : LeakAction.Revoke,
                     DateTimeOffset or null when property.Metadata.ClrType == typeof(DateTimeOffset?) => DateTimeOffset.UtcNow.AddMinutes(15),
                     null when property.Metadata.ClrType == typeof(string) => "changed",
                     var other => throw new InvalidOperationException($"Teach this test to change {property.Metadata.Name} ({other?.GetType().Name})."),

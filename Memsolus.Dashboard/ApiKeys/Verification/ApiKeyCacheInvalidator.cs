@@ -11,10 +11,10 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 // Removes keys from ApiKeyCache whenever a context of this app saves a change to them: an edit,
 // a rotation, a revocation, an expiry; and removes an owner's keys, and only theirs, when an
 // administrator disables or enables the account, or the account is deleted. Of an account, the key
-// check reads exactly that: DisabledAt (ApiKeyStatusRules.OwnerDisabled, the verifier's only owner
-// column) and whether the row, and with it the keys, still exists. Everything else saved on an
-// account (a failed sign-in's count, a lockout, a new password or security stamp, a profile edit,
-// the reminder choice, roles) leaves the cache alone: no key's answer depends on it. The change is
+// check reads exactly that: DisabledAt (ApiKeyStatusRules.OwnerDisabled), DefaultRequestsPerMinute (the
+// limit of keys without their own) and whether the row, and with it the keys, still exists. Everything
+// else saved on an account (a failed sign-in's count, a lockout, a new password or security stamp, a
+// profile edit, the reminder and leak choices, roles) leaves the cache alone: no key's answer depends on it. The change is
 // acted on twice: as it is saved, so that lookups already reading the database do not store what
 // they read, and once it is committed, so that nothing read before the commit survives it. Either
 // way this happens before SaveChanges or Commit returns to the service, so before the dashboard
@@ -39,7 +39,7 @@ internal sealed class ApiKeyCacheInvalidator(
     // a change to one of them, or the account's deletion, removes the owner's keys. Keep it equal to
     // what the verifier selects from the owner; OwnerCacheFlushTests changes every other column and
     // expects no flush.
-    internal static readonly string[] OwnerColumnsRead = [nameof(ApplicationUser.DisabledAt)];
+    internal static readonly string[] OwnerColumnsRead = [nameof(ApplicationUser.DisabledAt), nameof(ApplicationUser.DefaultRequestsPerMinute)];
 
     private readonly bool publish = ApiKeyChangeWorker.IsEnabled(database.Value, verification.Value);
 

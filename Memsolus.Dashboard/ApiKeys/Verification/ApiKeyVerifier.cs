@@ -18,7 +18,11 @@ internal sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> con
         byte[] SecretHash,
         DateTimeOffset? ExpiresAt,
         DateTimeOffset? RevokedAt,
-        DateTimeOffset? OwnerDisabledAt);
+        DateTimeOffset? OwnerDisabledAt,
+        DateTimeOffset? QuarantinedAt,
+        List<string> AllowedNetworks,
+        int? RequestsPerMinute,
+        bool RetiresPredecessor);
 
     // One per verifier, not static: a compiled query keeps the first model it runs against, and
     // a process may hold apps on both providers (the tests do); each verifier has one database.
@@ -26,7 +30,8 @@ internal sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> con
         EF.CompileAsyncQuery((ApplicationDbContext db, byte[] hash, CancellationToken _) =>
             db.ApiKeys.AsNoTracking()
                 .Where(k => k.SecretHash == hash)
-                .Select(k => new Row(k.Id, k.OwnerId, k.Name, k.Environment, k.Permissions, k.SecretHash, k.ExpiresAt, k.RevokedAt, k.Owner!.DisabledAt))
+                .Select(k => new Row(k.Id, k.OwnerId, k.Name, k.Environment, k.Permissions, k.SecretHash, k.ExpiresAt, k.RevokedAt, k.Owner!.DisabledAt,
+                    k.QuarantinedAt, k.AllowedNetworks, k.RequestsPerMinute ?? k.Owner.DefaultRequestsPerMinute, k.RetiresPredecessor))
                 .SingleOrDefault());
 
     public ValueTask<(VerifiedApiKey? Key, ApiKeyRejection Rejection, IdentifiedApiKey? Identified)> VerifyAsync(string presented, CancellationToken cancellationToken) =>
@@ -80,7 +85,13 @@ internal sealed class ApiKeyVerifier(IDbContextFactory<ApplicationDbContext> con
         }
 
         var now = clock.GetUtcNow();
-        var key = new VerifiedApiKey(row.Id, row.OwnerId, row.Name, row.Environment, row.Permissions, row.ExpiresAt);
+        var key = new VerifiedApiKey(row.Id, row.OwnerId, row.Name, row.Environment, row.Permissions, row.ExpiresAt)
+        {
+            Quarantined = row.QuarantinedAt != null,
+            AllowedNetworks = row.AllowedNetworks,
+            RequestsPerMinute = row.RequestsPerMinute,
+            RetiresPredecessor = row.RetiresPredecessor,
+        };
         var entry = cache.Add(cacheKey, key, ApiKeyStatusRules.IsRevoked(row.RevokedAt), ApiKeyStatusRules.OwnerDisabled(row.OwnerDisabledAt), now, generation);
         return Decide(entry, now);
     }

@@ -13,6 +13,20 @@ internal sealed record VerifiedApiKey(
 {
     private ClaimsIdentity? identity;
 
+    // The key's defences (docs/security.md), read with the key and cached with it: each is false,
+    // empty or null for a key that has none, so such a key's request pays one test per kind.
+    // Quarantined: only read permissions are honoured (ApiMiddleware answers key_quarantined).
+    public bool Quarantined { get; init; }
+
+    // Addresses and ranges as stored (ApiKeyRules validates them); empty: any address.
+    public IReadOnlyList<string> AllowedNetworks { get; init; } = [];
+
+    // The key's own limit or, without one, its owner's default; null: no limit.
+    public int? RequestsPerMinute { get; init; }
+
+    // Its first successful request retires the key it replaced (rotation "When the new key is first used").
+    public bool RetiresPredecessor { get; init; }
+
     // Check 4 in docs/security.md, built once per verified key (ApiKeyCache keeps the key, so the identity
     // too) and shared by every request that presents it: nothing may add claims to it.
     public ClaimsIdentity Identity => identity ??= BuildIdentity();

@@ -27,6 +27,10 @@ namespace Memsolus.Dashboard.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("AllowedNetworks")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -59,6 +63,20 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LeakNoticeSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeakSource")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeakUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeakedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -76,6 +94,19 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.PrimitiveCollection<string>("Permissions")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("QuarantinedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("QuarantinedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RequestsPerMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RetiresPredecessor")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("RevocationNoticeSeenAt")
                         .HasColumnType("INTEGER");
@@ -108,6 +139,9 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("WaitsForSuccessor")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -252,6 +286,9 @@ namespace Memsolus.Dashboard.Data.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("DefaultRequestsPerMinute")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTimeOffset?>("DisabledAt")
                         .HasColumnType("TEXT");
 
@@ -268,6 +305,11 @@ namespace Memsolus.Dashboard.Data.Migrations
 
                     b.Property<bool>("ExpiryRemindersEnabled")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeakAction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER");

@@ -33,6 +33,10 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.PrimitiveCollection<List<string>>("AllowedNetworks")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -66,6 +70,20 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                     b.Property<DateTimeOffset?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("LeakNoticeSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeakSource")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("LeakUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<DateTimeOffset?>("LeakedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -84,6 +102,19 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                     b.PrimitiveCollection<List<string>>("Permissions")
                         .IsRequired()
                         .HasColumnType("text[]");
+
+                    b.Property<DateTimeOffset?>("QuarantinedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("QuarantinedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<int?>("RequestsPerMinute")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("RetiresPredecessor")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset?>("RevocationNoticeSeenAt")
                         .HasColumnType("timestamp with time zone");
@@ -116,6 +147,9 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("WaitsForSuccessor")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 
@@ -266,6 +300,9 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("text");
 
+                    b.Property<int?>("DefaultRequestsPerMinute")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("DisabledAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -282,6 +319,11 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
 
                     b.Property<bool>("ExpiryRemindersEnabled")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("LeakAction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");
