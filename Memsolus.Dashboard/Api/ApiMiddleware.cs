@@ -20,6 +20,8 @@ namespace Memsolus.Dashboard.Api;
 //   and one body whatever the reason, or 429 with Retry-After when the client's address has
 //   failed too often; then the endpoint's RequiredPermission (step 5): 403 naming it. Requests
 //   for no endpoint (404, 405) need a valid key too, so the API's shape is not shown to anyone;
+//   then the key's rate limit (RequestRateLimiter): 429 with Retry-After over it, and on every
+//   response of a limited key the RateLimit-Policy and RateLimit headers;
 // - a body in another charset than UTF-8 is refused with 415, and a JSON body holding text no
 //   provider can store with 400 naming the field (JsonRequestBody);
 // - a database outage becomes a 503 problem+json with Retry-After (Data/DatabaseOutage);
@@ -30,6 +32,7 @@ namespace Memsolus.Dashboard.Api;
 internal sealed partial class ApiMiddleware(
     RequestDelegate next,
     ApiKeyAuthenticator authenticator,
+    RequestRateLimiter rateLimiter,
     RequestCountRecorder usage,
     IProblemDetailsService problems,
     IOptions<ApiOptions> options,
@@ -176,6 +179,29 @@ internal sealed partial class ApiMiddleware(
             problem.Extensions["requiredPermission"] = required;
             await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
             return false;
+        }
+
+        // A key without a limit pays this one test.
+        if (context.Features.Get<VerifiedApiKey>() is { RequestsPerMinute: { } limit } limited)
+        {
+            var decision = rateLimiter.TryAcquire(limited.Id, limit);
+            var headers = context.Response.Headers;
+            headers["RateLimit-Policy"] = decision.Policy;
+            headers["RateLimit"] = decision.RateLimit;
+            if (!decision.Allowed)
+            {
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                var problem = new ProblemDetails
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Title = "Too many requests",
+                    Detail = $"This API key is limited to {limit} requests per minute. Try again in {decision.RetryAfterSeconds} s.",
+                };
+                problem.Extensions["reason"] = "rate_limited";
+                await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+                return false;
+            }
         }
 
         return true;
