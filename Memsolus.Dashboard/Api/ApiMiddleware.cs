@@ -166,9 +166,16 @@ internal sealed partial class ApiMiddleware(
 
         // Only the key's principal: whatever else authenticated the request (a dashboard cookie) does not count.
         context.User = principal;
+        var limited = context.Features.Get<VerifiedApiKey>() is { RequestsPerMinute: not null } key ? key : null;
         if (context.GetEndpoint()?.Metadata.GetMetadata<RequiredPermission>() is { Name: { } required }
             && !principal.HasClaim(ApiKeyClaimTypes.Permission, required))
         {
+            if (limited is not null)
+            {
+                // Refused before the limit: spends nothing, but the client still learns where it stands.
+                SetRateLimitHeaders(context, rateLimiter.TryAcquire(limited.Id, limited.RequestsPerMinute!.Value, take: false));
+            }
+
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             var problem = new ProblemDetails
             {
@@ -181,17 +188,16 @@ internal sealed partial class ApiMiddleware(
             return false;
         }
 
-        // A key without a limit pays this one test.
-        if (context.Features.Get<VerifiedApiKey>() is { RequestsPerMinute: { } limit } limited)
+        // A key without a limit pays the one test above.
+        if (limited is not null)
         {
+            var limit = limited.RequestsPerMinute!.Value;
             var decision = rateLimiter.TryAcquire(limited.Id, limit);
-            var headers = context.Response.Headers;
-            headers["RateLimit-Policy"] = decision.Policy;
-            headers["RateLimit"] = decision.RateLimit;
+            SetRateLimitHeaders(context, decision);
             if (!decision.Allowed)
             {
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
                 var problem = new ProblemDetails
                 {
                     Status = StatusCodes.Status429TooManyRequests,
@@ -205,6 +211,14 @@ internal sealed partial class ApiMiddleware(
         }
 
         return true;
+    }
+
+    // The IETF draft's structured-field form (docs/security.md, "Per-key rate limits").
+    private static void SetRateLimitHeaders(HttpContext context, RateLimitDecision decision)
+    {
+        var headers = context.Response.Headers;
+        headers["RateLimit-Policy"] = decision.Policy;
+        headers["RateLimit"] = decision.RateLimit;
     }
 
     private void Count(HttpContext context, PathString remainder, int? status = null)

@@ -32,7 +32,7 @@ internal class ApplicationDbContext(DbContextOptions<ApplicationDbContext> optio
     public DbSet<FailedAttemptCount> FailedAttemptCounts => Set<FailedAttemptCount>();
 
     // Requests per rate-limited key and minute, added up across nodes (RequestRateSyncWorker).
-    public DbSet<RequestCount> RequestCounts => Set<RequestCount>();
+    public DbSet<RateLimitCount> RateLimitCounts => Set<RateLimitCount>();
 
     public DbSet<Memory> Memories => Set<Memory>();
 

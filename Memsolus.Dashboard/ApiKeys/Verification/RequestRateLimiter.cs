@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Memsolus.Dashboard.Data;
 using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.ApiKeys.Verification;
@@ -28,7 +29,7 @@ internal readonly record struct RateLimitDecision(bool Allowed, int Remaining, i
 // cluster's requests and the cluster's total stays near the limit, not N times it. A bucket may go
 // into debt (down to minus the limit) for requests other nodes admitted before they heard of
 // this node's, and pays it back by refilling.
-internal sealed class RequestRateLimiter(IOptions<ApiKeyVerificationOptions> options, TimeProvider clock)
+internal sealed class RequestRateLimiter(IOptions<ApiKeyVerificationOptions> options, IOptions<DatabaseOptions> database, TimeProvider clock)
 {
     public const string PolicyName = "per-key";
 
@@ -70,11 +71,17 @@ internal sealed class RequestRateLimiter(IOptions<ApiKeyVerificationOptions> opt
 
     public int TrackedKeys => buckets.Count;
 
+    // Whether a sync takes the requests counted here to share them (RequestRateSyncWorker.Enabled):
+    // on one node nothing is counted for it.
+    public bool Sharing { get; } = options.Value.ShareRequestRates ?? database.Value.Provider == DatabaseProvider.Postgres;
+
     public static string PolicyFor(int limit) => string.Create(CultureInfo.InvariantCulture, $"\"{PolicyName}\";q={limit};w=60");
 
     public static long SharedWindowStart(long utcTicks) => utcTicks - (utcTicks % TimeSpan.TicksPerMinute);
 
-    public RateLimitDecision TryAcquire(Guid keyId, int limit)
+    // take: false only reports where the key stands (for a response refused before the limit is
+    // checked, which spends nothing but still tells the client its limit).
+    public RateLimitDecision TryAcquire(Guid keyId, int limit, bool take = true)
     {
         var now = clock.GetUtcNow().UtcTicks;
         if (!buckets.TryGetValue(keyId, out var bucket))
@@ -95,9 +102,13 @@ internal sealed class RequestRateLimiter(IOptions<ApiKeyVerificationOptions> opt
             }
 
             var allowed = bucket.Tokens >= 1;
-            if (allowed)
+            if (allowed && take)
             {
                 bucket.Tokens -= 1;
+            }
+
+            if (allowed && take && Sharing)
+            {
                 var window = SharedWindowStart(now);
                 if (bucket.WindowStart != window)
                 {
@@ -107,15 +118,15 @@ internal sealed class RequestRateLimiter(IOptions<ApiKeyVerificationOptions> opt
                 bucket.Unshared++;
             }
 
-            var perTick = limit / TicksPerMinute;
+            // A token comes back every 60/limit seconds.
             var tokens = bucket.Tokens;
             var decision = new RateLimitDecision(
                 allowed,
                 Math.Max(0, (int)tokens),
-                (int)Math.Ceiling((limit - tokens) / perTick / TimeSpan.TicksPerSecond),
-                Math.Max(1, (int)Math.Ceiling((1 - tokens) / perTick / TimeSpan.TicksPerSecond)),
+                Seconds((limit - tokens) * 60 / limit),
+                Math.Max(1, Seconds((1 - tokens) * 60 / limit)),
                 bucket.Policy);
-            if (allowed)
+            if (allowed && take && Sharing)
             {
                 Volatile.Write(ref unshared, 1);
             }
@@ -276,6 +287,9 @@ internal sealed class RequestRateLimiter(IOptions<ApiKeyVerificationOptions> opt
 
         return bucket;
     }
+
+    // Whole seconds, rounded up, but not for the last bits of a double's error (0.95 tokens at 3 a minute is 1 s away, not 2).
+    private static int Seconds(double seconds) => (int)Math.Ceiling(seconds - 1e-9);
 
     private static void StartWindow(Bucket bucket, long window)
     {

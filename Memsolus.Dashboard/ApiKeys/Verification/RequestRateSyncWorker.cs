@@ -16,14 +16,13 @@ internal sealed partial class RequestRateSyncWorker(
     RequestRateLimiter limiter,
     IDbContextFactory<ApplicationDbContext> contextFactory,
     IOptions<ApiKeyVerificationOptions> options,
-    IOptions<DatabaseOptions> database,
     TimeProvider clock,
     ILogger<RequestRateSyncWorker> logger) : BackgroundWorker(clock, logger)
 {
     private DateTimeOffset? nextDelete;
     private long rounds;
 
-    public override bool Enabled => options.Value.ShareRequestRates ?? database.Value.Provider == DatabaseProvider.Postgres;
+    public override bool Enabled => limiter.Sharing;
 
     protected override TimeSpan? Interval => options.Value.RequestRateSyncInterval;
 
@@ -60,7 +59,7 @@ internal sealed partial class RequestRateSyncWorker(
             }
 
             var start = new DateTimeOffset(windowStart, TimeSpan.Zero);
-            var totals = await db.RequestCounts.AsNoTracking()
+            var totals = await db.RateLimitCounts.AsNoTracking()
                 .Where(c => c.WindowStart == start)
                 .OrderBy(c => c.KeyId)
                 .Take(options.Value.MaxRateLimitedKeys)
@@ -87,7 +86,7 @@ internal sealed partial class RequestRateSyncWorker(
         try
         {
             await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-            return await db.RequestCounts.Where(c => c.WindowStart < current).ExecuteDeleteAsync(cancellationToken);
+            return await db.RateLimitCounts.Where(c => c.WindowStart < current).ExecuteDeleteAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -109,10 +108,10 @@ internal sealed partial class RequestRateSyncWorker(
         {
             await db.Database.ExecuteSqlAsync(
                 $"""
-                INSERT INTO "RequestCounts" ("KeyId", "WindowStart", "Requests")
+                INSERT INTO "RateLimitCounts" ("KeyId", "WindowStart", "Requests")
                 VALUES ({StoredKey(db, key)}, {start}, {requests})
                 ON CONFLICT ("KeyId", "WindowStart")
-                DO UPDATE SET "Requests" = "RequestCounts"."Requests" + excluded."Requests"
+                DO UPDATE SET "Requests" = "RateLimitCounts"."Requests" + excluded."Requests"
                 """,
                 cancellationToken);
         }

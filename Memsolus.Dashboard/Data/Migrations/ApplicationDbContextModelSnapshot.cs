@@ -213,7 +213,7 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.ToTable("FailedAttemptCounts", (string)null);
                 });
 
-            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Verification.RequestCount", b =>
+            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Verification.RateLimitCount", b =>
                 {
                     b.Property<Guid>("KeyId")
                         .HasColumnType("TEXT");
@@ -228,7 +228,7 @@ namespace Memsolus.Dashboard.Data.Migrations
 
                     b.HasIndex("WindowStart");
 
-                    b.ToTable("RequestCounts", (string)null);
+                    b.ToTable("RateLimitCounts", (string)null);
                 });
 
             modelBuilder.Entity("Memsolus.Dashboard.Audit.AuditEvent", b =>

@@ -225,7 +225,7 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                     b.ToTable("FailedAttemptCounts", (string)null);
                 });
 
-            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Verification.RequestCount", b =>
+            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Verification.RateLimitCount", b =>
                 {
                     b.Property<Guid>("KeyId")
                         .HasColumnType("uuid");
@@ -240,7 +240,7 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
 
                     b.HasIndex("WindowStart");
 
-                    b.ToTable("RequestCounts", (string)null);
+                    b.ToTable("RateLimitCounts", (string)null);
                 });
 
             modelBuilder.Entity("Memsolus.Dashboard.Audit.AuditEvent", b =>

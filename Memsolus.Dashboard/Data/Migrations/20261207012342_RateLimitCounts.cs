@@ -2,30 +2,30 @@
 
 #nullable disable
 
-namespace Memsolus.Dashboard.Data.Postgres.Migrations
+namespace Memsolus.Dashboard.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class RequestCounts : Migration
+    public partial class RateLimitCounts : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
-                name: "RequestCounts",
+                name: "RateLimitCounts",
                 columns: table => new
                 {
-                    KeyId = table.Column<Guid>(type: "uuid", nullable: false),
-                    WindowStart = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Requests = table.Column<int>(type: "integer", nullable: false)
+                    KeyId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WindowStart = table.Column<long>(type: "INTEGER", nullable: false),
+                    Requests = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_RequestCounts", x => new { x.KeyId, x.WindowStart });
+                    table.PrimaryKey("PK_RateLimitCounts", x => new { x.KeyId, x.WindowStart });
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_RequestCounts_WindowStart",
-                table: "RequestCounts",
+                name: "IX_RateLimitCounts_WindowStart",
+                table: "RateLimitCounts",
                 column: "WindowStart");
         }
 
@@ -33,7 +33,7 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "RequestCounts");
+                name: "RateLimitCounts");
         }
     }
 }

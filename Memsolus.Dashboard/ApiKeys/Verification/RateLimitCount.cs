@@ -2,7 +2,7 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 
 // Requests one rate-limited key made in one aligned minute (RequestRateLimiter.SharedWindowStart),
 // added up across every node that admitted them (RequestRateSyncWorker).
-internal sealed class RequestCount
+internal sealed class RateLimitCount
 {
     public Guid KeyId { get; set; }
 
