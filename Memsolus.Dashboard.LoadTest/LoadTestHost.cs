@@ -73,6 +73,20 @@ internal sealed class LoadTestHost : IAsyncDisposable
         return result.Value ?? throw new InvalidOperationException(result.Error?.Message);
     }
 
+    // Issue 18's defences on the key under load, so the check measures their cost: an allowlist
+    // holding wrk's loopback addresses and a rate limit far above what the machine can send, so
+    // every request passes both checks and none is refused. Written to the columns directly
+    // (the dialogs cap a limit at ApiKeyRules.MaxRequestsPerMinute, which one load client passes
+    // in a few seconds), through the app's own context, so the cache reads them.
+    public async Task LimitAsync(Guid keyId, IReadOnlyList<string> allowedNetworks, int requestsPerMinute)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();
+        var key = await db.ApiKeys.AsTracking().SingleAsync(k => k.Id == keyId);
+        key.AllowedNetworks = [.. allowedNetworks];
+        key.RequestsPerMinute = requestsPerMinute;
+        await db.SaveChangesAsync();
+    }
+
     // Sets the key's expiry a moment from now, saved through the app's own context (so the cache
     // drops the key and the next request reads the new expiry). Returns when it expires.
     public async Task<DateTimeOffset> ExpireSoonAsync(Guid keyId, TimeSpan from)

@@ -3,7 +3,10 @@ using Memsolus.Dashboard.ApiKeys;
 
 // The load check (docs/performance.md). Run it with perf/load-test.sh (which installs wrk when missing), or:
 //   dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- [--rounds 3] [--seconds 10]
-//       [--connections 32] [--threads 1] [--flood 100000] [--postgres]
+//       [--connections 32] [--threads 1] [--flood 100000] [--postgres] [--no-limits]
+// (the key under load carries an IP allowlist of the loopback addresses and a rate limit of
+// LoadRateLimit requests a minute, so issue 18's checks run on every request without refusing
+// any; --no-limits measures a key without them),
 // (--postgres: the app on a new PostgreSQL database instead of a new SQLite file), or the two-node revocation check (docs/several-nodes.md) on PostgreSQL (CrossNodeCheck):
 //   dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- --cross-node [--keys 200]
 // or the scale checks (docs/several-nodes.md "Measured"), each alone, on SQLite or with --postgres:
@@ -29,12 +32,13 @@ internal static class LoadTestProgram
         }
 
         var onPostgres = args.Contains("--postgres");
-        var settings = Settings.Parse([.. args.Where(a => a != "--postgres")]);
+        var limits = !args.Contains("--no-limits");
+        var settings = Settings.Parse([.. args.Where(a => a is not ("--postgres" or "--no-limits"))]);
         var wrk = new WrkOptions(settings.Threads, settings.Connections, settings.Seconds);
         var database = onPostgres ? await PostgresDatabase.CreateAsync() : null;
         try
         {
-            return await RunAsync(settings, wrk, database);
+            return await RunAsync(settings, wrk, database, limits);
         }
         finally
         {
@@ -69,7 +73,12 @@ internal static class LoadTestProgram
         }
     }
 
-    private static async Task<int> RunAsync(Settings settings, WrkOptions wrk, string? postgres)
+    // A minute's worth far above what wrk on loopback sends (about 3 million a minute here).
+    private const int LoadRateLimit = 600_000_000;
+
+    private static readonly string[] LoadAllowlist = ["127.0.0.0/8", "::1"];
+
+    private static async Task<int> RunAsync(Settings settings, WrkOptions wrk, string? postgres, bool limits)
     {
         await using var host = new LoadTestHost(postgres);
         await host.StartAsync();
@@ -78,6 +87,15 @@ internal static class LoadTestProgram
         var memories = new Uri(host.BaseUrl, "/api/v1/memories");
         var key = await host.NewKeyAsync("load", Permissions.MemoryRead);
         Console.WriteLine($"App (Release, Production, fresh {(postgres is null ? "SQLite" : "PostgreSQL")}) on {host.BaseUrl}; {Environment.ProcessorCount} cores; wrk -t{wrk.Threads} -c{wrk.Connections} -d{wrk.Seconds}s");
+        if (limits)
+        {
+            await host.LimitAsync(key.Key.Id, LoadAllowlist, LoadRateLimit);
+            using var client = new HttpClient();
+            client.DefaultRequestHeaders.Add("X-Api-Key", key.Secret);
+            using var limited = await client.GetAsync(me);
+            var policy = limited.Headers.TryGetValues("RateLimit-Policy", out var values) ? string.Join(", ", values) : "none";
+            Console.WriteLine($"Key under load: allowlist {string.Join(", ", LoadAllowlist)}; {LoadRateLimit:N0} requests per minute (first answer {(int)limited.StatusCode}, RateLimit-Policy: {policy}); --no-limits for a key without them");
+        }
 
         // Warm-up: JIT tiers, connection pools, the key in the cache.
         await Wrk.RunAsync(health, wrk with { Seconds = 3 });

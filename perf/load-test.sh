@@ -4,6 +4,8 @@
 # revokes, rotates and edits keys under load and floods the verifier with junk keys. Prints the
 # median throughput ratio and the requests accepted after a change returned; exits non-zero when
 # a goal is missed. Options pass through, e.g. perf/load-test.sh --rounds 5 --seconds 10
+# The key under load carries an IP allowlist (loopback) and a high rate limit, so issue 18's checks
+# run on every request without refusing any; --no-limits measures a key without them.
 # With --postgres (or --cross-node) it runs on a private PostgreSQL cluster of its own, as the tests
 # do (or on the server MEMSOLUS_TEST_POSTGRES names), and installs the server binaries when missing.
 set -euo pipefail

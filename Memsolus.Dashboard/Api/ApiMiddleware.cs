@@ -20,6 +20,8 @@ namespace Memsolus.Dashboard.Api;
 //   and one body whatever the reason, or 429 with Retry-After when the client's address has
 //   failed too often; then the endpoint's RequiredPermission (step 5): 403 naming it. Requests
 //   for no endpoint (404, 405) need a valid key too, so the API's shape is not shown to anyone;
+//   then the key's rate limit (RequestRateLimiter): 429 with Retry-After over it, and on every
+//   response of a limited key the RateLimit-Policy and RateLimit headers;
 // - a body in another charset than UTF-8 is refused with 415, and a JSON body holding text no
 //   provider can store with 400 naming the field (JsonRequestBody);
 // - a database outage becomes a 503 problem+json with Retry-After (Data/DatabaseOutage);
@@ -30,6 +32,7 @@ namespace Memsolus.Dashboard.Api;
 internal sealed partial class ApiMiddleware(
     RequestDelegate next,
     ApiKeyAuthenticator authenticator,
+    RequestRateLimiter rateLimiter,
     RequestCountRecorder usage,
     IProblemDetailsService problems,
     IOptions<ApiOptions> options,
@@ -163,9 +166,16 @@ internal sealed partial class ApiMiddleware(
 
         // Only the key's principal: whatever else authenticated the request (a dashboard cookie) does not count.
         context.User = principal;
+        var limited = context.Features.Get<VerifiedApiKey>() is { RequestsPerMinute: not null } key ? key : null;
         if (context.GetEndpoint()?.Metadata.GetMetadata<RequiredPermission>() is { Name: { } required }
             && !principal.HasClaim(ApiKeyClaimTypes.Permission, required))
         {
+            if (limited is not null)
+            {
+                // Refused before the limit: spends nothing, but the client still learns where it stands.
+                SetRateLimitHeaders(context, rateLimiter.TryAcquire(limited.Id, limited.RequestsPerMinute!.Value, take: false));
+            }
+
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             var problem = new ProblemDetails
             {
@@ -178,7 +188,37 @@ internal sealed partial class ApiMiddleware(
             return false;
         }
 
+        // A key without a limit pays the one test above.
+        if (limited is not null)
+        {
+            var limit = limited.RequestsPerMinute!.Value;
+            var decision = rateLimiter.TryAcquire(limited.Id, limit);
+            SetRateLimitHeaders(context, decision);
+            if (!decision.Allowed)
+            {
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                var problem = new ProblemDetails
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Title = "Too many requests",
+                    Detail = $"This API key is limited to {limit} requests per minute. Try again in {decision.RetryAfterSeconds} s.",
+                };
+                problem.Extensions["reason"] = "rate_limited";
+                await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+                return false;
+            }
+        }
+
         return true;
+    }
+
+    // The IETF draft's structured-field form (docs/security.md, "Per-key rate limits").
+    private static void SetRateLimitHeaders(HttpContext context, RateLimitDecision decision)
+    {
+        var headers = context.Response.Headers;
+        headers["RateLimit-Policy"] = decision.Policy;
+        headers["RateLimit"] = decision.RateLimit;
     }
 
     private void Count(HttpContext context, PathString remainder, int? status = null)

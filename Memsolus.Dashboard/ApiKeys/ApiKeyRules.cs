@@ -19,6 +19,33 @@ internal static class ApiKeyRules
 
     // A key's (or an account's default) requests per minute: 1 to this.
     public const int MaxRequestsPerMinute = 1_000_000;
+
+    // "Requests per minute" (a key's, or an account's "Default requests per minute") as typed:
+    // empty is no limit (null). Returns the message to show, or null when value holds the limit.
+    public static string? ParseRequestsPerMinute(string? text, out int? value)
+    {
+        value = null;
+        var trimmed = text?.Trim() ?? "";
+        if (trimmed.Length == 0)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            return RequestsPerMinuteMessage;
+        }
+
+        value = parsed;
+        return ValidateRequestsPerMinute(parsed);
+    }
+
+    public static string? ValidateRequestsPerMinute(int? value) =>
+        value is null or (>= 1 and <= MaxRequestsPerMinute) ? null : RequestsPerMinuteMessage;
+
+    private static readonly string RequestsPerMinuteMessage =
+        string.Create(CultureInfo.InvariantCulture, $"Enter a whole number from 1 to {MaxRequestsPerMinute:N0}, or leave it empty for no limit.");
+
     public static readonly TimeSpan MaxChosenExpiry = TimeSpan.FromDays(3 * 365);
 
     // A name is stored and compared as CleanName gives it: trimmed and in Unicode NFC, so the

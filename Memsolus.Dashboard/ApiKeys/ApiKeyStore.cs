@@ -37,6 +37,39 @@ internal sealed partial class ApiKeyStore(
         return key is null ? null : Summarize(key, clock.GetUtcNow());
     }
 
+    // The account's "Default requests per minute": the limit of each of its keys without one of its own.
+    public async Task<int?> GetDefaultRequestsPerMinuteAsync(AuditActor owner, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Users.AsNoTracking().Where(u => u.Id == owner.UserId).Select(u => u.DefaultRequestsPerMinute).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    // Only ever the acting account's own default. Saved through the change tracker, so that
+    // ApiKeyCacheInvalidator flushes the account's cached keys here and on every other node: the
+    // new default applies to their next request.
+    public async Task<ApiKeyError?> SetDefaultRequestsPerMinuteAsync(AuditActor owner, int? requestsPerMinute, CancellationToken cancellationToken = default)
+    {
+        if (ApiKeyRules.ValidateRequestsPerMinute(requestsPerMinute) is { } invalid)
+        {
+            return new(ApiKeyErrorKind.Invalid, invalid, "RequestsPerMinute");
+        }
+
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == owner.UserId, cancellationToken);
+        if (user is null)
+        {
+            return new(ApiKeyErrorKind.NotFound, "This account no longer exists.");
+        }
+
+        if (user.DefaultRequestsPerMinute != requestsPerMinute)
+        {
+            user.DefaultRequestsPerMinute = requestsPerMinute;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return null;
+    }
+
     public async Task<ApiKeyResult<CreatedApiKey>> CreateAsync(AuditActor owner, CreateApiKeyRequest request, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
@@ -53,6 +86,11 @@ internal sealed partial class ApiKeyStore(
         if (ApiKeyRules.ValidateExpiration(request.Expiration, request.ExpiresOn, now) is { } expiryError)
         {
             return ApiKeyResult<CreatedApiKey>.Fail(new(ApiKeyErrorKind.Invalid, expiryError, "Expiration"));
+        }
+
+        if (ApiKeyRules.ValidateRequestsPerMinute(request.RequestsPerMinute) is { } rateError)
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(new(ApiKeyErrorKind.Invalid, rateError, "RequestsPerMinute"));
         }
 
         var name = ApiKeyRules.CleanName(request.Name!);
@@ -89,6 +127,7 @@ internal sealed partial class ApiKeyStore(
             CreatedBy = owner.UserId,
             Expiration = request.Expiration,
             ExpiresAt = ApiKeyRules.ExpiresAt(request.Expiration, request.ExpiresOn, now),
+            RequestsPerMinute = request.RequestsPerMinute,
             Version = Guid.NewGuid(),
         };
         db.ApiKeys.Add(key);
@@ -97,6 +136,7 @@ internal sealed partial class ApiKeyStore(
             environment = key.Environment.ToString().ToLowerInvariant(),
             permissions = key.Permissions,
             expiresAt = key.ExpiresAt,
+            requestsPerMinute = key.RequestsPerMinute,
         }));
         await ReleaseNameAsync(db, owner.UserId, key.ActiveName, now, cancellationToken);
         if (!await TrySaveNameAsync(db, cancellationToken))
@@ -115,6 +155,11 @@ internal sealed partial class ApiKeyStore(
         if (Validate(request.Name, request.Permissions) is { } invalid)
         {
             return ApiKeyResult<ApiKeySummary>.Fail(invalid);
+        }
+
+        if (ApiKeyRules.ValidateRequestsPerMinute(request.RequestsPerMinute) is { } rateError)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, rateError, "RequestsPerMinute"));
         }
 
         var now = clock.GetUtcNow();
@@ -142,7 +187,8 @@ internal sealed partial class ApiKeyStore(
         var added = permissions.Except(key.Permissions).ToList();
         var removed = key.Permissions.Except(permissions).ToList();
         var renamed = !string.Equals(name, key.Name, StringComparison.Ordinal);
-        if (!renamed && added.Count == 0 && removed.Count == 0)
+        var rateChanged = request.RequestsPerMinute != key.RequestsPerMinute;
+        if (!renamed && added.Count == 0 && removed.Count == 0 && !rateChanged)
         {
             return ApiKeyResult<ApiKeySummary>.Ok(Summarize(key, now));
         }
@@ -153,6 +199,8 @@ internal sealed partial class ApiKeyStore(
         }
 
         var oldName = key.Name;
+        var oldRate = key.RequestsPerMinute;
+        key.RequestsPerMinute = request.RequestsPerMinute;
         key.Name = name;
         key.NormalizedName = ApiKey.Normalize(name);
         key.ActiveName = key.NormalizedName;
@@ -163,6 +211,7 @@ internal sealed partial class ApiKeyStore(
             name = renamed ? new { from = oldName, to = name } : null,
             permissionsAdded = added,
             permissionsRemoved = removed,
+            requestsPerMinute = rateChanged ? new { from = oldRate, to = key.RequestsPerMinute } : null,
         }));
         if (renamed)
         {
@@ -367,6 +416,7 @@ internal sealed partial class ApiKeyStore(
     {
         StillWorks = ApiKeyStatusRules.StillWorks.IsTrue(key, now),
         Version = key.Version,
+        RequestsPerMinute = key.RequestsPerMinute,
     };
 
     private static ApiKeyError? Validate(string? name, IReadOnlyCollection<string>? permissions)

@@ -38,4 +38,7 @@ public sealed record ApiKeySummary(
     // made meanwhile (in another tab) is refused with "This key changed; reload." rather than
     // silently overwritten.
     public Guid Version { get; init; }
+
+    // The key's own requests per minute; null: its owner's default, if any.
+    public int? RequestsPerMinute { get; init; }
 }

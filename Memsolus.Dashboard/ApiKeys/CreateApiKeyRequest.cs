@@ -5,4 +5,8 @@ internal sealed record CreateApiKeyRequest(
     ApiKeyEnvironment Environment,
     IReadOnlyCollection<string> Permissions,
     ApiKeyExpiration Expiration,
-    DateOnly? ExpiresOn = null);
+    DateOnly? ExpiresOn = null)
+{
+    // Null: the account's default, if any (ApiKeyRules.ValidateRequestsPerMinute).
+    public int? RequestsPerMinute { get; init; }
+}

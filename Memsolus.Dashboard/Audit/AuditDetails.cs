@@ -18,7 +18,7 @@ internal static class AuditDetails
         var root = json.RootElement;
         return eventType switch
         {
-            AuditEventTypes.KeyCreated => $"{Text(root, "environment")} key, permissions: {List(root, "permissions")}{Expiry(root, "expiresAt", "; expires ")}",
+            AuditEventTypes.KeyCreated => $"{Text(root, "environment")} key, permissions: {List(root, "permissions")}{Expiry(root, "expiresAt", "; expires ")}{Rate(root)}",
             AuditEventTypes.KeyUpdated => Updated(root),
             AuditEventTypes.KeyRotated => $"replaced by {Text(root, "newKey")}; old key stops {Time(root, "oldKeyStopsAt")}",
             AuditEventTypes.KeyRevoked => $"revoked by {(Text(root, "by") == "admin" ? "an administrator" : "the owner")}{Reason(root)}",
@@ -54,8 +54,24 @@ internal static class AuditDetails
             parts.Add($"removed {List(root, "permissionsRemoved")}");
         }
 
+        if (root.TryGetProperty("requestsPerMinute", out var rate) && rate.ValueKind == JsonValueKind.Object)
+        {
+            parts.Add($"requests per minute {Limit(rate, "from")} → {Limit(rate, "to")}");
+        }
+
         return string.Join("; ", parts);
     }
+
+    private static string Rate(JsonElement root) =>
+        root.TryGetProperty("requestsPerMinute", out var value) && value.ValueKind == JsonValueKind.Number
+            ? $"; {value.GetInt32().ToString(CultureInfo.InvariantCulture)} requests per minute"
+            : "";
+
+    // A key's own limit; none means its account's default, if any.
+    private static string Limit(JsonElement root, string property) =>
+        root.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number
+            ? value.GetInt32().ToString(CultureInfo.InvariantCulture)
+            : "account default";
 
     private static string Reason(JsonElement root) =>
         root.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String ? $": {reason.GetString()}" : "";

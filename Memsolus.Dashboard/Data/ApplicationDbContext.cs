@@ -31,6 +31,9 @@ internal class ApplicationDbContext(DbContextOptions<ApplicationDbContext> optio
     // Failed key checks per client and window, added up across nodes (FailedAttemptSyncWorker).
     public DbSet<FailedAttemptCount> FailedAttemptCounts => Set<FailedAttemptCount>();
 
+    // Requests per rate-limited key and minute, added up across nodes (RequestRateSyncWorker).
+    public DbSet<RateLimitCount> RateLimitCounts => Set<RateLimitCount>();
+
     public DbSet<Memory> Memories => Set<Memory>();
 
     public DbSet<KnowledgeEntry> KnowledgeEntries => Set<KnowledgeEntry>();

@@ -30,6 +30,9 @@ internal static class ApiKeyVerificationExtensions
         services.AddSingleton<FailedAttemptLimiter>();
         // Shares the limiter's counts between nodes on PostgreSQL; does nothing on SQLite.
         services.AddHostedService<FailedAttemptSyncWorker>();
+        services.AddSingleton<RequestRateLimiter>();
+        // Shares rate-limited keys' requests between nodes on PostgreSQL; does nothing on SQLite.
+        services.AddHostedService<RequestRateSyncWorker>();
         services.AddSingleton<LastUsedRecorder>();
         services.AddHostedService<LastUsedWorker>();
 

@@ -29,6 +29,21 @@ internal sealed class ApiKeyVerificationOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan FailedAttemptSyncInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    // Keys with a rate limit whose buckets one node holds at once (RequestRateLimiter); buckets
+    // that are full again are swept first, so only this many keys busy at once could pass it.
+    [Range(100, 10_000_000)]
+    public int MaxRateLimitedKeys { get; set; } = 100_000;
+
+    // Whether nodes add up rate-limited keys' requests in the database (RequestRateSyncWorker), so
+    // that a key spread over N nodes gets its limit once, not N times. Unset means: yes on
+    // PostgreSQL (several nodes), no on SQLite (one node).
+    public bool? ShareRequestRates { get; set; }
+
+    // How often a node shares its rate-limited keys' requests and takes the others' from its
+    // buckets: the nodes agree within about this long.
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan RequestRateSyncInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan LastUsedFlushInterval { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -213,6 +213,24 @@ namespace Memsolus.Dashboard.Data.Migrations
                     b.ToTable("FailedAttemptCounts", (string)null);
                 });
 
+            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Verification.RateLimitCount", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("KeyId", "WindowStart");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("RateLimitCounts", (string)null);
+                });
+
             modelBuilder.Entity("Memsolus.Dashboard.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")

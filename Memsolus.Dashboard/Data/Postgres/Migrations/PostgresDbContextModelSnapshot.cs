@@ -225,6 +225,24 @@ namespace Memsolus.Dashboard.Data.Postgres.Migrations
                     b.ToTable("FailedAttemptCounts", (string)null);
                 });
 
+            modelBuilder.Entity("Memsolus.Dashboard.ApiKeys.Verification.RateLimitCount", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("integer");
+
+                    b.HasKey("KeyId", "WindowStart");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("RateLimitCounts", (string)null);
+                });
+
             modelBuilder.Entity("Memsolus.Dashboard.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
