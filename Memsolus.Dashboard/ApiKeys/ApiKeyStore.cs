@@ -55,6 +55,11 @@ internal sealed partial class ApiKeyStore(
             return ApiKeyResult<CreatedApiKey>.Fail(new(ApiKeyErrorKind.Invalid, expiryError, "Expiration"));
         }
 
+        if (KeyNetworks.Validate(request.AllowedNetworks, out var networks) is { } networksError)
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(new(ApiKeyErrorKind.Invalid, networksError, nameof(ApiKey.AllowedNetworks)));
+        }
+
         var name = ApiKeyRules.CleanName(request.Name!);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await BeginOwnerTransactionAsync(db, owner.UserId, cancellationToken);
@@ -89,6 +94,7 @@ internal sealed partial class ApiKeyStore(
             CreatedBy = owner.UserId,
             Expiration = request.Expiration,
             ExpiresAt = ApiKeyRules.ExpiresAt(request.Expiration, request.ExpiresOn, now),
+            AllowedNetworks = [.. networks],
             Version = Guid.NewGuid(),
         };
         db.ApiKeys.Add(key);
@@ -97,6 +103,7 @@ internal sealed partial class ApiKeyStore(
             environment = key.Environment.ToString().ToLowerInvariant(),
             permissions = key.Permissions,
             expiresAt = key.ExpiresAt,
+            allowedNetworks = key.AllowedNetworks.Count > 0 ? key.AllowedNetworks : null,
         }));
         await ReleaseNameAsync(db, owner.UserId, key.ActiveName, now, cancellationToken);
         if (!await TrySaveNameAsync(db, cancellationToken))
@@ -115,6 +122,12 @@ internal sealed partial class ApiKeyStore(
         if (Validate(request.Name, request.Permissions) is { } invalid)
         {
             return ApiKeyResult<ApiKeySummary>.Fail(invalid);
+        }
+
+        IReadOnlyList<string>? networks = null;
+        if (request.AllowedNetworks is not null && KeyNetworks.Validate(request.AllowedNetworks, out networks) is { } networksError)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, networksError, nameof(ApiKey.AllowedNetworks)));
         }
 
         var now = clock.GetUtcNow();
@@ -142,7 +155,8 @@ internal sealed partial class ApiKeyStore(
         var added = permissions.Except(key.Permissions).ToList();
         var removed = key.Permissions.Except(permissions).ToList();
         var renamed = !string.Equals(name, key.Name, StringComparison.Ordinal);
-        if (!renamed && added.Count == 0 && removed.Count == 0)
+        var networksChanged = networks is not null && !networks.SequenceEqual(key.AllowedNetworks, StringComparer.Ordinal);
+        if (!renamed && added.Count == 0 && removed.Count == 0 && !networksChanged)
         {
             return ApiKeyResult<ApiKeySummary>.Ok(Summarize(key, now));
         }
@@ -153,16 +167,23 @@ internal sealed partial class ApiKeyStore(
         }
 
         var oldName = key.Name;
+        var oldNetworks = key.AllowedNetworks;
         key.Name = name;
         key.NormalizedName = ApiKey.Normalize(name);
         key.ActiveName = key.NormalizedName;
         key.Permissions = [.. permissions];
+        if (networksChanged)
+        {
+            key.AllowedNetworks = [.. networks!];
+        }
+
         key.Version = Guid.NewGuid();
         db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyUpdated, key, owner, now, new
         {
             name = renamed ? new { from = oldName, to = name } : null,
             permissionsAdded = added,
             permissionsRemoved = removed,
+            allowedNetworks = networksChanged ? new { from = oldNetworks, to = key.AllowedNetworks } : null,
         }));
         if (renamed)
         {
@@ -221,6 +242,7 @@ internal sealed partial class ApiKeyStore(
             ActiveName = old.NormalizedName,
             Environment = old.Environment,
             Permissions = [.. old.Permissions],
+            AllowedNetworks = [.. old.AllowedNetworks],
             SecretHash = generated.Hash,
             DisplayKey = generated.DisplayKey,
             CreatedAt = now,
@@ -367,6 +389,7 @@ internal sealed partial class ApiKeyStore(
     {
         StillWorks = ApiKeyStatusRules.StillWorks.IsTrue(key, now),
         Version = key.Version,
+        AllowedNetworks = key.AllowedNetworks,
     };
 
     private static ApiKeyError? Validate(string? name, IReadOnlyCollection<string>? permissions)

@@ -38,4 +38,7 @@ public sealed record ApiKeySummary(
     // made meanwhile (in another tab) is refused with "This key changed; reload." rather than
     // silently overwritten.
     public Guid Version { get; init; }
+
+    // The key's IP allowlist, canonical (KeyNetworks); empty: any address.
+    public IReadOnlyList<string> AllowedNetworks { get; init; } = [];
 }

@@ -1,3 +1,5 @@
 namespace Memsolus.Dashboard.ApiKeys;
 
-internal sealed record UpdateApiKeyRequest(string? Name, IReadOnlyCollection<string> Permissions);
+// AllowedNetworks: the "Allowed IP addresses" text as typed (KeyNetworks); blank: any address; null:
+// leave the key's allowlist as it is.
+internal sealed record UpdateApiKeyRequest(string? Name, IReadOnlyCollection<string> Permissions, string? AllowedNetworks = null);
