@@ -23,7 +23,8 @@ internal static class ApiDocs
                 document.Info.Description =
                     "Memory for AI agents. Authenticate every request with an API key in the X-Api-Key header; " +
                     "create keys in the dashboard under Settings → API Keys. A key without the permission an " +
-                    "operation needs receives 403 Forbidden.";
+                    "operation needs receives 403 Forbidden; a key restricted to allowed IP addresses receives 403 with " +
+                    "\"code\": \"ip_not_allowed\" and the address seen (\"clientAddress\") from anywhere else.";
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[ApiKeyHeader.Scheme] = new OpenApiSecurityScheme

@@ -20,6 +20,7 @@ namespace Memsolus.Dashboard.Api;
 //   and one body whatever the reason, or 429 with Retry-After when the client's address has
 //   failed too often; then the endpoint's RequiredPermission (step 5): 403 naming it. Requests
 //   for no endpoint (404, 405) need a valid key too, so the API's shape is not shown to anyone;
+//   a key with an IP allowlist used from elsewhere is 403 ip_not_allowed, before its permissions;
 //   then the key's rate limit (RequestRateLimiter): 429 with Retry-After over it, and on every
 //   response of a limited key the RateLimit-Policy and RateLimit headers;
 // - a body in another charset than UTF-8 is refused with 415, and a JSON body holding text no
@@ -166,7 +167,18 @@ internal sealed partial class ApiMiddleware(
 
         // Only the key's principal: whatever else authenticated the request (a dashboard cookie) does not count.
         context.User = principal;
-        var limited = context.Features.Get<VerifiedApiKey>() is { RequestsPerMinute: not null } key ? key : null;
+        var key = context.Features.Get<VerifiedApiKey>();
+
+        // The key's IP allowlist, before its permissions (an outsider learns nothing about them, nor
+        // about the key's rate limit). The address is the one the forwarded-headers settings
+        // established (Hosting/), never a header read here: a client cannot talk its way in.
+        if (key is not null && !key.AllowsAddress(context.Connection.RemoteIpAddress))
+        {
+            await WriteIpNotAllowedAsync(context);
+            return false;
+        }
+
+        var limited = key is { RequestsPerMinute: not null } ? key : null;
         if (context.GetEndpoint()?.Metadata.GetMetadata<RequiredPermission>() is { Name: { } required }
             && !principal.HasClaim(ApiKeyClaimTypes.Permission, required))
         {
@@ -204,7 +216,7 @@ internal sealed partial class ApiMiddleware(
                     Title = "Too many requests",
                     Detail = $"This API key is limited to {limit} requests per minute. Try again in {decision.RetryAfterSeconds} s.",
                 };
-                problem.Extensions["reason"] = "rate_limited";
+                problem.Extensions["code"] = "rate_limited";
                 await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
                 return false;
             }
@@ -219,6 +231,22 @@ internal sealed partial class ApiMiddleware(
         var headers = context.Response.Headers;
         headers["RateLimit-Policy"] = decision.Policy;
         headers["RateLimit"] = decision.RateLimit;
+    }
+
+    private async Task WriteIpNotAllowedAsync(HttpContext context)
+    {
+        var address = context.Connection.RemoteIpAddress;
+        var seen = address is null ? "unknown" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status403Forbidden,
+            Title = "Forbidden",
+            Detail = $"This API key may not be used from {seen}. If this address is yours, its owner can add it under \"Allowed IP addresses\" in the key's settings (Settings → API Keys → Edit).",
+        };
+        problem.Extensions["code"] = "ip_not_allowed";
+        problem.Extensions["clientAddress"] = seen;
+        await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
 
     private void Count(HttpContext context, PathString remainder, int? status = null)

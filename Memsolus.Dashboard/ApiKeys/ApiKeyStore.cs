@@ -93,6 +93,11 @@ internal sealed partial class ApiKeyStore(
             return ApiKeyResult<CreatedApiKey>.Fail(new(ApiKeyErrorKind.Invalid, rateError, "RequestsPerMinute"));
         }
 
+        if (KeyNetworks.Validate(request.AllowedNetworks, out var networks) is { } networksError)
+        {
+            return ApiKeyResult<CreatedApiKey>.Fail(new(ApiKeyErrorKind.Invalid, networksError, nameof(ApiKey.AllowedNetworks)));
+        }
+
         var name = ApiKeyRules.CleanName(request.Name!);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await BeginOwnerTransactionAsync(db, owner.UserId, cancellationToken);
@@ -128,6 +133,7 @@ internal sealed partial class ApiKeyStore(
             Expiration = request.Expiration,
             ExpiresAt = ApiKeyRules.ExpiresAt(request.Expiration, request.ExpiresOn, now),
             RequestsPerMinute = request.RequestsPerMinute,
+            AllowedNetworks = [.. networks],
             Version = Guid.NewGuid(),
         };
         db.ApiKeys.Add(key);
@@ -137,6 +143,7 @@ internal sealed partial class ApiKeyStore(
             permissions = key.Permissions,
             expiresAt = key.ExpiresAt,
             requestsPerMinute = key.RequestsPerMinute,
+            allowedNetworks = key.AllowedNetworks.Count > 0 ? key.AllowedNetworks : null,
         }));
         await ReleaseNameAsync(db, owner.UserId, key.ActiveName, now, cancellationToken);
         if (!await TrySaveNameAsync(db, cancellationToken))
@@ -160,6 +167,12 @@ internal sealed partial class ApiKeyStore(
         if (ApiKeyRules.ValidateRequestsPerMinute(request.RequestsPerMinute) is { } rateError)
         {
             return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, rateError, "RequestsPerMinute"));
+        }
+
+        IReadOnlyList<string>? networks = null;
+        if (request.AllowedNetworks is not null && KeyNetworks.Validate(request.AllowedNetworks, out networks) is { } networksError)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, networksError, nameof(ApiKey.AllowedNetworks)));
         }
 
         var now = clock.GetUtcNow();
@@ -188,7 +201,8 @@ internal sealed partial class ApiKeyStore(
         var removed = key.Permissions.Except(permissions).ToList();
         var renamed = !string.Equals(name, key.Name, StringComparison.Ordinal);
         var rateChanged = request.RequestsPerMinute != key.RequestsPerMinute;
-        if (!renamed && added.Count == 0 && removed.Count == 0 && !rateChanged)
+        var networksChanged = networks is not null && !networks.SequenceEqual(key.AllowedNetworks, StringComparer.Ordinal);
+        if (!renamed && added.Count == 0 && removed.Count == 0 && !rateChanged && !networksChanged)
         {
             return ApiKeyResult<ApiKeySummary>.Ok(Summarize(key, now));
         }
@@ -201,10 +215,16 @@ internal sealed partial class ApiKeyStore(
         var oldName = key.Name;
         var oldRate = key.RequestsPerMinute;
         key.RequestsPerMinute = request.RequestsPerMinute;
+        var oldNetworks = key.AllowedNetworks;
         key.Name = name;
         key.NormalizedName = ApiKey.Normalize(name);
         key.ActiveName = key.NormalizedName;
         key.Permissions = [.. permissions];
+        if (networksChanged)
+        {
+            key.AllowedNetworks = [.. networks!];
+        }
+
         key.Version = Guid.NewGuid();
         db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyUpdated, key, owner, now, new
         {
@@ -212,6 +232,7 @@ internal sealed partial class ApiKeyStore(
             permissionsAdded = added,
             permissionsRemoved = removed,
             requestsPerMinute = rateChanged ? new { from = oldRate, to = key.RequestsPerMinute } : null,
+            allowedNetworks = networksChanged ? new { from = oldNetworks, to = key.AllowedNetworks } : null,
         }));
         if (renamed)
         {
@@ -270,6 +291,8 @@ internal sealed partial class ApiKeyStore(
             ActiveName = old.NormalizedName,
             Environment = old.Environment,
             Permissions = [.. old.Permissions],
+            AllowedNetworks = [.. old.AllowedNetworks],
+            RequestsPerMinute = old.RequestsPerMinute,
             SecretHash = generated.Hash,
             DisplayKey = generated.DisplayKey,
             CreatedAt = now,
@@ -417,6 +440,7 @@ internal sealed partial class ApiKeyStore(
         StillWorks = ApiKeyStatusRules.StillWorks.IsTrue(key, now),
         Version = key.Version,
         RequestsPerMinute = key.RequestsPerMinute,
+        AllowedNetworks = key.AllowedNetworks,
     };
 
     private static ApiKeyError? Validate(string? name, IReadOnlyCollection<string>? permissions)

@@ -41,4 +41,7 @@ public sealed record ApiKeySummary(
 
     // The key's own requests per minute; null: its owner's default, if any.
     public int? RequestsPerMinute { get; init; }
+
+    // The key's IP allowlist, canonical (KeyNetworks); empty: any address.
+    public IReadOnlyList<string> AllowedNetworks { get; init; } = [];
 }

@@ -18,7 +18,7 @@ internal static class AuditDetails
         var root = json.RootElement;
         return eventType switch
         {
-            AuditEventTypes.KeyCreated => $"{Text(root, "environment")} key, permissions: {List(root, "permissions")}{Expiry(root, "expiresAt", "; expires ")}{Rate(root)}",
+            AuditEventTypes.KeyCreated => $"{Text(root, "environment")} key, permissions: {List(root, "permissions")}{Expiry(root, "expiresAt", "; expires ")}{Rate(root)}{Networks(root)}",
             AuditEventTypes.KeyUpdated => Updated(root),
             AuditEventTypes.KeyRotated => $"replaced by {Text(root, "newKey")}; old key stops {Time(root, "oldKeyStopsAt")}",
             AuditEventTypes.KeyRevoked => $"revoked by {(Text(root, "by") == "admin" ? "an administrator" : "the owner")}{Reason(root)}",
@@ -59,6 +59,11 @@ internal static class AuditDetails
             parts.Add($"requests per minute {Limit(rate, "from")} → {Limit(rate, "to")}");
         }
 
+        if (root.TryGetProperty("allowedNetworks", out var networks) && networks.ValueKind == JsonValueKind.Object)
+        {
+            parts.Add($"allowed IP addresses {AnyIfEmpty(List(networks, "from"))} → {AnyIfEmpty(List(networks, "to"))}");
+        }
+
         return string.Join("; ", parts);
     }
 
@@ -72,6 +77,13 @@ internal static class AuditDetails
         root.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number
             ? value.GetInt32().ToString(CultureInfo.InvariantCulture)
             : "account default";
+
+    private static string Networks(JsonElement root) =>
+        root.TryGetProperty("allowedNetworks", out var networks) && networks.ValueKind == JsonValueKind.Array
+            ? $"; allowed IP addresses: {List(root, "allowedNetworks")}"
+            : "";
+
+    private static string AnyIfEmpty(string list) => list.Length == 0 ? "any" : list;
 
     private static string Reason(JsonElement root) =>
         root.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String ? $": {reason.GetString()}" : "";

@@ -31,7 +31,7 @@ public abstract class RateLimitTests(MemsolusAppFactory app)
         using (var refused = await client.GetAsync("/api/v1/me"))
         {
             var problem = await ApiAssert.ProblemAsync(refused, HttpStatusCode.TooManyRequests);
-            Assert.Equal("rate_limited", problem.GetProperty("reason").GetString());
+            Assert.Equal("rate_limited", problem.GetProperty("code").GetString());
             Assert.Contains("3 requests per minute", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
             // One request comes back every 60/3 = 20 seconds.
             Assert.Equal("20", Assert.Single(refused.Headers.GetValues("Retry-After")));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Security.Claims;
 
 namespace Memsolus.Dashboard.ApiKeys.Verification;
@@ -12,13 +13,14 @@ internal sealed record VerifiedApiKey(
     DateTimeOffset? ExpiresAt)
 {
     private ClaimsIdentity? identity;
+    private KeyNetworks? networks;
 
     // The key's defences (docs/security.md), read with the key and cached with it: each is false,
     // empty or null for a key that has none, so such a key's request pays one test per kind.
     // Quarantined: only read permissions are honoured (ApiMiddleware answers key_quarantined).
     public bool Quarantined { get; init; }
 
-    // Addresses and ranges as stored (ApiKeyRules validates them); empty: any address.
+    // Addresses and ranges as stored (KeyNetworks validates them); empty: any address.
     public IReadOnlyList<string> AllowedNetworks { get; init; } = [];
 
     // The key's own limit or, without one, its owner's default; null: no limit.
@@ -26,6 +28,13 @@ internal sealed record VerifiedApiKey(
 
     // Its first successful request retires the key it replaced (rotation "When the new key is first used").
     public bool RetiresPredecessor { get; init; }
+
+    // Whether a request from this address may use the key (ApiMiddleware answers ip_not_allowed when
+    // not). A key without an allowlist pays one test; one with an allowlist has it parsed once, like
+    // Identity, and every later request loops over the parsed ranges without allocating. Two
+    // requests racing to parse it build the same thing; either may win.
+    public bool AllowsAddress(IPAddress? address) =>
+        AllowedNetworks.Count == 0 || (networks ??= KeyNetworks.FromStored(AllowedNetworks)).Contains(address);
 
     // Check 4 in docs/security.md, built once per verified key (ApiKeyCache keeps the key, so the identity
     // too) and shared by every request that presents it: nothing may add claims to it.
