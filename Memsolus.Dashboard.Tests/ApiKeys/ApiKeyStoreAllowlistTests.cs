@@ -165,19 +165,21 @@ public abstract class ApiKeyStoreAllowlistTests(DatabaseProvider provider)
         Assert.Equal(["192.0.2.0/24"], (await db.KeyRowAsync(key.Key.Id)).AllowedNetworks);
     }
 
-    // Rotation replaces the secret, not the key's restrictions: a successor open to every address
-    // would undo the owner's allowlist without a word.
+    // Rotation replaces the secret, not the key's restrictions: a successor open to every address,
+    // or without the key's rate limit, would undo the owner's settings without a word.
     [Fact]
-    public async Task Rotate_gives_the_successor_the_same_allowlist()
+    public async Task Rotate_gives_the_successor_the_same_allowlist_and_rate_limit()
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         var owner = await db.AddOwnerAsync();
-        var key = (await db.Keys.CreateAsync(owner, TestDatabase.Request("office") with { AllowedNetworks = "192.0.2.0/24,2001:db8::/48" })).Value!;
+        var key = (await db.Keys.CreateAsync(owner, TestDatabase.Request("office") with { AllowedNetworks = "192.0.2.0/24,2001:db8::/48", RequestsPerMinute = 120 })).Value!;
 
         var rotated = await db.Keys.RotateAsync(owner, key.Key.Id, RotationGrace.Immediately);
 
         Assert.True(rotated.Succeeded, rotated.Error?.Message);
-        Assert.Equal(["192.0.2.0/24", "2001:db8::/48"], (await db.KeyRowAsync(rotated.Value!.Key.Id)).AllowedNetworks);
+        var successor = await db.KeyRowAsync(rotated.Value!.Key.Id);
+        Assert.Equal(["192.0.2.0/24", "2001:db8::/48"], successor.AllowedNetworks);
+        Assert.Equal(120, successor.RequestsPerMinute);
     }
 
     public sealed class OnSqlite() : ApiKeyStoreAllowlistTests(DatabaseProvider.Sqlite);
