@@ -1,4 +1,5 @@
 using System.Globalization;
+using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Usage;
@@ -30,6 +31,7 @@ namespace Memsolus.Dashboard.Api;
 internal sealed partial class ApiMiddleware(
     RequestDelegate next,
     ApiKeyAuthenticator authenticator,
+    FirstUseRetirement retirement,
     RequestCountRecorder usage,
     IProblemDetailsService problems,
     IOptions<ApiOptions> options,
@@ -176,6 +178,12 @@ internal sealed partial class ApiMiddleware(
             problem.Extensions["requiredPermission"] = required;
             await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
             return false;
+        }
+
+        // A rotation "When the new key is first used": this request, if it succeeds, stops the old key.
+        if (authentication.Key!.RetiresPredecessor)
+        {
+            retirement.Watch(context, authentication.Key.Id);
         }
 
         return true;
