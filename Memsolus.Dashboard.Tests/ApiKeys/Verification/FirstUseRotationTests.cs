@@ -1,4 +1,5 @@
 using System.Net;
+using Memsolus.Dashboard.Admin;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Data;
@@ -125,6 +126,65 @@ public abstract class FirstUseRotationTests(MemsolusAppFactory app)
         Assert.True(again.Succeeded, again.Error?.Message);
         await AssertStatusAsync(app.ApiClient(again.Value!.Secret), Me, HttpStatusCode.OK);
         await AssertStatusAsync(session.Client, Me, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task An_administrator_revoking_the_new_key_before_its_first_use_makes_the_old_key_current_again()
+    {
+        var admin = await app.NewAdminAsync();
+        var session = await app.NewSessionAsync([Permissions.MemoryRead]);
+        var rotated = await Keys.RotateAsync(session.Owner, session.Key.Key.Id, RotationGrace.FirstUseOfNewKey);
+        Assert.True(rotated.Succeeded, rotated.Error?.Message);
+
+        var revoked = await app.Services.GetRequiredService<AdminApiKeyStore>().RevokeAsync(admin, rotated.Value!.Key.Id, "found in a public repository");
+        Assert.True(revoked.Succeeded, revoked.Error?.Message);
+
+        Assert.Equal(ApiKeyStatus.Active, (await Keys.GetAsync(session.Owner, session.Key.Key.Id))!.Status);
+        await AssertStatusAsync(session.Client, Me, HttpStatusCode.OK);
+        await AssertStatusAsync(app.ApiClient(rotated.Value.Secret), Me, HttpStatusCode.Unauthorized);
+    }
+
+    // The new key, never used, rotated again with a grace period: the key that waited for it stops
+    // with it instead of waiting for a key that is going away.
+    [Fact]
+    public async Task Rotating_the_unused_new_key_with_a_grace_period_ends_the_old_keys_wait_at_the_same_moment()
+    {
+        var session = await app.NewSessionAsync([Permissions.MemoryRead]);
+        var first = await Keys.RotateAsync(session.Owner, session.Key.Key.Id, RotationGrace.FirstUseOfNewKey);
+        Assert.True(first.Succeeded, first.Error?.Message);
+        var rotatedAt = app.Clock.GetUtcNow();
+
+        var second = await Keys.RotateAsync(session.Owner, first.Value!.Key.Id, RotationGrace.OneHour);
+        Assert.True(second.Succeeded, second.Error?.Message);
+
+        var old = await Keys.GetAsync(session.Owner, session.Key.Key.Id);
+        Assert.False(old!.WaitsForFirstUse);
+        Assert.Equal(rotatedAt + TimeSpan.FromHours(1), old.ExpiresAt);
+        await AssertStatusAsync(session.Client, Me, HttpStatusCode.OK);
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        await AssertStatusAsync(session.Client, Me, HttpStatusCode.Unauthorized);
+        await AssertStatusAsync(app.ApiClient(first.Value.Secret), Me, HttpStatusCode.Unauthorized);
+        await AssertStatusAsync(app.ApiClient(second.Value!.Secret), Me, HttpStatusCode.OK);
+    }
+
+    // Rotated again for the next key's first use: whichever new key is used first stops the keys
+    // behind it; the newest stops them all.
+    [Fact]
+    public async Task Rotating_the_unused_new_key_for_its_own_successors_first_use_lets_the_newest_stop_both()
+    {
+        var session = await app.NewSessionAsync([Permissions.MemoryRead]);
+        var first = await Keys.RotateAsync(session.Owner, session.Key.Key.Id, RotationGrace.FirstUseOfNewKey);
+        var second = await Keys.RotateAsync(session.Owner, first.Value!.Key.Id, RotationGrace.FirstUseOfNewKey);
+        Assert.True(second.Succeeded, second.Error?.Message);
+        await AssertStatusAsync(session.Client, Me, HttpStatusCode.OK);
+        await AssertStatusAsync(app.ApiClient(first.Value.Secret), "/api/v1/knowledge", HttpStatusCode.Forbidden);
+
+        await AssertStatusAsync(app.ApiClient(second.Value!.Secret), Me, HttpStatusCode.OK);
+
+        await AssertStatusAsync(session.Client, Me, HttpStatusCode.Unauthorized);
+        await AssertStatusAsync(app.ApiClient(first.Value.Secret), Me, HttpStatusCode.Unauthorized);
+        Assert.Single(await EventsAsync(session.Key.Key.Id, AuditEventTypes.KeyRotationCompleted));
+        Assert.Single(await EventsAsync(first.Value.Key.Id, AuditEventTypes.KeyRotationCompleted));
     }
 
     [Fact]
