@@ -20,6 +20,20 @@ public sealed class ApiKeyStatusCellTests : BunitTestContext
         Assert.Contains($"mud-chip-color-{colour}", chip.ClassList);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_key_waiting_for_its_successors_first_use_says_so_to_owner_and_administrator(bool forAdministrator)
+    {
+        var waiting = ApiKeySummaries.Active with { Status = ApiKeyStatus.Rotated, RotatedToId = Guid.NewGuid(), WaitsForFirstUse = true };
+
+        var cell = Render(waiting, forAdministrator);
+
+        Assert.Equal("Rotated", Text(cell.Find("[data-testid=key-status]").TextContent));
+        Assert.Equal("waiting for first use", Text(cell.Find("[data-testid=key-waits]").TextContent));
+        Assert.Empty(Render(waiting with { WaitsForFirstUse = false }, forAdministrator).FindAll("[data-testid=key-waits]"));
+    }
+
     [Fact]
     public void The_owner_reads_the_day_and_that_they_revoked_it_with_their_reason()
     {

@@ -125,6 +125,33 @@ public sealed class ApiKeysPageTests : BunitTestContext
         Assert.Equal(6, status.Count);
     }
 
+    // Rotated "When the new key is first used": the old key's row says it waits, until the new key's
+    // first successful request stops it (the key check calls the same store method).
+    [Fact]
+    public async Task A_key_waiting_for_its_successors_first_use_says_so_until_then()
+    {
+        var old = await CreateKeyAsync("renewed");
+        var successor = await Keys.RotateAsync(Owner, old.Key.Id, RotationGrace.FirstUseOfNewKey);
+        Assert.True(successor.Succeeded);
+
+        var page = RenderPage();
+
+        var rows = Rows(page).ToDictionary(r => r["Key"]);
+        Assert.Equal("Rotated", rows[old.Key.DisplayKey].Status);
+        Assert.Equal("waiting for first use", Text(Assert.Single(page.FindAll("tbody tr [data-testid=key-waits]"))));
+        Assert.EndsWith("waiting for first use", rows[old.Key.DisplayKey]["Status"], StringComparison.Ordinal);
+        Assert.Equal("Active", rows[successor.Value!.Key.DisplayKey]["Status"]);
+        Assert.Equal(2, rows.Count);
+
+        Assert.Equal(1, await Keys.RetirePredecessorsAsync(successor.Value.Key.Id));
+        page = RenderPage();
+        Switch(page, "Show revoked").Change(true);
+
+        rows = Rows(page).ToDictionary(r => r["Key"]);
+        Assert.Equal("Rotated", rows[old.Key.DisplayKey]["Status"]);
+        Assert.Empty(page.FindAll("[data-testid=key-waits]"));
+    }
+
     [Fact]
     public async Task Revoked_and_expired_keys_are_hidden_until_Show_revoked_is_turned_on()
     {

@@ -19,7 +19,7 @@ public sealed class RotateApiKeyDialogTests : BunitTestContext
         Assert.Equal("Rotate production-agent", Text(provider.Find(".mud-dialog-title")));
         Assert.Contains(key.Key.DisplayKey, Text(provider.Find(".mud-dialog-content")), StringComparison.Ordinal);
         var choices = provider.FindAll("label.mud-radio").Select(Text);
-        Assert.Equal(["Immediately", "In 1 hour", "In 24 hours", "In 7 days"], choices);
+        Assert.Equal(["Immediately", "In 1 hour", "In 24 hours", "In 7 days", "When the new key is first used"], choices);
         Assert.True(IsChecked(Radio(provider, "In 24 hours")));
         Assert.False(IsDisabled(Button(provider, "Rotate")));
     }
@@ -42,6 +42,26 @@ public sealed class RotateApiKeyDialogTests : BunitTestContext
         var before = await KeyAsync(old.Key.Id);
         Assert.Equal(ApiKeyStatus.Rotated, before.Status);
         Assert.Equal(Clock.GetUtcNow().AddDays(7), before.ExpiresAt);
+        Assert.Equal(ApiKeyStatus.Active, (await KeyAsync(rotated.Key.Id)).Status);
+    }
+
+    [Fact]
+    public async Task When_the_new_key_is_first_used_keeps_the_old_key_working_with_no_end_and_waiting()
+    {
+        var old = await CreateKeyAsync("production-agent");
+        var provider = RenderDialogProvider();
+        var dialog = await ShowRotateDialogAsync(provider, old.Key);
+
+        Radio(provider, "When the new key is first used").Click();
+        provider.WaitForAssertion(() => Assert.Contains("first successful request made with the new key", Text(provider.Find(".mud-dialog-content")), StringComparison.Ordinal));
+        Button(provider, "Rotate").Click();
+
+        var rotated = Assert.IsType<CreatedApiKey>((await ClosedAsync(provider, dialog)).Data);
+        var before = await KeyAsync(old.Key.Id);
+        Assert.Equal(ApiKeyStatus.Rotated, before.Status);
+        Assert.Null(before.ExpiresAt);
+        Assert.True(before.StillWorks);
+        Assert.True(before.WaitsForFirstUse);
         Assert.Equal(ApiKeyStatus.Active, (await KeyAsync(rotated.Key.Id)).Status);
     }
 

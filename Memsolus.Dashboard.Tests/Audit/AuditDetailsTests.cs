@@ -61,6 +61,37 @@ public abstract class AuditDetailsTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task Rotation_for_the_new_keys_first_use_says_so_and_its_completion_names_the_new_key()
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var owner = await db.AddOwnerAsync();
+        var key = await db.CreateKeyAsync(owner, "production-agent");
+
+        var successor = (await db.Keys.RotateAsync(owner, key.Key.Id, RotationGrace.FirstUseOfNewKey)).Value!;
+        Assert.Equal(1, await db.Keys.RetirePredecessorsAsync(successor.Key.Id));
+
+        Assert.Equal(
+            [
+                $"replaced by {successor.Key.DisplayKey}; old key stops when the new key is first used",
+                $"stopped at the first use of {successor.Key.DisplayKey}, 2026-03-10 09:30 UTC",
+            ],
+            (await DescribedAsync(db)).TakeLast(2));
+    }
+
+    [Fact]
+    public async Task Revoking_a_new_key_before_its_first_use_says_the_old_key_is_current_again()
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var owner = await db.AddOwnerAsync();
+        var key = await db.CreateKeyAsync(owner, "production-agent");
+        var successor = (await db.Keys.RotateAsync(owner, key.Key.Id, RotationGrace.FirstUseOfNewKey)).Value!;
+
+        await db.Keys.RevokeAsync(owner, successor.Key.Id, "pasted in a chat");
+
+        Assert.Equal($"revoked by the owner: pasted in a chat; before its first use, so {key.Key.DisplayKey} is the current key again", (await DescribedAsync(db)).Last());
+    }
+
+    [Fact]
     public async Task Key_revoked_says_by_whom_and_why()
     {
         await using var db = await TestDatabase.CreateAsync(provider);

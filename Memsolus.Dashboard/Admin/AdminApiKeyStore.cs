@@ -132,6 +132,7 @@ internal sealed partial class AdminApiKeyStore(
             return ApiKeyResult<ApiKeySummary>.Fail(invalid);
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId, cancellationToken);
         if (key is null)
         {
@@ -143,15 +144,23 @@ internal sealed partial class AdminApiKeyStore(
             return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, "This key is already revoked."));
         }
 
-        RevokeByAdmin(db, key, admin, reason!.Trim(), now);
         try
         {
+            // A new key revoked before its first use gives its place back to the key it was to
+            // replace, as when its owner revokes it (ApiKeyStore.RestoreWaitingPredecessorAsync).
+            MarkRevokedByAdmin(key, admin, reason!.Trim(), now);
+            var restored = await ApiKeyStore.RestoreWaitingPredecessorAsync(db, key, now, cancellationToken);
+            db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyRevoked, key, admin, now, restored is null
+                ? (object)new { by = "admin", reason = key.RevocationReason }
+                : new { by = "admin", reason = key.RevocationReason, restoredKeyId = (Guid?)restored.Id, restoredKey = restored.DisplayKey }));
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
             return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, "This key changed while you were revoking it. Search again and retry."));
         }
+
+        await transaction.CommitAsync(cancellationToken);
 
         LogRevoked(logger, key.Id, key.OwnerId, admin.UserId);
         return ApiKeyResult<ApiKeySummary>.Ok(keys.Summarize(key, now));
@@ -201,13 +210,18 @@ internal sealed partial class AdminApiKeyStore(
 
     private static void RevokeByAdmin(ApplicationDbContext db, ApiKey key, AuditActor admin, string reason, DateTimeOffset now)
     {
+        MarkRevokedByAdmin(key, admin, reason, now);
+        db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyRevoked, key, admin, now, new { by = "admin", reason }));
+    }
+
+    private static void MarkRevokedByAdmin(ApiKey key, AuditActor admin, string reason, DateTimeOffset now)
+    {
         key.RevokedAt = now;
         key.ActiveName = null;
         key.RevokedBy = admin.UserId;
         key.RevokedByAdmin = true;
         key.RevocationReason = reason;
         key.Version = Guid.NewGuid();
-        db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyRevoked, key, admin, now, new { by = "admin", reason }));
     }
 
     // An administrator whose own account another administrator disabled is refused at once, before

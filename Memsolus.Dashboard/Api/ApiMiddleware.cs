@@ -1,4 +1,5 @@
 using System.Globalization;
+using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Usage;
@@ -34,6 +35,7 @@ internal sealed partial class ApiMiddleware(
     RequestDelegate next,
     ApiKeyAuthenticator authenticator,
     RequestRateLimiter rateLimiter,
+    FirstUseRetirement retirement,
     RequestCountRecorder usage,
     IProblemDetailsService problems,
     IOptions<ApiOptions> options,
@@ -167,18 +169,18 @@ internal sealed partial class ApiMiddleware(
 
         // Only the key's principal: whatever else authenticated the request (a dashboard cookie) does not count.
         context.User = principal;
-        var key = context.Features.Get<VerifiedApiKey>();
+        var key = authentication.Key!;
 
         // The key's IP allowlist, before its permissions (an outsider learns nothing about them, nor
         // about the key's rate limit). The address is the one the forwarded-headers settings
         // established (Hosting/), never a header read here: a client cannot talk its way in.
-        if (key is not null && !key.AllowsAddress(context.Connection.RemoteIpAddress))
+        if (!key.AllowsAddress(context.Connection.RemoteIpAddress))
         {
             await WriteIpNotAllowedAsync(context);
             return false;
         }
 
-        var limited = key is { RequestsPerMinute: not null } ? key : null;
+        var limited = key.RequestsPerMinute is null ? null : key;
         if (context.GetEndpoint()?.Metadata.GetMetadata<RequiredPermission>() is { Name: { } required }
             && !principal.HasClaim(ApiKeyClaimTypes.Permission, required))
         {
@@ -220,6 +222,12 @@ internal sealed partial class ApiMiddleware(
                 await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
                 return false;
             }
+        }
+
+        // A rotation "When the new key is first used": this request, if it succeeds, stops the old key.
+        if (key.RetiresPredecessor)
+        {
+            retirement.Watch(context, key.Id);
         }
 
         return true;

@@ -148,8 +148,11 @@ internal static class ApiKeyRules
             : null;
     }
 
-    public static TimeSpan GracePeriod(RotationGrace grace) => grace switch
+    // How long a rotated key keeps working; null: until its successor's first successful request,
+    // whenever that is (the old key's own expiry, if it has one, still applies).
+    public static TimeSpan? GracePeriod(RotationGrace grace) => grace switch
     {
+        RotationGrace.FirstUseOfNewKey => null,
         RotationGrace.Immediately => TimeSpan.Zero,
         RotationGrace.OneHour => TimeSpan.FromHours(1),
         RotationGrace.OneDay => TimeSpan.FromHours(24),

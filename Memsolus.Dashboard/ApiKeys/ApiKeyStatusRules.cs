@@ -82,6 +82,11 @@ internal static class ApiKeyStatusRules
     public static readonly ApiKeyRule RotatedPastGrace = Rule((k, now, window) =>
         Rotated.IsTrue(k, now, window) && StoppedByClock.IsTrue(k, now, window));
 
+    // A key rotated "When the new key is first used" that still works: its end is its successor's
+    // first successful request (or its own expiry, should that come first).
+    public static readonly ApiKeyRule WaitingForSuccessor = Rule((k, now, window) =>
+        RotatedInGrace.IsTrue(k, now, window) && k.WaitsForSuccessor);
+
     public static ApiKeyRule For(ApiKeyStatus status) => status switch
     {
         ApiKeyStatus.Active => Active,

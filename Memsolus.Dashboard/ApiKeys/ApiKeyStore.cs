@@ -16,6 +16,9 @@ internal sealed partial class ApiKeyStore(
 {
     private static readonly ApiKeyError NotFound = new(ApiKeyErrorKind.NotFound, "That API key does not exist.");
 
+    // How far back a first use retires keys rotated "When the new key is first used" one after another.
+    private const int MaxRotationChain = 20;
+
     // Another tab, window or person changed the key after this caller read it: the caller's
     // expectedVersion (the Version its summary showed) is stale, or a simultaneous save won.
     internal static readonly ApiKeyError Changed = new(ApiKeyErrorKind.Conflict, "This key changed; reload.");
@@ -303,9 +306,31 @@ internal sealed partial class ApiKeyStore(
             Version = Guid.NewGuid(),
         };
 
-        var stopsAt = now + ApiKeyRules.GracePeriod(grace);
         old.RotatedToId = successor.Id;
-        old.ExpiresAt = old.ExpiresAt is { } current && current < stopsAt ? current : stopsAt;
+        if (ApiKeyRules.GracePeriod(grace) is { } gracePeriod)
+        {
+            var stopsAt = now + gracePeriod;
+            old.ExpiresAt = old.ExpiresAt is { } current && current < stopsAt ? current : stopsAt;
+
+            // A new key that was never used, rotated again with a grace period: the keys that were
+            // waiting for its first use stop with it, rather than wait for a key that is going away.
+            foreach (var waiting in await WaitingPredecessorsAsync(db, old, cancellationToken))
+            {
+                waiting.WaitsForSuccessor = false;
+                waiting.ExpiresAt = waiting.ExpiresAt is { } own && own < old.ExpiresAt ? own : old.ExpiresAt;
+                waiting.Version = Guid.NewGuid();
+            }
+
+        }
+        else
+        {
+            // Until the successor's first successful request (FirstUseRetirement); the old key's own
+            // expiry still applies. If the old key was itself waiting to retire a predecessor, it
+            // keeps that flag: whichever of the two is used first retires the keys behind it.
+            old.WaitsForSuccessor = true;
+            successor.RetiresPredecessor = true;
+        }
+
         old.Version = Guid.NewGuid();
 
         // The old key gives its name up before its successor takes it: saved first, since the
@@ -318,6 +343,7 @@ internal sealed partial class ApiKeyStore(
         {
             grace = grace.ToString(),
             oldKeyStopsAt = old.ExpiresAt,
+            waitsForNewKey = old.WaitsForSuccessor,
             newKeyId = successor.Id,
             newKey = successor.DisplayKey,
         }));
@@ -342,6 +368,7 @@ internal sealed partial class ApiKeyStore(
 
         var now = clock.GetUtcNow();
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await BeginOwnerTransactionAsync(db, owner.UserId, cancellationToken);
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id && k.OwnerId == owner.UserId, cancellationToken);
         if (key is null)
         {
@@ -368,9 +395,12 @@ internal sealed partial class ApiKeyStore(
         key.RevokedBy = owner.UserId;
         key.RevocationReason = reason;
         key.Version = Guid.NewGuid();
-        db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyRevoked, key, owner, now, new { by = "owner", reason }));
         try
         {
+            var restored = await RestoreWaitingPredecessorAsync(db, key, now, cancellationToken);
+            db.AuditEvents.Add(AuditEvents.KeyEvent(AuditEventTypes.KeyRevoked, key, owner, now, restored is null
+                ? (object)new { by = "owner", reason }
+                : new { by = "owner", reason, restoredKeyId = (Guid?)restored.Id, restoredKey = restored.DisplayKey }));
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
@@ -378,8 +408,150 @@ internal sealed partial class ApiKeyStore(
             return ApiKeyResult<ApiKeySummary>.Fail(Changed);
         }
 
+        await transaction.CommitAsync(cancellationToken);
+
         LogRevoked(logger, key.Id, owner.UserId);
         return ApiKeyResult<ApiKeySummary>.Ok(Summarize(key, now));
+    }
+
+    // A rotation "When the new key is first used" completes: the key check calls this (through
+    // FirstUseRetirement) after a request made with successorId succeeded. Every key that was waiting
+    // for it stops now (ExpiresAt = now), and the successor stops retiring anything; both rows are
+    // saved through EF, so the cache drops them here at once and on the other nodes within a second.
+    // The owner's transaction serialises this with itself (and with the owner's rotations and
+    // revocations), and it only acts while the successor still RetiresPredecessor and each key still
+    // WaitsForSuccessor: first uses on several nodes at once retire a key once, with one audit event.
+    // Returns how many keys stopped. A key revoked or expired meanwhile only stops waiting.
+    internal async Task<int> RetirePredecessorsAsync(Guid successorId, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+            var ownerId = await db.ApiKeys.Where(k => k.Id == successorId).Select(k => k.OwnerId).SingleOrDefaultAsync(cancellationToken);
+            if (ownerId is null)
+            {
+                return 0;
+            }
+
+            await using var transaction = await BeginOwnerTransactionAsync(db, ownerId, cancellationToken);
+            var successor = await db.ApiKeys.SingleAsync(k => k.Id == successorId, cancellationToken);
+            if (!successor.RetiresPredecessor)
+            {
+                return 0;
+            }
+
+            var now = clock.GetUtcNow();
+            var retired = new List<ApiKey>();
+            foreach (var waiting in await WaitingPredecessorsAsync(db, successor, cancellationToken))
+            {
+                waiting.WaitsForSuccessor = false;
+                if (ApiKeyStatusRules.StillWorks.IsTrue(waiting, now))
+                {
+                    waiting.ExpiresAt = now;
+                    retired.Add(waiting);
+                }
+
+                waiting.Version = Guid.NewGuid();
+            }
+
+            foreach (var key in retired)
+            {
+                db.AuditEvents.Add(AuditEvents.SystemKeyEvent(AuditEventTypes.KeyRotationCompleted, key, now, new
+                {
+                    stoppedAt = now,
+                    newKeyId = successor.Id,
+                    newKey = successor.DisplayKey,
+                }));
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // Changed by someone else between the read and the write (a revocation from a
+                // path that does not take the owner's lock): read again.
+                continue;
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            foreach (var key in retired)
+            {
+                LogRetired(logger, key.Id, ownerId, successor.Id);
+            }
+
+            return retired.Count;
+        }
+    }
+
+    // Revoking a new key before its first use (it still RetiresPredecessor, and it is the current
+    // key: nothing replaced it) cancels the rotation that made it: the key it was to replace, if
+    // that one is still waiting and still works, is the current key again (Active, its name back,
+    // rotatable), so the integration that still uses it keeps working and nothing waits for a key
+    // that can no longer be used. Called inside a transaction, after the revocation's fields are
+    // set: it saves the revocation first, since the name moves from one row to the other. Should the
+    // name have gone to another key meanwhile (the new key was renamed, then a key took the old
+    // name), the old key only stops waiting and works until its own expiry. Returns the key restored.
+    internal static async Task<ApiKey?> RestoreWaitingPredecessorAsync(ApplicationDbContext db, ApiKey revoked, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!revoked.RetiresPredecessor || revoked.RotatedToId is not null)
+        {
+            return null;
+        }
+
+        revoked.RetiresPredecessor = false;
+        var predecessor = await db.ApiKeys.SingleOrDefaultAsync(k => k.RotatedToId == revoked.Id && k.OwnerId == revoked.OwnerId, cancellationToken);
+        if (predecessor is null || !predecessor.WaitsForSuccessor)
+        {
+            return null;
+        }
+
+        predecessor.WaitsForSuccessor = false;
+        predecessor.Version = Guid.NewGuid();
+        if (!ApiKeyStatusRules.StillWorks.IsTrue(predecessor, now))
+        {
+            return null;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await ReleaseNameAsync(db, predecessor.OwnerId, predecessor.NormalizedName, now, cancellationToken);
+        if (NameTaken(await ActiveKeysAsync(db, predecessor.OwnerId, now, cancellationToken), predecessor.Name, exceptId: predecessor.Id))
+        {
+            return null;
+        }
+
+        predecessor.RotatedToId = null;
+        predecessor.ActiveName = predecessor.NormalizedName;
+        return predecessor;
+    }
+
+    // The keys waiting, directly or through keys that were themselves never used, for key's first
+    // use, tracked, newest first. Every key passed on the way (key included) stops retiring: its
+    // duty ends with this call, whatever the caller does with the keys found. Bounded, so a chain
+    // broken by hand in the database cannot loop.
+    private static async Task<List<ApiKey>> WaitingPredecessorsAsync(ApplicationDbContext db, ApiKey key, CancellationToken cancellationToken)
+    {
+        var waiting = new List<ApiKey>();
+        for (var hop = 0; hop < MaxRotationChain && key.RetiresPredecessor; hop++)
+        {
+            key.RetiresPredecessor = false;
+            key.Version = Guid.NewGuid();
+            var predecessor = await db.ApiKeys.SingleOrDefaultAsync(k => k.RotatedToId == key.Id && k.OwnerId == key.OwnerId, cancellationToken);
+            if (predecessor is null)
+            {
+                break;
+            }
+
+            if (predecessor.WaitsForSuccessor)
+            {
+                waiting.Add(predecessor);
+            }
+
+            key = predecessor;
+        }
+
+        return waiting;
     }
 
     // Keys an administrator revoked that the owner has not yet acknowledged: shown as a banner.
@@ -438,6 +610,7 @@ internal sealed partial class ApiKeyStore(
         ApiKeyStatusRules.StatusAt(key, now, options.Value.ExpiresSoonWindow))
     {
         StillWorks = ApiKeyStatusRules.StillWorks.IsTrue(key, now),
+        WaitsForFirstUse = ApiKeyStatusRules.WaitingForSuccessor.IsTrue(key, now),
         Version = key.Version,
         RequestsPerMinute = key.RequestsPerMinute,
         AllowedNetworks = key.AllowedNetworks,
@@ -553,6 +726,9 @@ internal sealed partial class ApiKeyStore(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rotated API key {KeyId} into {NewKeyId} for account {OwnerId}")]
     private static partial void LogRotated(ILogger logger, Guid keyId, Guid newKeyId, string ownerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retired API key {KeyId} of account {OwnerId} at the first use of {NewKeyId}")]
+    private static partial void LogRetired(ILogger logger, Guid keyId, string ownerId, Guid newKeyId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Revoked API key {KeyId} of account {OwnerId}")]
     private static partial void LogRevoked(ILogger logger, Guid keyId, string ownerId);

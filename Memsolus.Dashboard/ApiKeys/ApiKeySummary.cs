@@ -34,6 +34,10 @@ public sealed record ApiKeySummary(
     // Accepted by the API right now (set from the service's clock when the summary is made).
     public bool StillWorks { get; init; }
 
+    // Rotated "When the new key is first used", and the new key has not been used yet: this key
+    // works until then (or its own expiry). Shown as "waiting for first use".
+    public bool WaitsForFirstUse { get; init; }
+
     // The key's concurrency token when this summary was read: a dialog sends it back, so a change
     // made meanwhile (in another tab) is refused with "This key changed; reload." rather than
     // silently overwritten.

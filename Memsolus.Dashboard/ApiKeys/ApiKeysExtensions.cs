@@ -8,6 +8,7 @@ internal static class ApiKeysExtensions
     {
         builder.Services.AddValidatedOptions<ApiKeysOptions>(ApiKeysOptions.SectionName);
         builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddSingleton<FirstUseRetirement>();
         builder.Services.AddSingleton<ApiKeyNameRepairInitializer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ApiKeyNameRepairInitializer>());
         return builder;

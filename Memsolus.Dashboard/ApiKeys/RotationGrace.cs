@@ -6,4 +6,7 @@ public enum RotationGrace
     OneHour,
     OneDay,
     SevenDays,
+
+    // The old key works until the new key's first successful request (ApiKeys/FirstUseRetirement).
+    FirstUseOfNewKey,
 }

@@ -20,8 +20,9 @@ internal static class AuditDetails
         {
             AuditEventTypes.KeyCreated => $"{Text(root, "environment")} key, permissions: {List(root, "permissions")}{Expiry(root, "expiresAt", "; expires ")}{Rate(root)}{Networks(root)}",
             AuditEventTypes.KeyUpdated => Updated(root),
-            AuditEventTypes.KeyRotated => $"replaced by {Text(root, "newKey")}; old key stops {Time(root, "oldKeyStopsAt")}",
-            AuditEventTypes.KeyRevoked => $"revoked by {(Text(root, "by") == "admin" ? "an administrator" : "the owner")}{Reason(root)}",
+            AuditEventTypes.KeyRotated => Rotated(root),
+            AuditEventTypes.KeyRotationCompleted => $"stopped at the first use of {Text(root, "newKey")}, {Time(root, "stoppedAt")}",
+            AuditEventTypes.KeyRevoked => $"revoked by {(Text(root, "by") == "admin" ? "an administrator" : "the owner")}{Reason(root)}{Restored(root)}",
             AuditEventTypes.KeyExpired => $"expired {Time(root, "expiresAt")}",
             AuditEventTypes.KeysBulkRevoked => $"{Number(root, "revoked")} working key(s) revoked by an administrator{Reason(root)}",
             AuditEventTypes.AccountDisabled => $"account disabled by an administrator{Reason(root)}",
@@ -35,6 +36,17 @@ internal static class AuditDetails
         AuditEventTypes.KeysBulkRevoked => "all keys revoked",
         _ => eventType,
     };
+
+    private static string Rotated(JsonElement root) =>
+        root.TryGetProperty("waitsForNewKey", out var waits) && waits.ValueKind == JsonValueKind.True
+            ? $"replaced by {Text(root, "newKey")}; old key stops when the new key is first used{Expiry(root, "oldKeyStopsAt", ", or at its expiry ", "")}"
+            : $"replaced by {Text(root, "newKey")}; old key stops {Time(root, "oldKeyStopsAt")}";
+
+    // Revoking a new key before its first use gave the key it was to replace its place back.
+    private static string Restored(JsonElement root) =>
+        root.TryGetProperty("restoredKey", out var restored) && restored.ValueKind == JsonValueKind.String
+            ? $"; before its first use, so {restored.GetString()} is the current key again"
+            : "";
 
     private static string Updated(JsonElement root)
     {
@@ -104,8 +116,8 @@ internal static class AuditDetails
             ? ApiKeyDisplay.Exact(at)
             : "never";
 
-    private static string Expiry(JsonElement root, string property, string prefix) =>
+    private static string Expiry(JsonElement root, string property, string prefix, string never = "; never expires") =>
         root.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var at)
             ? prefix + ApiKeyDisplay.Exact(at)
-            : "; never expires";
+            : never;
 }

@@ -125,6 +125,50 @@ public sealed class CrossNodeRevocationTests(SharedDatabaseNodes nodes, ITestOut
         await AssertStatusAsync(nodes.B.ApiClient(rotated.Value!.Secret), Me, HttpStatusCode.OK);
     }
 
+    // Rotation "When the new key is first used": the old key works on B until the new key's first
+    // success on A, then B refuses it too (ApiKeys/FirstUseRetirement).
+    [Fact]
+    public async Task A_key_waiting_for_its_successor_is_refused_by_another_node_once_the_successor_is_used()
+    {
+        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        var onB = nodes.B.ApiClient(session.Key.Secret);
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+
+        var rotated = await KeysOnA.RotateAsync(session.Owner, session.Key.Key.Id, RotationGrace.FirstUseOfNewKey);
+        Assert.True(rotated.Succeeded, rotated.Error?.Message);
+        await AssertStatusAsync(onB, Me, HttpStatusCode.OK);
+        await AssertStatusAsync(nodes.A.ApiClient(session.Key.Secret), Me, HttpStatusCode.OK);
+
+        await AssertStatusAsync(nodes.A.ApiClient(rotated.Value!.Secret), Me, HttpStatusCode.OK);
+
+        await AssertStatusAsync(nodes.A.ApiClient(session.Key.Secret), Me, HttpStatusCode.Unauthorized);
+        await WaitForStatusAsync(onB, Me, HttpStatusCode.Unauthorized);
+        await AssertStatusAsync(nodes.B.ApiClient(rotated.Value.Secret), Me, HttpStatusCode.OK);
+    }
+
+    // The new key's first requests reach both nodes at once: the old key is retired once, with one
+    // audit event (the store serialises the retirements and acts only while the key still waits).
+    [Fact]
+    public async Task First_uses_on_two_nodes_at_once_retire_the_old_key_once()
+    {
+        var session = await nodes.A.NewSessionAsync([Permissions.MemoryRead]);
+        var rotated = await KeysOnA.RotateAsync(session.Owner, session.Key.Key.Id, RotationGrace.FirstUseOfNewKey);
+        Assert.True(rotated.Succeeded, rotated.Error?.Message);
+        var clients = new[] { nodes.A.ApiClient(rotated.Value!.Secret), nodes.B.ApiClient(rotated.Value.Secret) };
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Task.Run(async () =>
+        {
+            using var response = await clients[i % 2].GetAsync(Me);
+            return response.StatusCode;
+        })));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        await using var db = await nodes.A.Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContextAsync();
+        Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.KeyId == session.Key.Key.Id && e.EventType == AuditEventTypes.KeyRotationCompleted));
+        await WaitForStatusAsync(nodes.B.ApiClient(session.Key.Secret), Me, HttpStatusCode.Unauthorized);
+        await AssertStatusAsync(nodes.A.ApiClient(session.Key.Secret), Me, HttpStatusCode.Unauthorized);
+    }
+
     [Fact]
     public async Task Permissions_edited_on_one_node_apply_on_another_both_ways()
     {

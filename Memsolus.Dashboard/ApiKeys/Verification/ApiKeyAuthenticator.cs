@@ -118,7 +118,7 @@ internal sealed partial class ApiKeyAuthenticator(
         // The key as verified, for endpoints that describe it (GET /me) without parsing claims back.
         context.Features.Set(key);
         lastUsed.Record(key.Id, clock.GetUtcNow());
-        return new ApiKeyAuthentication(new ClaimsPrincipal(key.Identity), ApiKeyFailure.None, default);
+        return new ApiKeyAuthentication(new ClaimsPrincipal(key.Identity), ApiKeyFailure.None, default, key);
     }
 
     private ApiKeyAuthentication Reject(IPAddress? address, ApiKeyRejection rejection)
