@@ -18,7 +18,8 @@ namespace Memsolus.Dashboard.Api;
 //   without a length are cut off at the same size;
 // - the key is checked (ApiKeyAuthenticator, checks 1 to 4 in docs/security.md): 401 with WWW-Authenticate
 //   and one body whatever the reason, or 429 with Retry-After when the client's address has
-//   failed too often; then the endpoint's RequiredPermission (step 5): 403 naming it. Requests
+//   failed too often; then the endpoint's RequiredPermission (step 5): 403 naming it (and naming
+//   key_quarantined when quarantine holds the permission back). Requests
 //   for no endpoint (404, 405) need a valid key too, so the API's shape is not shown to anyone;
 // - a body in another charset than UTF-8 is refused with 415, and a JSON body holding text no
 //   provider can store with 400 naming the field (JsonRequestBody);
@@ -35,6 +36,9 @@ internal sealed partial class ApiMiddleware(
     IOptions<ApiOptions> options,
     ILogger<ApiMiddleware> logger)
 {
+    // The problem's "code" when a quarantined key asks for a permission quarantine holds back (docs/api.md).
+    public const string QuarantinedCode = "key_quarantined";
+
     private readonly bool requireHttps = options.Value.RequireHttps ?? true;
 
     public Task InvokeAsync(HttpContext context) =>
@@ -167,12 +171,22 @@ internal sealed partial class ApiMiddleware(
             && !principal.HasClaim(ApiKeyClaimTypes.Permission, required))
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            // A quarantined key's identity holds only its read permissions: it is asked why only here,
+            // on the way to a 403, so other keys pay nothing for quarantine.
+            var quarantined = context.Features.Get<VerifiedApiKey>()?.Withholds(required) == true;
             var problem = new ProblemDetails
             {
                 Status = StatusCodes.Status403Forbidden,
                 Title = "Forbidden",
-                Detail = $"This API key lacks the {required} permission.",
+                Detail = quarantined
+                    ? $"This API key is quarantined: only its read permissions work, so it may not use {required}. Its owner can restore it on the API Keys page."
+                    : $"This API key lacks the {required} permission.",
             };
+            if (quarantined)
+            {
+                problem.Extensions["code"] = QuarantinedCode;
+            }
+
             problem.Extensions["requiredPermission"] = required;
             await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
             return false;

@@ -21,8 +21,10 @@ internal static class AuditDetails
             AuditEventTypes.KeyCreated => $"{Text(root, "environment")} key, permissions: {List(root, "permissions")}{Expiry(root, "expiresAt", "; expires ")}",
             AuditEventTypes.KeyUpdated => Updated(root),
             AuditEventTypes.KeyRotated => $"replaced by {Text(root, "newKey")}; old key stops {Time(root, "oldKeyStopsAt")}",
-            AuditEventTypes.KeyRevoked => $"revoked by {(Text(root, "by") == "admin" ? "an administrator" : "the owner")}{Reason(root)}",
+            AuditEventTypes.KeyRevoked => $"revoked by {By(root)}{Reason(root)}",
             AuditEventTypes.KeyExpired => $"expired {Time(root, "expiresAt")}",
+            AuditEventTypes.KeyQuarantined => $"quarantined by {By(root)}{Reason(root)}; only its read permissions work",
+            AuditEventTypes.KeyRestored => $"restored by {By(root)}{Reason(root)}; all its permissions work again",
             AuditEventTypes.KeysBulkRevoked => $"{Number(root, "revoked")} working key(s) revoked by an administrator{Reason(root)}",
             AuditEventTypes.AccountDisabled => $"account disabled by an administrator{Reason(root)}",
             AuditEventTypes.AccountEnabled => "account enabled by an administrator",
@@ -56,6 +58,14 @@ internal static class AuditDetails
 
         return string.Join("; ", parts);
     }
+
+    // Who acted, as the owner may read it: never an administrator's name.
+    private static string By(JsonElement root) => Text(root, "by") switch
+    {
+        "admin" => "an administrator",
+        "owner" or "" => "the owner",
+        var other => other,
+    };
 
     private static string Reason(JsonElement root) =>
         root.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String ? $": {reason.GetString()}" : "";
