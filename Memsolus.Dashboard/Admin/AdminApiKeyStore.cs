@@ -86,6 +86,10 @@ internal sealed partial class AdminApiKeyStore(
         {
             keyRows = keyRows.Where(ApiKeyStatusRules.For(shown).At(now, options.Value.ExpiresSoonWindow));
         }
+        else if (query.Status == AdminKeyStatusFilter.Quarantined)
+        {
+            keyRows = keyRows.Where(k => k.QuarantinedAt != null).Where(ApiKeyStatusRules.StillWorks.At(now));
+        }
 
         var total = await keyRows.CountAsync(cancellationToken);
         var size = Math.Clamp(query.PageSize, 1, MaxPageSize);
