@@ -231,6 +231,54 @@ public sealed class AdminApiKeysPageTests : BunitTestContext
     }
 
     [Fact]
+    public async Task Quarantining_and_restoring_from_the_page_ask_for_a_reason_and_the_status_shows_Quarantined_meanwhile()
+    {
+        var agent = await CreateKeyAsync("production-agent", [Permissions.MemoryRead, Permissions.MemoryWrite]);
+        var provider = RenderDialogProvider();
+        var page = await RenderPageAsync();
+        page.WaitForAssertion(() => Assert.Single(Rows(page)));
+
+        Rows(page).Single().Button($"Quarantine production-agent ({agent.Key.DisplayKey})").Click();
+        provider.WaitForAssertion(() => Assert.Equal("Quarantine production-agent?", Text(provider.Find(".mud-dialog-title"))));
+        Assert.True(IsDisabled(Button(provider, "Quarantine")));
+        Field(provider, "Reason").Input("found in a public gist");
+        Button(provider, "Quarantine").Click();
+
+        provider.WaitForAssertion(() => Assert.Empty(OpenDialogs(provider)));
+        page.WaitForAssertion(() => Assert.Contains("Quarantined", Rows(page).Single()["Status"], StringComparison.Ordinal));
+        Assert.Equal("Active", Rows(page).Single().Status);
+        Assert.True((await KeyAsync(agent.Key.Id)).IsQuarantined);
+
+        Rows(page).Single().Button($"Restore production-agent ({agent.Key.DisplayKey})").Click();
+        provider.WaitForAssertion(() => Assert.Equal("Restore production-agent?", Text(provider.Find(".mud-dialog-title"))));
+        Assert.True(IsDisabled(Button(provider, "Restore")));
+        Field(provider, "Reason").Input("false alarm");
+        Button(provider, "Restore").Click();
+
+        provider.WaitForAssertion(() => Assert.Empty(OpenDialogs(provider)));
+        page.WaitForAssertion(() => Assert.DoesNotContain("Quarantined", Rows(page).Single()["Status"], StringComparison.Ordinal));
+        Assert.False((await KeyAsync(agent.Key.Id)).IsQuarantined);
+        await using var db = Database.CreateContext();
+        var events = await db.AuditEvents.Where(e => e.ActorId == Admin.UserId).OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal([AuditEventTypes.KeyQuarantined, AuditEventTypes.KeyRestored], events.Select(e => e.EventType));
+    }
+
+    [Fact]
+    public async Task The_status_filter_finds_quarantined_keys_of_every_account()
+    {
+        await CreateKeyAsync("production-agent");
+        var held = await CreateKeyAsync("held-agent", owner: OtherOwner);
+        Assert.True((await Keys.QuarantineAsync(OtherOwner, held.Key.Id)).Succeeded);
+        var popovers = Context.Render<MudPopoverProvider>();
+        var page = await RenderPageAsync();
+        page.WaitForAssertion(() => Assert.Equal(2, Rows(page).Count));
+
+        Choose(page, popovers, "Status", "Quarantined");
+
+        page.WaitForAssertion(() => Assert.Equal(["held-agent"], Rows(page).Select(r => r.Name)));
+    }
+
+    [Fact]
     public async Task Revoking_all_keys_of_an_account_from_the_page_lists_each_as_Revoked_and_leaves_other_accounts_alone()
     {
         await CreateKeyAsync("production-agent");

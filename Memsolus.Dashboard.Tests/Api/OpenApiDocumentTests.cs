@@ -110,7 +110,7 @@ public sealed class OpenApiDocumentTests(MemsolusAppFactory app) : IClassFixture
         var schema = answer.GetProperty("content").GetProperty("application/json").GetProperty("schema");
         var reference = schema.GetProperty("$ref").GetString()!;
         var properties = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.Split('/')[^1]).GetProperty("properties");
-        Assert.Equal(["id", "name", "environment", "permissions", "expiresAt"], properties.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "name", "environment", "permissions", "expiresAt", "quarantined", "withheldPermissions"], properties.EnumerateObject().Select(p => p.Name));
     }
 
     private async Task<JsonElement> DocumentAsync()

@@ -192,6 +192,7 @@ public sealed class ApiKeysPageTests : BunitTestContext
             rows.Single(r => r.Name == "production-agent").Actions,
             name => Assert.StartsWith("Edit production-agent", name, StringComparison.Ordinal),
             name => Assert.StartsWith("Rotate production-agent", name, StringComparison.Ordinal),
+            name => Assert.StartsWith("Quarantine production-agent", name, StringComparison.Ordinal),
             name => Assert.StartsWith("Revoke production-agent", name, StringComparison.Ordinal));
         Assert.Empty(rows.Single(r => r.Name == "retired").Actions);
         Assert.Empty(rows.Single(r => r.Name == "short-lived").Actions);
@@ -208,8 +209,8 @@ public sealed class ApiKeysPageTests : BunitTestContext
         var page = RenderPage();
 
         var actions = Rows(page).SelectMany(r => r.Actions).ToList();
-        Assert.Equal(4, actions.Count);
-        Assert.All(actions, name => Assert.Matches("^(Edit|Rotate|Revoke) production-agent", name));
+        Assert.Equal(6, actions.Count);
+        Assert.All(actions, name => Assert.Matches("^(Edit|Rotate|Quarantine|Revoke) production-agent", name));
         var sharedNames = actions.GroupBy(name => name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key);
         Assert.Empty(sharedNames);
     }
@@ -341,6 +342,69 @@ public sealed class ApiKeysPageTests : BunitTestContext
         Assert.Equal("Revoked", row.Status);
         Assert.Contains("Reason: leaked in a chat message", row["Status"], StringComparison.Ordinal);
         Assert.Empty(row.Actions);
+    }
+
+    [Fact]
+    public async Task Quarantining_from_the_page_confirms_and_lists_the_key_as_Quarantined_and_Restore_brings_its_permissions_back()
+    {
+        var key = await CreateKeyAsync("production-agent", permissions: [Permissions.MemoryRead, Permissions.MemoryWrite]);
+        var provider = RenderDialogProvider();
+        var page = RenderPage();
+
+        page.Find("button[aria-label^='Quarantine production-agent']").Click();
+        provider.WaitForAssertion(() => Assert.Equal("Quarantine production-agent?", Text(provider.Find(".mud-dialog-title"))));
+        Assert.Contains("keep only its read permissions", Text(provider.Find(".mud-dialog-content")), StringComparison.Ordinal);
+        Button(provider, "Quarantine").Click();
+
+        provider.WaitForAssertion(() => Assert.Empty(OpenDialogs(provider)));
+        page.WaitForAssertion(() => Assert.Equal("Quarantined", Text(page.Find("[data-testid=key-quarantined]"))));
+        var row = Rows(page).Single();
+        Assert.Equal("Active", row.Status);
+        Assert.Contains("Only its read permissions work until it is restored.", row["Status"], StringComparison.Ordinal);
+        Assert.Equal("Only its read permissions work until it is restored.", page.Find("[data-testid=key-quarantined]").GetAttribute("title"));
+        Assert.Contains(row.Actions, a => a.StartsWith("Restore production-agent", StringComparison.Ordinal));
+        Assert.DoesNotContain(row.Actions, a => a.StartsWith("Quarantine", StringComparison.Ordinal));
+        Assert.True((await KeyAsync(key.Key.Id)).IsQuarantined);
+
+        page.Find("button[aria-label^='Restore production-agent']").Click();
+        provider.WaitForAssertion(() => Assert.Equal("Restore production-agent?", Text(provider.Find(".mud-dialog-title"))));
+        Button(provider, "Restore").Click();
+
+        provider.WaitForAssertion(() => Assert.Empty(OpenDialogs(provider)));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=key-quarantined]")));
+        Assert.Contains(Rows(page).Single().Actions, a => a.StartsWith("Quarantine production-agent", StringComparison.Ordinal));
+        var restored = await KeyAsync(key.Key.Id);
+        Assert.False(restored.IsQuarantined);
+        Assert.Equal([Permissions.MemoryRead, Permissions.MemoryWrite], restored.Permissions);
+    }
+
+    [Fact]
+    public async Task Cancelling_the_quarantine_leaves_the_key_as_it_was()
+    {
+        var key = await CreateKeyAsync("production-agent");
+        var provider = RenderDialogProvider();
+        var page = RenderPage();
+
+        page.Find("button[aria-label^='Quarantine production-agent']").Click();
+        provider.WaitForAssertion(() => Assert.Single(OpenDialogs(provider)));
+        Button(provider, "Cancel").Click();
+
+        provider.WaitForAssertion(() => Assert.Empty(OpenDialogs(provider)));
+        Assert.False((await KeyAsync(key.Key.Id)).IsQuarantined);
+        Assert.Empty(page.FindAll("[data-testid=key-quarantined]"));
+    }
+
+    [Fact]
+    public async Task The_status_filter_finds_quarantined_keys()
+    {
+        await CreateKeyAsync("live-agent");
+        var held = await CreateKeyAsync("held-agent");
+        Assert.True((await Keys.QuarantineAsync(Owner, held.Key.Id)).Succeeded);
+        var page = RenderPage();
+
+        await ChooseAsync(page, "Status", "Quarantined");
+
+        Assert.Equal(["held-agent"], Rows(page).Select(r => r.Name));
     }
 
     // docs/dashboard.md: "the key stays listed as Revoked (with who, when and why)": the row shows

@@ -20,7 +20,7 @@ public abstract class MeEndpointTests(MemsolusAppFactory app)
     }
 
     [Fact]
-    public async Task Me_describes_the_calling_key_id_name_environment_permissions_and_expiry()
+    public async Task Me_describes_the_calling_key_id_name_environment_permissions_expiry_and_quarantine()
     {
         var session = await app.NewSessionAsync(
             [Permissions.KnowledgeWrite, Permissions.MemoryRead], ApiKeyEnvironment.Test, ApiKeyExpiration.Days90);
@@ -29,13 +29,15 @@ public abstract class MeEndpointTests(MemsolusAppFactory app)
 
         var me = await ApiAssert.JsonAsync(response);
         Assert.Equal(
-            ["id", "name", "environment", "permissions", "expiresAt"],
+            ["id", "name", "environment", "permissions", "expiresAt", "quarantined", "withheldPermissions"],
             me.EnumerateObject().Select(p => p.Name));
         Assert.Equal(session.Key.Key.Id, me.GetProperty("id").GetGuid());
         Assert.Equal(session.Key.Key.Name, me.GetProperty("name").GetString());
         Assert.Equal("test", me.GetProperty("environment").GetString());
         Assert.Equal([Permissions.MemoryRead, Permissions.KnowledgeWrite], me.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
         Assert.Equal(session.Key.Key.ExpiresAt, me.GetProperty("expiresAt").GetDateTimeOffset());
+        Assert.False(me.GetProperty("quarantined").GetBoolean());
+        Assert.Empty(me.GetProperty("withheldPermissions").EnumerateArray());
         Assert.DoesNotContain(session.Key.Secret, me.GetRawText(), StringComparison.Ordinal);
     }
 

@@ -143,6 +143,24 @@ public abstract class AuditDetailsTests(DatabaseProvider provider)
     }
 
     [Fact]
+    public async Task Key_quarantined_and_key_restored_say_by_whom_and_what_works()
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var owner = await db.AddOwnerAsync();
+        var key = await db.CreateKeyAsync(owner, "production-agent");
+
+        await db.Keys.QuarantineAsync(owner, key.Key.Id);
+        await db.Keys.RestoreAsync(owner, key.Key.Id);
+
+        Assert.Equal(
+            [
+                "quarantined by the owner; only its read permissions work",
+                "restored by the owner; all its permissions work again",
+            ],
+            (await DescribedAsync(db)).Skip(1));
+    }
+
+    [Fact]
     public void An_event_without_details_describes_as_nothing()
     {
         Assert.Equal("", AuditDetails.Describe(AuditEventTypes.KeyCreated, null));
@@ -155,6 +173,8 @@ public abstract class AuditDetailsTests(DatabaseProvider provider)
     [InlineData(AuditEventTypes.KeyRotated, "key.rotated")]
     [InlineData(AuditEventTypes.KeyRevoked, "key.revoked")]
     [InlineData(AuditEventTypes.KeyExpired, "key.expired")]
+    [InlineData(AuditEventTypes.KeyQuarantined, "key.quarantined")]
+    [InlineData(AuditEventTypes.KeyRestored, "key.restored")]
     [InlineData(AuditEventTypes.KeysBulkRevoked, "all keys revoked")]
     public void Each_event_type_has_a_label(string eventType, string label) =>
         Assert.Equal(label, AuditDetails.Label(eventType));

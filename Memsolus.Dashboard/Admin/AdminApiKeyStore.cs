@@ -86,6 +86,10 @@ internal sealed partial class AdminApiKeyStore(
         {
             keyRows = keyRows.Where(ApiKeyStatusRules.For(shown).At(now, options.Value.ExpiresSoonWindow));
         }
+        else if (query.Status == AdminKeyStatusFilter.Quarantined)
+        {
+            keyRows = keyRows.Where(k => k.QuarantinedAt != null).Where(ApiKeyStatusRules.StillWorks.At(now));
+        }
 
         var total = await keyRows.CountAsync(cancellationToken);
         var size = Math.Clamp(query.PageSize, 1, MaxPageSize);
@@ -163,6 +167,49 @@ internal sealed partial class AdminApiKeyStore(
         await transaction.CommitAsync(cancellationToken);
 
         LogRevoked(logger, key.Id, key.OwnerId, admin.UserId);
+        return ApiKeyResult<ApiKeySummary>.Ok(keys.Summarize(key, now));
+    }
+
+    // Quarantine any account's key, or end its quarantine, with a reason the owner reads in their
+    // audit log; the same rules as the owner's (ApiKeyStore.QuarantineRefusal).
+    public Task<ApiKeyResult<ApiKeySummary>> QuarantineAsync(AuditActor admin, Guid keyId, string? reason, CancellationToken cancellationToken = default) =>
+        SetQuarantineAsync(admin, keyId, reason, quarantine: true, cancellationToken);
+
+    public Task<ApiKeyResult<ApiKeySummary>> RestoreAsync(AuditActor admin, Guid keyId, string? reason, CancellationToken cancellationToken = default) =>
+        SetQuarantineAsync(admin, keyId, reason, quarantine: false, cancellationToken);
+
+    private async Task<ApiKeyResult<ApiKeySummary>> SetQuarantineAsync(AuditActor admin, Guid keyId, string? reason, bool quarantine, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await DemandAdminAsync(db, admin, cancellationToken);
+        if (AdminReason.Validate(reason, ApiKeyRules.MaxReasonLength) is { } invalid)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(invalid);
+        }
+
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId, cancellationToken);
+        if (key is null)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.NotFound, "That API key does not exist."));
+        }
+
+        if (ApiKeyStore.QuarantineRefusal(key, quarantine, now) is { } refused)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(refused);
+        }
+
+        ApiKeyStore.SetQuarantine(db, key, admin, quarantine, now, new { by = "admin", reason = reason!.Trim() });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(new(ApiKeyErrorKind.Invalid, "This key changed meanwhile. Search again and retry."));
+        }
+
+        LogQuarantine(logger, quarantine ? "quarantined" : "restored", key.Id, key.OwnerId, admin.UserId);
         return ApiKeyResult<ApiKeySummary>.Ok(keys.Summarize(key, now));
     }
 
@@ -244,6 +291,9 @@ internal sealed partial class AdminApiKeyStore(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Administrator {AdminId} revoked API key {KeyId} of account {OwnerId}")]
     private static partial void LogRevoked(ILogger logger, Guid keyId, string ownerId, string adminId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Administrator {AdminId} {Change} API key {KeyId} of account {OwnerId}")]
+    private static partial void LogQuarantine(ILogger logger, string change, Guid keyId, string ownerId, string adminId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Administrator {AdminId} revoked all {Count} working API keys of account {OwnerId}")]
     private static partial void LogBulkRevoked(ILogger logger, int count, string ownerId, string adminId);

@@ -8,4 +8,7 @@ internal enum AdminKeyStatusFilter
     Expired,
     Rotated,
     Revoked,
+
+    // Works, with only its read permissions (beside its status, not one of the five).
+    Quarantined,
 }

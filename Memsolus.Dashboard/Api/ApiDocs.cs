@@ -46,7 +46,8 @@ internal static class ApiDocs
                 });
                 var needs = permission is null
                     ? "Any valid API key."
-                    : $"Requires the `{permission}` permission ({Permissions.All.Single(p => p.Name == permission).Description}).";
+                    : $"Requires the `{permission}` permission ({Permissions.All.Single(p => p.Name == permission).Description})."
+                        + (Permissions.IsRead(permission) ? "" : $" A quarantined key holding it is refused with 403 and `\"code\": \"{ApiMiddleware.QuarantinedCode}\"`.");
                 operation.Description = string.IsNullOrEmpty(operation.Description) ? needs : $"{operation.Description}\n\n{needs}";
                 operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
                 operation.Extensions["x-required-permission"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(permission ?? "any"));

@@ -19,7 +19,8 @@ namespace Memsolus.Dashboard.Api;
 //   without a length are cut off at the same size;
 // - the key is checked (ApiKeyAuthenticator, checks 1 to 4 in docs/security.md): 401 with WWW-Authenticate
 //   and one body whatever the reason, or 429 with Retry-After when the client's address has
-//   failed too often; then the endpoint's RequiredPermission (step 5): 403 naming it. Requests
+//   failed too often; then the endpoint's RequiredPermission (step 5): 403 naming it (and naming
+//   key_quarantined when quarantine holds the permission back). Requests
 //   for no endpoint (404, 405) need a valid key too, so the API's shape is not shown to anyone;
 //   a key with an IP allowlist used from elsewhere is 403 ip_not_allowed, before its permissions;
 //   then the key's rate limit (RequestRateLimiter): 429 with Retry-After over it, and on every
@@ -41,6 +42,9 @@ internal sealed partial class ApiMiddleware(
     IOptions<ApiOptions> options,
     ILogger<ApiMiddleware> logger)
 {
+    // The problem's "code" when a quarantined key asks for a permission quarantine holds back (docs/api.md).
+    public const string QuarantinedCode = "key_quarantined";
+
     private readonly bool requireHttps = options.Value.RequireHttps ?? true;
 
     public Task InvokeAsync(HttpContext context) =>
@@ -191,12 +195,22 @@ internal sealed partial class ApiMiddleware(
             }
 
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            // A quarantined key's identity holds only its read permissions: it is asked why only here,
+            // on the way to a 403, so other keys pay nothing for quarantine.
+            var quarantined = key.Withholds(required);
             var problem = new ProblemDetails
             {
                 Status = StatusCodes.Status403Forbidden,
                 Title = "Forbidden",
-                Detail = $"This API key lacks the {required} permission.",
+                Detail = quarantined
+                    ? $"This API key is quarantined: only its read permissions work, so it may not use {required}. Its owner can restore it on the API Keys page."
+                    : $"This API key lacks the {required} permission.",
             };
+            if (quarantined)
+            {
+                problem.Extensions["code"] = QuarantinedCode;
+            }
+
             problem.Extensions["requiredPermission"] = required;
             await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
             return false;

@@ -31,6 +31,11 @@ internal static class ApiKeyDisplay
         _ => status.ToString(),
     };
 
+    // A quarantined key that still works: shown beside its status, on every screen that lists keys.
+    public const string QuarantinedText = "Quarantined";
+
+    public const string QuarantinedHint = "Only its read permissions work until it is restored.";
+
     public static Color StatusColor(ApiKeyStatus status) => status switch
     {
         ApiKeyStatus.Active => Color.Success,

@@ -554,6 +554,77 @@ internal sealed partial class ApiKeyStore(
         return waiting;
     }
 
+    // Only the key's read permissions keep working until Restore (docs/security.md, "Quarantine"); its
+    // permissions are kept as they are, so Restore brings them all back.
+    public Task<ApiKeyResult<ApiKeySummary>> QuarantineAsync(AuditActor owner, Guid id, CancellationToken cancellationToken = default, Guid? expectedVersion = null) =>
+        SetQuarantineAsync(owner, id, quarantine: true, expectedVersion, cancellationToken);
+
+    // Ends a quarantine, whoever set it (the owner, an administrator or a leak report).
+    public Task<ApiKeyResult<ApiKeySummary>> RestoreAsync(AuditActor owner, Guid id, CancellationToken cancellationToken = default, Guid? expectedVersion = null) =>
+        SetQuarantineAsync(owner, id, quarantine: false, expectedVersion, cancellationToken);
+
+    private async Task<ApiKeyResult<ApiKeySummary>> SetQuarantineAsync(AuditActor owner, Guid id, bool quarantine, Guid? expectedVersion, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id && k.OwnerId == owner.UserId, cancellationToken);
+        if (key is null)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(NotFound);
+        }
+
+        if (expectedVersion is { } expected && expected != key.Version)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(Changed);
+        }
+
+        if (QuarantineRefusal(key, quarantine, now) is { } refused)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(refused);
+        }
+
+        SetQuarantine(db, key, owner, quarantine, now, new { by = "owner" });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ApiKeyResult<ApiKeySummary>.Fail(Changed);
+        }
+
+        LogQuarantine(logger, key.Id, owner.UserId, quarantine ? "Quarantined" : "Restored");
+        return ApiKeyResult<ApiKeySummary>.Ok(Summarize(key, now));
+    }
+
+    // Why a key may not be quarantined or restored now; null when it may. For the owner's and the
+    // administrator's stores alike.
+    internal static ApiKeyError? QuarantineRefusal(ApiKey key, bool quarantine, DateTimeOffset now)
+    {
+        if (!ApiKeyStatusRules.StillWorks.IsTrue(key, now))
+        {
+            return new(ApiKeyErrorKind.Invalid, $"This key is {Describe(key, now)} and no longer works.");
+        }
+
+        return (quarantine, key.QuarantinedAt) switch
+        {
+            (true, not null) => new(ApiKeyErrorKind.Invalid, "This key is already quarantined."),
+            (false, null) => new(ApiKeyErrorKind.Invalid, "This key is not quarantined."),
+            _ => null,
+        };
+    }
+
+    // The change and its audit event (key.quarantined or key.restored), saved together by the caller.
+    // Saving the key row removes it from every node's cache (ApiKeyCacheInvalidator), so the next
+    // request sees the change.
+    internal static void SetQuarantine(ApplicationDbContext db, ApiKey key, AuditActor actor, bool quarantine, DateTimeOffset now, object details)
+    {
+        key.QuarantinedAt = quarantine ? now : null;
+        key.QuarantinedBy = quarantine ? actor.UserId : null;
+        key.Version = Guid.NewGuid();
+        db.AuditEvents.Add(AuditEvents.KeyEvent(quarantine ? AuditEventTypes.KeyQuarantined : AuditEventTypes.KeyRestored, key, actor, now, details));
+    }
+
     // Keys an administrator revoked that the owner has not yet acknowledged: shown as a banner.
     public async Task<IReadOnlyList<ApiKeySummary>> UnseenAdminRevocationsAsync(AuditActor owner, CancellationToken cancellationToken = default)
     {
@@ -614,6 +685,7 @@ internal sealed partial class ApiKeyStore(
         Version = key.Version,
         RequestsPerMinute = key.RequestsPerMinute,
         AllowedNetworks = key.AllowedNetworks,
+        QuarantinedAt = key.QuarantinedAt,
     };
 
     private static ApiKeyError? Validate(string? name, IReadOnlyCollection<string>? permissions)
@@ -732,4 +804,7 @@ internal sealed partial class ApiKeyStore(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Revoked API key {KeyId} of account {OwnerId}")]
     private static partial void LogRevoked(ILogger logger, Guid keyId, string ownerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Change} API key {KeyId} of account {OwnerId}")]
+    private static partial void LogQuarantine(ILogger logger, Guid keyId, string ownerId, string change);
 }

@@ -38,6 +38,17 @@ public sealed record ApiKeySummary(
     // works until then (or its own expiry). Shown as "waiting for first use".
     public bool WaitsForFirstUse { get; init; }
 
+    // When the key was quarantined (only its read permissions work), null when it is not. A status
+    // of its own beside the five, which say whether the key works at all.
+    public DateTimeOffset? QuarantinedAt { get; init; }
+
+    public bool IsQuarantined => QuarantinedAt is not null;
+
+    // Quarantine and Restore apply to keys that still work (a rotated key in its grace period too).
+    public bool CanQuarantine => StillWorks && !IsQuarantined;
+
+    public bool CanRestore => StillWorks && IsQuarantined;
+
     // The key's concurrency token when this summary was read: a dialog sends it back, so a change
     // made meanwhile (in another tab) is refused with "This key changed; reload." rather than
     // silently overwritten.

@@ -12,10 +12,13 @@ internal static class ApiKeysApi
         api.MapGet("/me", (HttpContext http) =>
             {
                 var key = http.Features.GetRequiredFeature<VerifiedApiKey>();
-                return new JsonAnswer<MeDto>(new MeDto(key.Id, key.Name, key.Environment.Name(), key.Permissions, key.ExpiresAt), ApiJsonContext.Default.MeDto);
+                return new JsonAnswer<MeDto>(
+                    new MeDto(key.Id, key.Name, key.Environment.Name(), key.EffectivePermissions, key.ExpiresAt, key.Quarantined,
+                        key.Quarantined ? [.. key.Permissions.Except(key.EffectivePermissions)] : []),
+                    ApiJsonContext.Default.MeDto);
             })
             .WithTags("Keys")
-            .WithName("GetMe").WithSummary("The calling API key: id, name, environment, permissions and expiry")
+            .WithName("GetMe").WithSummary("The calling API key: id, name, environment, permissions it may use now, expiry, and whether it is quarantined")
             .RequireAnyValidKey();
         return api;
     }

@@ -62,4 +62,10 @@ internal static class Permissions
         names.Distinct(StringComparer.Ordinal).Where(IsKnown).OrderBy(n => Order[n]).ToList();
 
     public static bool IsFullAccess(IEnumerable<string> names) => Normalize(names).Count == All.Count;
+
+    // What a quarantined key keeps: every permission that only reads (each resource's ".read", the
+    // dashboard's included), read off the catalogue so a resource added later is covered without a change.
+    public static bool IsRead(string name) => name.EndsWith(".read", StringComparison.Ordinal) && IsKnown(name);
+
+    public static IReadOnlyList<string> Read { get; } = All.Select(p => p.Name).Where(IsRead).ToList();
 }

@@ -22,8 +22,10 @@ internal static class AuditDetails
             AuditEventTypes.KeyUpdated => Updated(root),
             AuditEventTypes.KeyRotated => Rotated(root),
             AuditEventTypes.KeyRotationCompleted => $"stopped at the first use of {Text(root, "newKey")}, {Time(root, "stoppedAt")}",
-            AuditEventTypes.KeyRevoked => $"revoked by {(Text(root, "by") == "admin" ? "an administrator" : "the owner")}{Reason(root)}{Restored(root)}",
+            AuditEventTypes.KeyRevoked => $"revoked by {By(root)}{Reason(root)}{Restored(root)}",
             AuditEventTypes.KeyExpired => $"expired {Time(root, "expiresAt")}",
+            AuditEventTypes.KeyQuarantined => $"quarantined by {By(root)}{Reason(root)}; only its read permissions work",
+            AuditEventTypes.KeyRestored => $"restored by {By(root)}{Reason(root)}; all its permissions work again",
             AuditEventTypes.KeysBulkRevoked => $"{Number(root, "revoked")} working key(s) revoked by an administrator{Reason(root)}",
             AuditEventTypes.AccountDisabled => $"account disabled by an administrator{Reason(root)}",
             AuditEventTypes.AccountEnabled => "account enabled by an administrator",
@@ -96,6 +98,14 @@ internal static class AuditDetails
             : "";
 
     private static string AnyIfEmpty(string list) => list.Length == 0 ? "any" : list;
+
+    // Who acted, as the owner may read it: never an administrator's name.
+    private static string By(JsonElement root) => Text(root, "by") switch
+    {
+        "admin" => "an administrator",
+        "owner" or "" => "the owner",
+        var other => other,
+    };
 
     private static string Reason(JsonElement root) =>
         root.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String ? $": {reason.GetString()}" : "";

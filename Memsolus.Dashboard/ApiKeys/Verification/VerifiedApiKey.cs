@@ -14,6 +14,7 @@ internal sealed record VerifiedApiKey(
 {
     private ClaimsIdentity? identity;
     private KeyNetworks? networks;
+    private IReadOnlyList<string>? effective;
 
     // The key's defences (docs/security.md), read with the key and cached with it: each is false,
     // empty or null for a key that has none, so such a key's request pays one test per kind.
@@ -36,13 +37,24 @@ internal sealed record VerifiedApiKey(
     public bool AllowsAddress(IPAddress? address) =>
         AllowedNetworks.Count == 0 || (networks ??= KeyNetworks.FromStored(AllowedNetworks)).Contains(address);
 
+    // What the key may do now: its permissions, or of a quarantined key only those that read
+    // (Permissions.IsRead). Worked out once per verified key, with its identity, so the request of a
+    // key that is not quarantined pays nothing for the rule.
+    public IReadOnlyList<string> EffectivePermissions => effective ??= Quarantined ? [.. Permissions.Where(ApiKeys.Permissions.IsRead)] : Permissions;
+
     // Check 4 in docs/security.md, built once per verified key (ApiKeyCache keeps the key, so the identity
-    // too) and shared by every request that presents it: nothing may add claims to it.
+    // too) and shared by every request that presents it: nothing may add claims to it. A quarantined
+    // key's identity holds only its read permissions, so the permission check (step 5) refuses the
+    // rest without a test of its own on the way in; ApiMiddleware tells why only once it refuses.
     public ClaimsIdentity Identity => identity ??= BuildIdentity();
+
+    // Held back by quarantine: the key has them, and Restore gives them back.
+    public bool Withholds(string permission) => Quarantined && !ApiKeys.Permissions.IsRead(permission) && Permissions.Contains(permission);
 
     private ClaimsIdentity BuildIdentity()
     {
-        var claims = new List<Claim>(6 + Permissions.Count)
+        var permissions = EffectivePermissions;
+        var claims = new List<Claim>(6 + permissions.Count)
         {
             new(ClaimTypes.NameIdentifier, OwnerId),
             new(ApiKeyClaimTypes.KeyId, Id.ToString()),
@@ -55,7 +67,7 @@ internal sealed record VerifiedApiKey(
             claims.Add(new Claim(ApiKeyClaimTypes.ExpiresAt, expires.ToString("O", CultureInfo.InvariantCulture)));
         }
 
-        claims.AddRange(Permissions.Select(p => new Claim(ApiKeyClaimTypes.Permission, p)));
+        claims.AddRange(permissions.Select(p => new Claim(ApiKeyClaimTypes.Permission, p)));
         return new ClaimsIdentity(claims, ApiKeyHeader.Scheme, ClaimTypes.NameIdentifier, ClaimTypes.Role);
     }
 }
