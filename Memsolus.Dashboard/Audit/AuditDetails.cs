@@ -21,7 +21,8 @@ internal static class AuditDetails
             AuditEventTypes.KeyCreated => $"{Text(root, "environment")} key, permissions: {List(root, "permissions")}{Expiry(root, "expiresAt", "; expires ")}",
             AuditEventTypes.KeyUpdated => Updated(root),
             AuditEventTypes.KeyRotated => $"replaced by {Text(root, "newKey")}; old key stops {Time(root, "oldKeyStopsAt")}",
-            AuditEventTypes.KeyRevoked => $"revoked by {(Text(root, "by") == "admin" ? "an administrator" : "the owner")}{Reason(root)}",
+            AuditEventTypes.KeyRevoked => $"revoked {Text(root, "by") switch { "admin" => "by an administrator", "leak" => "on a leak report, as the owner chose", _ => "by the owner" }}{Reason(root)}",
+            AuditEventTypes.KeyLeaked => Leaked(root),
             AuditEventTypes.KeyExpired => $"expired {Time(root, "expiresAt")}",
             AuditEventTypes.KeysBulkRevoked => $"{Number(root, "revoked")} working key(s) revoked by an administrator{Reason(root)}",
             AuditEventTypes.AccountDisabled => $"account disabled by an administrator{Reason(root)}",
@@ -35,6 +36,21 @@ internal static class AuditDetails
         AuditEventTypes.KeysBulkRevoked => "all keys revoked",
         _ => eventType,
     };
+
+    // "found leaked at https://… (reported by GitHub); revoked".
+    private static string Leaked(JsonElement root)
+    {
+        var place = Text(root, "url") is { Length: > 0 } url ? url : Text(root, "where");
+        var done = Text(root, "action") switch
+        {
+            "revoked" => "revoked",
+            "quarantined" => "quarantined",
+            "already_quarantined" => "already quarantined",
+            "already_inactive" => "it no longer worked",
+            _ => "the owner was notified",
+        };
+        return $"found leaked at {place} (reported by {(Text(root, "source") == "github" ? "GitHub" : "a person")}); {done}";
+    }
 
     private static string Updated(JsonElement root)
     {

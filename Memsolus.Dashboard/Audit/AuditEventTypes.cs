@@ -7,9 +7,11 @@ internal static class AuditEventTypes
     public const string KeyRotated = "key.rotated";
     public const string KeyRevoked = "key.revoked";
     public const string KeyExpired = "key.expired";
+    public const string KeyLeaked = "key.leaked";
+    public const string KeyQuarantined = "key.quarantined";
     public const string KeysBulkRevoked = "account.keys_revoked";
     public const string AccountDisabled = "account.disabled";
     public const string AccountEnabled = "account.enabled";
 
-    public static IReadOnlyList<string> All { get; } = [KeyCreated, KeyUpdated, KeyRotated, KeyRevoked, KeyExpired, KeysBulkRevoked, AccountDisabled, AccountEnabled];
+    public static IReadOnlyList<string> All { get; } = [KeyCreated, KeyUpdated, KeyRotated, KeyRevoked, KeyExpired, KeyLeaked, KeyQuarantined, KeysBulkRevoked, AccountDisabled, AccountEnabled];
 }
