@@ -9,10 +9,11 @@ namespace Memsolus.Dashboard.Tests.Components;
 // really open: an anonymous visitor gets it, not a redirect to the sign-in page.
 public sealed class PageAuthorizationTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
 {
-    // Pages that anyone may see: the Identity area outside Manage decides per page, and the error
-    // pages must render for anonymous visitors too.
+    // Pages that anyone may see: the Identity area outside Manage decides per page, the error
+    // pages must render for anonymous visitors too, and whoever finds a leaked key may report it
+    // without an account (docs/leaks.md).
     private const string OpenNamespace = "Memsolus.Dashboard.Account.Pages";
-    private static readonly string[] OpenRoutes = ["/Error", "/not-found"];
+    private static readonly string[] OpenRoutes = ["/Error", "/not-found", "/report-leak"];
 
     public static TheoryData<string> RoutablePages()
     {

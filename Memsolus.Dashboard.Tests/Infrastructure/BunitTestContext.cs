@@ -60,6 +60,7 @@ public abstract partial class BunitTestContext : IAsyncLifetime
         Context.Services.AddSingleton(_ => Database.RequestCounts);
         Context.Services.AddSingleton(_ => Database.Usage);
         Context.Services.AddSingleton(_ => Database.KeyAlerts);
+        Context.Services.AddSingleton(_ => new Memsolus.Dashboard.LeakReports.LeakStore(Database.Contexts, Database.Clock));
         Context.Services.AddScoped<PageActor>();
     }
 

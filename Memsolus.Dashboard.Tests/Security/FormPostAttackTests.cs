@@ -27,6 +27,13 @@ public sealed class FormPostAttackTests(MemsolusAppFactory app) : IClassFixture<
     {
         var paths = FormPaths();
         Assert.Contains("/color-scheme", paths);
+        Assert.Contains("/report-leak", paths);
+        // Not forms, and exempt from antiforgery: GitHub's servers post /leaks/github (proved by its
+        // signature over the body) and programs post JSON to /leaks (proved by holding the key, and
+        // limited per address), with no cookie to forge (docs/leaks.md). They are still walked
+        // here: a form body is refused (401, 400) and never a 500.
+        Assert.Contains("/leaks/github", paths);
+        Assert.Contains("/leaks", paths);
         Assert.Contains("/test-mode", paths);
         Assert.Contains("/Account/Logout", paths);
 

@@ -23,6 +23,7 @@ internal static class AuditDetails
             AuditEventTypes.KeyRotated => Rotated(root),
             AuditEventTypes.KeyRotationCompleted => $"stopped at the first use of {Text(root, "newKey")}, {Time(root, "stoppedAt")}",
             AuditEventTypes.KeyRevoked => $"revoked by {By(root)}{Reason(root)}{Restored(root)}",
+            AuditEventTypes.KeyLeaked => Leaked(root),
             AuditEventTypes.KeyExpired => $"expired {Time(root, "expiresAt")}",
             AuditEventTypes.KeyQuarantined => $"quarantined by {By(root)}{Reason(root)}; only its read permissions work",
             AuditEventTypes.KeyRestored => $"restored by {By(root)}{Reason(root)}; all its permissions work again",
@@ -49,6 +50,21 @@ internal static class AuditDetails
         root.TryGetProperty("restoredKey", out var restored) && restored.ValueKind == JsonValueKind.String
             ? $"; before its first use, so {restored.GetString()} is the current key again"
             : "";
+
+    // "found leaked at https://… (reported by GitHub); revoked".
+    private static string Leaked(JsonElement root)
+    {
+        var place = Text(root, "url") is { Length: > 0 } url ? url : Text(root, "where");
+        var done = Text(root, "action") switch
+        {
+            "revoked" => "revoked",
+            "quarantined" => "quarantined",
+            "already_quarantined" => "already quarantined",
+            "already_inactive" => "it no longer worked",
+            _ => "the owner was notified",
+        };
+        return $"found leaked at {place} (reported by {(Text(root, "source") == "github" ? "GitHub" : "a person")}); {done}";
+    }
 
     private static string Updated(JsonElement root)
     {
@@ -103,6 +119,7 @@ internal static class AuditDetails
     private static string By(JsonElement root) => Text(root, "by") switch
     {
         "admin" => "an administrator",
+        "leak" => "a leak report, as the owner chose",
         "owner" or "" => "the owner",
         var other => other,
     };

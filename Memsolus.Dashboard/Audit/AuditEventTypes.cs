@@ -11,11 +11,12 @@ internal static class AuditEventTypes
     // A key rotated "When the new key is first used" stopped: its successor's first successful request.
     public const string KeyRotationCompleted = "key.rotation_completed";
 
+    public const string KeyLeaked = "key.leaked";
     public const string KeyQuarantined = "key.quarantined";
     public const string KeyRestored = "key.restored";
     public const string KeysBulkRevoked = "account.keys_revoked";
     public const string AccountDisabled = "account.disabled";
     public const string AccountEnabled = "account.enabled";
 
-    public static IReadOnlyList<string> All { get; } = [KeyCreated, KeyUpdated, KeyRotated, KeyRotationCompleted, KeyRevoked, KeyExpired, KeyQuarantined, KeyRestored, KeysBulkRevoked, AccountDisabled, AccountEnabled];
+    public static IReadOnlyList<string> All { get; } = [KeyCreated, KeyUpdated, KeyRotated, KeyRotationCompleted, KeyRevoked, KeyExpired, KeyLeaked, KeyQuarantined, KeyRestored, KeysBulkRevoked, AccountDisabled, AccountEnabled];
 }

@@ -23,6 +23,15 @@ internal static class AuditEvents
     public static AuditEvent SystemKeyEvent(string type, ApiKey key, DateTimeOffset at, object details) =>
         Create(type, key.OwnerId, at, details, actor: null, key);
 
+    // A key reported leaked (LeakReports/): acted on for whoever holds the key, by no account;
+    // the actor is named by the reporter's kind, with no address or user agent.
+    public static AuditEvent ReportedKeyEvent(string type, ApiKey key, string reporter, DateTimeOffset at, object details)
+    {
+        var e = Create(type, key.OwnerId, at, details, actor: null, key);
+        e.ActorName = reporter;
+        return e;
+    }
+
     private static AuditEvent Create(string type, string ownerId, DateTimeOffset at, object details, AuditActor? actor, ApiKey? key) => new()
     {
         OccurredAt = at,

@@ -11,6 +11,7 @@ internal static class MailKinds
     public const string AccountEnabled = "account.enabled";
     public const string KeyCreated = "key.created";
     public const string KeyRevokedByAdmin = "key.revoked_by_admin";
+    public const string KeyLeaked = "key.leaked";
     public const string KeyExpiresIn7Days = "key.expires_in_7_days";
     public const string KeyExpiresTomorrow = "key.expires_tomorrow";
 }

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Memsolus.Dashboard.Notifications;
 
 // Security notices, which the owner cannot turn off: a key was created, an administrator revoked a
-// key, the account was disabled or enabled. They are written from the audit events, by whichever
+// key, a key was found leaked, the account was disabled or enabled. They are written from the audit events, by whichever
 // code path saves one: for each such event a save adds, this adds the mail to the same context, so
 // mail and event are saved together, in one transaction, or neither is. The mail worker is woken
 // once the save (or its transaction) has committed. Every audit event is saved through SaveChanges
@@ -123,6 +123,11 @@ internal sealed class SecurityNotices(MailOutbox outbox, PublicLinks links) : IS
                 mails.Add(KeysRevoked(to, revoked));
             }
 
+            foreach (var leaked in group.Where(e => e.EventType == AuditEventTypes.KeyLeaked))
+            {
+                mails.Add(KeyLeaked(to, leaked));
+            }
+
             foreach (var change in group.Where(e => e.EventType is AccountDisabledEvent or AccountEnabledEvent))
             {
                 mails.Add(change.EventType == AccountDisabledEvent ? Disabled(to, change, owner) : Enabled(to, change));
@@ -145,6 +150,8 @@ internal sealed class SecurityNotices(MailOutbox outbox, PublicLinks links) : IS
     {
         AuditEventTypes.KeyCreated or AccountDisabledEvent or AccountEnabledEvent => true,
         AuditEventTypes.KeyRevoked => Text(e.Details, "by") == "admin" && e.ActorId != e.OwnerId,
+        // A repeat report of one leak within LeakReports:RepeatMailWindow is audited, not mailed again.
+        AuditEventTypes.KeyLeaked => Flag(e.Details, "mail"),
         _ => false,
     };
 
@@ -205,6 +212,31 @@ internal sealed class SecurityNotices(MailOutbox outbox, PublicLinks links) : IS
             .Build(MailKinds.KeyRevokedByAdmin, to, subject);
     }
 
+    private OutgoingMail KeyLeaked(string to, AuditEvent e)
+    {
+        var place = Text(e.Details, "url") ?? Text(e.Details, "where") ?? "";
+        var (done, next) = Text(e.Details, "action") switch
+        {
+            LeakReports.LeakResponder.Revoked => ("It was revoked, as you chose: requests with it now fail.", "Create a new key for the integration that used it, and remove the leaked key from where it was found."),
+            LeakReports.LeakResponder.Quarantined => ("It was quarantined, as you chose: it can only read until you restore it.", "Rotate it, remove it from where it was found, then restore or revoke it."),
+            LeakReports.LeakResponder.AlreadyQuarantined => ("It was already quarantined.", "Rotate it and remove it from where it was found."),
+            LeakReports.LeakResponder.AlreadyInactive => ("It no longer worked, so nothing else was done.", "Remove it from where it was found."),
+            _ => ("Nothing was done to it, as you chose: it still works, and anyone who found it can use it.", "Rotate or revoke it now, and remove it from where it was found."),
+        };
+        return new MailBody()
+            .Paragraph("An API key of your Memsolus account was found leaked.")
+            .Facts(
+                ("Name", e.KeyName ?? ""),
+                ("Key", e.KeyDisplay ?? ""),
+                ("Found at", place),
+                ("Reported by", Text(e.Details, "source") == LeakReports.LeakSource.GitHub ? "GitHub secret scanning" : "someone who found it"),
+                ("Reported", ApiKeyDisplay.Exact(e.OccurredAt)))
+            .Paragraph(done)
+            .Paragraph(next)
+            .Link("Your API keys", links.To("settings/api-keys"))
+            .Build(MailKinds.KeyLeaked, to, $"Your API key “{e.KeyName}” was found leaked");
+    }
+
     private OutgoingMail Disabled(string to, AuditEvent e, Owner owner) => new MailBody()
         .Paragraph("An administrator disabled your Memsolus account. You cannot sign in, and every API key of the account is refused until it is enabled again.")
         .Facts(
@@ -232,6 +264,19 @@ internal sealed class SecurityNotices(MailOutbox outbox, PublicLinks links) : IS
             && value.ValueKind == JsonValueKind.String
                 ? value.GetString()
                 : null;
+    }
+
+    private static bool Flag(string? details, string property)
+    {
+        if (string.IsNullOrEmpty(details))
+        {
+            return false;
+        }
+
+        using var json = JsonDocument.Parse(details);
+        return json.RootElement.ValueKind == JsonValueKind.Object
+            && json.RootElement.TryGetProperty(property, out var value)
+            && value.ValueKind == JsonValueKind.True;
     }
 
     // Outside a transaction the save was its own commit; inside one, wait for the commit.
