@@ -4,6 +4,7 @@ using System.Text.Json;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.LeakReports;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Memsolus.Dashboard.Tests.LeakReports;
 
@@ -43,6 +44,29 @@ public abstract class GitHubLeakAlertTests(LeakReportHost host)
         Assert.Contains(FoundAt, mail.Text, StringComparison.Ordinal);
         Assert.Contains("It was revoked", mail.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(session.Key.Secret, mail.Text, StringComparison.Ordinal);
+    }
+
+    // Rotated "When the new key is first used", and the new key leaks before anyone used it: revoking
+    // it gives the old key its place back, as the owner's own revoke does, instead of leaving the old
+    // key waiting for a first use that can no longer come.
+    [Fact]
+    public async Task A_new_key_leaked_before_its_first_use_is_revoked_and_the_key_it_was_to_replace_is_current_again()
+    {
+        var session = await App.NewSessionAsync([Permissions.MemoryRead]);
+        var rotated = await App.Services.GetRequiredService<ApiKeyStore>().RotateAsync(session.Owner, session.Key.Key.Id, RotationGrace.FirstUseOfNewKey);
+        Assert.True(rotated.Succeeded, rotated.Error?.Message);
+
+        Assert.Equal("true_positive", Assert.Single(await AlertAsync((rotated.Value!.Secret, FoundAt))).Label);
+
+        Assert.NotNull((await host.KeyAsync(rotated.Value.Key.Id)).RevokedAt);
+        var old = await host.KeyAsync(session.Key.Key.Id);
+        Assert.False(old.WaitsForSuccessor);
+        Assert.Null(old.RotatedToId);
+        Assert.NotNull(old.ActiveName);
+        Assert.Null(old.ExpiresAt);
+        Assert.Equal(HttpStatusCode.OK, (await session.Client.GetAsync(Me)).StatusCode);
+        var revoked = Assert.Single(await host.EventsAsync(rotated.Value.Key.Id), e => e.EventType == AuditEventTypes.KeyRevoked);
+        Assert.Contains($"{old.DisplayKey} is the current key again", AuditDetails.Describe(revoked.EventType, revoked.Details), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -60,6 +60,7 @@ internal sealed partial class LeakResponder(
     private async Task<bool> TryActAsync(byte[] hash, string source, string? url, string? where, CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var key = await db.ApiKeys.AsTracking().SingleOrDefaultAsync(k => k.SecretHash == hash, cancellationToken);
         if (key is null)
         {
@@ -85,7 +86,14 @@ internal sealed partial class LeakResponder(
             // The owner's standing choice revoked it, as if they had: the owner is "who".
             key.RevokedBy = key.OwnerId;
             key.RevocationReason = reason;
-            db.AuditEvents.Add(AuditEvents.ReportedKeyEvent(AuditEventTypes.KeyRevoked, key, actor, now, new { by = "leak", reason }));
+            key.Version = Guid.NewGuid();
+
+            // A new key leaked before its first use gives its place back to the key it was to replace,
+            // as when its owner revokes it; otherwise that key would wait for a use that cannot come.
+            var restored = await ApiKeyStore.RestoreWaitingPredecessorAsync(db, key, now, cancellationToken);
+            db.AuditEvents.Add(AuditEvents.ReportedKeyEvent(AuditEventTypes.KeyRevoked, key, actor, now, restored is null
+                ? (object)new { by = "leak", reason }
+                : new { by = "leak", reason, restoredKeyId = (Guid?)restored.Id, restoredKey = restored.DisplayKey }));
             action = Revoked;
         }
         else if (choice == LeakAction.Quarantine && key.QuarantinedAt is null)
@@ -114,6 +122,7 @@ internal sealed partial class LeakResponder(
             mail = !repeat,
         }));
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
 
         LogActed(logger, key.Id, source, action);
         return true;
