@@ -305,6 +305,9 @@ public sealed class ApiKeyLifecycleBrowserTests(BrowserFixture browser)
     {
         var (page, _) = await BrowserFlows.SignedInOwnerAsync(browser, "keys-narrow", narrow: true);
         var newKey = await BrowserSession.OpenApiKeysAsync(page);
+        // Measured once MudBlazor has closed the drawer (it does when the circuit learns the width):
+        // before that the page is 150 px wide and only its narrowest content fits.
+        await BrowserFlows.SettledAsync(page);
         await BrowserFlows.AssertFitsAsync(page, "the empty API Keys page");
 
         await newKey.ClickAsync();
