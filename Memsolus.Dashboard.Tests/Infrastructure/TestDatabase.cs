@@ -78,25 +78,28 @@ internal sealed class TestDatabase : IAsyncDisposable
 
     public UsageOptions UsageOptions { get; } = new();
 
-    public ApiKeyStore Keys => keys ??= new(Contexts, Clock, Create(KeyOptions), NullLogger<ApiKeyStore>.Instance);
+    // One of each per database, whichever thread asks first: tests call these from several threads
+    // at once (RequestCountRecorderTests' writers), and a second recorder would take counts no
+    // flush ever sees.
+    public ApiKeyStore Keys => LazyInitializer.EnsureInitialized(ref keys, () => new(Contexts, Clock, Create(KeyOptions), NullLogger<ApiKeyStore>.Instance));
 
-    public AdminApiKeyStore AdminKeys => adminKeys ??= new(Contexts, Keys, Clock, Create(KeyOptions), NullLogger<AdminApiKeyStore>.Instance);
+    public AdminApiKeyStore AdminKeys => LazyInitializer.EnsureInitialized(ref adminKeys, () => new(Contexts, Keys, Clock, Create(KeyOptions), NullLogger<AdminApiKeyStore>.Instance));
 
-    public AdminAccountStore AdminAccounts => adminAccounts ??= new(Contexts, Clock, NullLogger<AdminAccountStore>.Instance);
+    public AdminAccountStore AdminAccounts => LazyInitializer.EnsureInitialized(ref adminAccounts, () => new(Contexts, Clock, NullLogger<AdminAccountStore>.Instance));
 
-    public AuditLogStore AuditLog => auditLog ??= new(Contexts);
+    public AuditLogStore AuditLog => LazyInitializer.EnsureInitialized(ref auditLog, () => new(Contexts));
 
-    public KeyExpiryRunner ExpiryRunner => expiryRunner ??= new(Contexts, Clock, NullLogger<KeyExpiryRunner>.Instance);
+    public KeyExpiryRunner ExpiryRunner => LazyInitializer.EnsureInitialized(ref expiryRunner, () => new(Contexts, Clock, NullLogger<KeyExpiryRunner>.Instance));
 
     // Requests recorded here reach the database only when a test flushes.
-    public RequestCountRecorder RequestCounts => requestCounts ??= new(Contexts, Clock, Create(UsageOptions), NullLogger<RequestCountRecorder>.Instance);
+    public RequestCountRecorder RequestCounts => LazyInitializer.EnsureInitialized(ref requestCounts, () => new(Contexts, Clock, Create(UsageOptions), NullLogger<RequestCountRecorder>.Instance));
 
-    public UsageStore Usage => usage ??= new(Contexts, Keys, Clock);
+    public UsageStore Usage => LazyInitializer.EnsureInitialized(ref usage, () => new(Contexts, Keys, Clock));
 
-    public KeyAlertStore KeyAlerts => keyAlerts ??= new(Contexts, Keys, Clock, Create(AlertOptions));
+    public KeyAlertStore KeyAlerts => LazyInitializer.EnsureInitialized(ref keyAlerts, () => new(Contexts, Keys, Clock, Create(AlertOptions)));
 
     // Secrets protected with a key ring of this database's own, which lives as long as it does.
-    public WebhookStore Webhooks => webhooks ??= new(Contexts, new WebhookSecrets(new EphemeralDataProtectionProvider()), new WebhookDeliveryQueue(), Create(new Microsoft.AspNetCore.Http.Json.JsonOptions()), Clock);
+    public WebhookStore Webhooks => LazyInitializer.EnsureInitialized(ref webhooks, () => new(Contexts, new WebhookSecrets(new EphemeralDataProtectionProvider()), new WebhookDeliveryQueue(), Create(new Microsoft.AspNetCore.Http.Json.JsonOptions()), Clock));
 
     public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider = DatabaseProvider.Sqlite, ApiKeysOptions? keyOptions = null)
     {
