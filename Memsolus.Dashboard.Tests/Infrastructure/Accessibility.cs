@@ -14,6 +14,10 @@ internal static class Accessibility
         // transition, and axe would judge the contrast of a colour half-way there.
         // (Transitions only: a spinner's animation never ends.)
         await page.WaitForFunctionAsync("() => document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')");
+        // And once the page has its title again: when the circuit starts, the interactive HeadOutlet
+        // (its own root component) can render before the page's <PageTitle> reaches it, and for that
+        // moment the head has no <title> (CI once ran axe in it: "document-title").
+        await page.WaitForFunctionAsync("() => document.title.trim() !== ''");
         var result = await page.RunAxe();
         var serious = result.Violations
             .Where(v => v.Impact is "serious" or "critical")
