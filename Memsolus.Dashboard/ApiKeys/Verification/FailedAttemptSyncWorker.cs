@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -9,120 +8,59 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 // Shares the failed-attempt limiter's counts between nodes on one PostgreSQL database, so a
 // client that spreads its attempts over N nodes behind a load balancer gets the limit once, not
 // N times. Every FailedAttemptSyncInterval it adds the failures this node saw since the last
-// sync to the shared rows of the current aligned window (one atomic upsert each, in one
-// transaction), then reads back which clients reached FailedAttemptLimit across all nodes and has
-// the limiter block them here until that window ends. The shared limit is therefore enforced
-// within one sync interval (plus the time a sync takes); requests never wait for the database.
-// A database that cannot be reached costs only the sharing: a Warning is logged, the failures are
-// kept for the next sync, and the node's own limit goes on working.
+// sync to the shared rows of the current aligned window, then reads back which clients reached
+// FailedAttemptLimit across all nodes and has the limiter block them here until that window ends
+// (SharedWindowSyncWorker: the upserts, the transaction, what a database outage costs). The shared
+// limit is therefore enforced within one sync interval (plus the time a sync takes).
 internal sealed partial class FailedAttemptSyncWorker(
     FailedAttemptLimiter limiter,
     IDbContextFactory<ApplicationDbContext> contextFactory,
     IOptions<ApiKeyVerificationOptions> options,
     IOptions<DatabaseOptions> database,
     TimeProvider clock,
-    ILogger<FailedAttemptSyncWorker> logger) : BackgroundWorker(clock, logger)
+    ILogger<FailedAttemptSyncWorker> logger) : SharedWindowSyncWorker<(UInt128 Client, int Failures)>(contextFactory, clock, logger)
 {
-    // Null until the first round, which deletes.
-    private DateTimeOffset? nextDelete;
-
     public override bool Enabled => options.Value.ShareFailedAttempts ?? database.Value.Provider == DatabaseProvider.Postgres;
 
     protected override TimeSpan? Interval => options.Value.FailedAttemptSyncInterval;
 
-    // Nothing has failed on this node yet at start.
-    protected override bool RunsAtStart => false;
+    protected override TimeSpan DeleteInterval => options.Value.FailedAttemptWindow;
 
-    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
-    {
-        await SyncAsync(cancellationToken);
-        if (nextDelete is null || Clock.GetUtcNow() >= nextDelete)
-        {
-            nextDelete = Clock.GetUtcNow() + options.Value.FailedAttemptWindow;
-            await DeleteEndedAsync(cancellationToken);
-        }
-    }
+    protected override long WindowStart(long nowTicks) => FailedAttemptLimiter.SharedWindowStart(nowTicks, options.Value.FailedAttemptWindow);
 
-    // One sync: write this node's new failures, read back who is blocked. Returns how many
-    // clients the shared count blocks, or -1 when the database could not be reached.
-    internal async Task<int> SyncAsync(CancellationToken cancellationToken = default)
+    protected override List<(UInt128 Client, int Failures)> TakeUnshared(long windowStart) => limiter.TakeUnshared(windowStart);
+
+    protected override void ReturnUnshared(long windowStart, List<(UInt128 Client, int Failures)> taken) => limiter.ReturnUnshared(windowStart, taken);
+
+    protected override int Compare((UInt128 Client, int Failures) left, (UInt128 Client, int Failures) right) => left.Client.CompareTo(right.Client);
+
+    protected override async Task UpsertAsync(ApplicationDbContext db, object start, (UInt128 Client, int Failures) count, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO "FailedAttemptCounts" ("Client", "WindowStart", "Failures")
+            VALUES ({BytesOf(count.Client)}, {start}, {count.Failures})
+            ON CONFLICT ("Client", "WindowStart")
+            DO UPDATE SET "Failures" = "FailedAttemptCounts"."Failures" + excluded."Failures"
+            """,
+            cancellationToken);
+
+    // Blocks here the clients the shared count blocks; returns how many.
+    protected override async Task<int> ApplySharedAsync(ApplicationDbContext db, long windowStart, List<(UInt128 Client, int Failures)> taken, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var windowStart = FailedAttemptLimiter.SharedWindowStart(Clock.GetUtcNow().UtcTicks, settings.FailedAttemptWindow);
-        var taken = limiter.TakeUnshared(windowStart);
-        var written = taken.Count == 0;
-        try
-        {
-            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-            if (taken.Count > 0)
-            {
-                await WriteAsync(db, windowStart, taken, cancellationToken);
-                written = true;
-            }
-
-            var start = new DateTimeOffset(windowStart, TimeSpan.Zero);
-            var blocked = await db.FailedAttemptCounts.AsNoTracking()
-                .Where(c => c.WindowStart == start && c.Failures >= settings.FailedAttemptLimit)
-                .OrderBy(c => c.Client)
-                .Select(c => c.Client)
-                .Take(settings.MaxTrackedClients)
-                .ToListAsync(cancellationToken);
-            limiter.SetSharedBlocks(blocked.Select(ClientOf).ToList(), windowStart + settings.FailedAttemptWindow.Ticks);
-            return blocked.Count;
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            if (!written)
-            {
-                limiter.ReturnUnshared(windowStart, taken);
-            }
-
-            // The previous sync's blocks stand until their window ends.
-            LogSyncFailed(Logger, exception, written ? 0 : taken.Count);
-            return -1;
-        }
+        var start = new DateTimeOffset(windowStart, TimeSpan.Zero);
+        var blocked = await db.FailedAttemptCounts.AsNoTracking()
+            .Where(c => c.WindowStart == start && c.Failures >= settings.FailedAttemptLimit)
+            .OrderBy(c => c.Client)
+            .Select(c => c.Client)
+            .Take(settings.MaxTrackedClients)
+            .ToListAsync(cancellationToken);
+        limiter.SetSharedBlocks(blocked.Select(ClientOf).ToList(), windowStart + settings.FailedAttemptWindow.Ticks);
+        return blocked.Count;
     }
 
-    // Rows of windows that have ended; returns how many were deleted.
-    internal async Task<int> DeleteEndedAsync(CancellationToken cancellationToken = default)
-    {
-        var windowStart = FailedAttemptLimiter.SharedWindowStart(Clock.GetUtcNow().UtcTicks, options.Value.FailedAttemptWindow);
-        var current = new DateTimeOffset(windowStart, TimeSpan.Zero);
-        try
-        {
-            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-            return await db.FailedAttemptCounts.Where(c => c.WindowStart < current).ExecuteDeleteAsync(cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // Old rows cost space, not correctness: the next round tries again.
-            LogDeleteFailed(Logger, exception);
-            return 0;
-        }
-    }
-
-    private static async Task WriteAsync(ApplicationDbContext db, long windowStart, List<(UInt128 Client, int Failures)> taken, CancellationToken cancellationToken)
-    {
-        var start = db.StoredTimestamp(new DateTimeOffset(windowStart, TimeSpan.Zero));
-
-        // All or nothing, so failures put back after an error are never counted twice; clients in
-        // one fixed order, so two nodes' transactions lock shared rows in the same order.
-        taken.Sort((a, b) => a.Client.CompareTo(b.Client));
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var (client, failures) in taken)
-        {
-            await db.Database.ExecuteSqlAsync(
-                $"""
-                INSERT INTO "FailedAttemptCounts" ("Client", "WindowStart", "Failures")
-                VALUES ({BytesOf(client)}, {start}, {failures})
-                ON CONFLICT ("Client", "WindowStart")
-                DO UPDATE SET "Failures" = "FailedAttemptCounts"."Failures" + excluded."Failures"
-                """,
-                cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
+    protected override Task<int> DeleteBeforeAsync(ApplicationDbContext db, DateTimeOffset windowStart, CancellationToken cancellationToken) =>
+        db.FailedAttemptCounts.Where(c => c.WindowStart < windowStart).ExecuteDeleteAsync(cancellationToken);
 
     internal static byte[] BytesOf(UInt128 client)
     {
@@ -132,6 +70,10 @@ internal sealed partial class FailedAttemptSyncWorker(
     }
 
     internal static UInt128 ClientOf(byte[] bytes) => BinaryPrimitives.ReadUInt128BigEndian(bytes);
+
+    protected override void LogSyncFailed(Exception exception, int kept) => LogSyncFailed(Logger, exception, kept);
+
+    protected override void LogDeleteFailed(Exception exception) => LogDeleteFailed(Logger, exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not share failed API key checks ({Count} client(s) kept for the next try); this node's own limit still applies")]
     private static partial void LogSyncFailed(ILogger logger, Exception exception, int count);

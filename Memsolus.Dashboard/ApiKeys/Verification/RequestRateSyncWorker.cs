@@ -1,127 +1,69 @@
 using Memsolus.Dashboard.Data;
-using Memsolus.Dashboard.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.ApiKeys.Verification;
 
 // Shares rate-limited keys' requests between nodes on one PostgreSQL database (RequestRateLimiter),
-// following FailedAttemptSyncWorker: every RequestRateSyncInterval it adds the requests this node
-// admitted since the last sync to the shared rows of the current aligned minute (one atomic upsert
-// each, in one transaction), reads back every key's total for that minute, and has the limiter take
-// the other nodes' part from its buckets. Requests never wait for the database. A database that
-// cannot be reached costs only the sharing: a Warning is logged, the requests are kept for the
-// next sync, and each node's own bucket goes on limiting.
+// as FailedAttemptSyncWorker shares failures (SharedWindowSyncWorker): every RequestRateSyncInterval
+// it adds the requests this node admitted since the last sync to the shared rows of the current
+// aligned minute, reads back every key's total for that minute, and has the limiter take the other
+// nodes' part from its buckets, so a key gets its limit once, not once per node.
 internal sealed partial class RequestRateSyncWorker(
     RequestRateLimiter limiter,
     IDbContextFactory<ApplicationDbContext> contextFactory,
     IOptions<ApiKeyVerificationOptions> options,
     TimeProvider clock,
-    ILogger<RequestRateSyncWorker> logger) : BackgroundWorker(clock, logger)
+    ILogger<RequestRateSyncWorker> logger) : SharedWindowSyncWorker<(Guid Key, int Requests)>(contextFactory, clock, logger)
 {
-    private DateTimeOffset? nextDelete;
-    private long rounds;
-
     public override bool Enabled => limiter.Sharing;
 
     protected override TimeSpan? Interval => options.Value.RequestRateSyncInterval;
 
-    protected override bool RunsAtStart => false;
+    protected override TimeSpan DeleteInterval => TimeSpan.FromMinutes(1);
 
-    // Syncs that reached the database: a test waits for this to move rather than for a time.
-    public long Rounds => Interlocked.Read(ref rounds);
+    protected override long WindowStart(long nowTicks) => RequestRateLimiter.SharedWindowStart(nowTicks);
 
-    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
+    protected override List<(Guid Key, int Requests)> TakeUnshared(long windowStart) => limiter.TakeUnshared(windowStart);
+
+    protected override void ReturnUnshared(long windowStart, List<(Guid Key, int Requests)> taken) => limiter.ReturnUnshared(windowStart, taken);
+
+    protected override int Compare((Guid Key, int Requests) left, (Guid Key, int Requests) right) => left.Key.CompareTo(right.Key);
+
+    protected override async Task UpsertAsync(ApplicationDbContext db, object start, (Guid Key, int Requests) count, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO "RateLimitCounts" ("KeyId", "WindowStart", "Requests")
+            VALUES ({StoredKey(db, count.Key)}, {start}, {count.Requests})
+            ON CONFLICT ("KeyId", "WindowStart")
+            DO UPDATE SET "Requests" = "RateLimitCounts"."Requests" + excluded."Requests"
+            """,
+            cancellationToken);
+
+    // Takes the other nodes' requests from this node's buckets; returns how many were taken.
+    protected override async Task<int> ApplySharedAsync(ApplicationDbContext db, long windowStart, List<(Guid Key, int Requests)> taken, CancellationToken cancellationToken)
     {
-        await SyncAsync(cancellationToken);
-        if (nextDelete is null || Clock.GetUtcNow() >= nextDelete)
-        {
-            nextDelete = Clock.GetUtcNow() + TimeSpan.FromMinutes(1);
-            await DeleteEndedAsync(cancellationToken);
-            limiter.SweepIdle();
-        }
+        var start = new DateTimeOffset(windowStart, TimeSpan.Zero);
+        var totals = await db.RateLimitCounts.AsNoTracking()
+            .Where(c => c.WindowStart == start)
+            .OrderBy(c => c.KeyId)
+            .Take(options.Value.MaxRateLimitedKeys)
+            .ToDictionaryAsync(c => c.KeyId, c => c.Requests, cancellationToken);
+        return limiter.ApplyShared(windowStart, taken, totals);
     }
 
-    // One sync: write this node's new requests, take the others' from the buckets. Returns how many
-    // of the other nodes' requests were taken, or -1 when the database could not be reached.
-    internal async Task<int> SyncAsync(CancellationToken cancellationToken = default)
-    {
-        var windowStart = RequestRateLimiter.SharedWindowStart(Clock.GetUtcNow().UtcTicks);
-        var taken = limiter.TakeUnshared(windowStart);
-        var written = taken.Count == 0;
-        try
-        {
-            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-            if (taken.Count > 0)
-            {
-                await WriteAsync(db, windowStart, taken, cancellationToken);
-                written = true;
-            }
+    protected override Task<int> DeleteBeforeAsync(ApplicationDbContext db, DateTimeOffset windowStart, CancellationToken cancellationToken) =>
+        db.RateLimitCounts.Where(c => c.WindowStart < windowStart).ExecuteDeleteAsync(cancellationToken);
 
-            var start = new DateTimeOffset(windowStart, TimeSpan.Zero);
-            var totals = await db.RateLimitCounts.AsNoTracking()
-                .Where(c => c.WindowStart == start)
-                .OrderBy(c => c.KeyId)
-                .Take(options.Value.MaxRateLimitedKeys)
-                .ToDictionaryAsync(c => c.KeyId, c => c.Requests, cancellationToken);
-            Interlocked.Increment(ref rounds);
-            return limiter.ApplyShared(windowStart, taken, totals);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            if (!written)
-            {
-                limiter.ReturnUnshared(windowStart, taken);
-            }
-
-            LogSyncFailed(Logger, exception, written ? 0 : taken.Count);
-            return -1;
-        }
-    }
-
-    // Rows of minutes that have ended; returns how many were deleted.
-    internal async Task<int> DeleteEndedAsync(CancellationToken cancellationToken = default)
-    {
-        var current = new DateTimeOffset(RequestRateLimiter.SharedWindowStart(Clock.GetUtcNow().UtcTicks), TimeSpan.Zero);
-        try
-        {
-            await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
-            return await db.RateLimitCounts.Where(c => c.WindowStart < current).ExecuteDeleteAsync(cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // Old rows cost space, not correctness: the next round tries again.
-            LogDeleteFailed(Logger, exception);
-            return 0;
-        }
-    }
-
-    private static async Task WriteAsync(ApplicationDbContext db, long windowStart, List<(Guid Key, int Requests)> taken, CancellationToken cancellationToken)
-    {
-        var start = db.StoredTimestamp(new DateTimeOffset(windowStart, TimeSpan.Zero));
-
-        // All or nothing, so requests put back after an error are never counted twice; keys in one
-        // fixed order, so two nodes' transactions lock shared rows in the same order.
-        taken.Sort((a, b) => a.Key.CompareTo(b.Key));
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var (key, requests) in taken)
-        {
-            await db.Database.ExecuteSqlAsync(
-                $"""
-                INSERT INTO "RateLimitCounts" ("KeyId", "WindowStart", "Requests")
-                VALUES ({StoredKey(db, key)}, {start}, {requests})
-                ON CONFLICT ("KeyId", "WindowStart")
-                DO UPDATE SET "Requests" = "RateLimitCounts"."Requests" + excluded."Requests"
-                """,
-                cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
+    protected override void AfterDelete() => limiter.SweepIdle();
 
     // A key id as EF stores it, for hand-written SQL: text (upper case) on SQLite, uuid on PostgreSQL.
     private static object StoredKey(ApplicationDbContext db, Guid key) =>
         db.Database.IsSqlite() ? key.ToString().ToUpperInvariant() : key;
+
+    protected override void LogSyncFailed(Exception exception, int kept) => LogSyncFailed(Logger, exception, kept);
+
+    protected override void LogDeleteFailed(Exception exception) => LogDeleteFailed(Logger, exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not share rate-limited keys' requests ({Count} key(s) kept for the next try); this node's own buckets still apply")]
     private static partial void LogSyncFailed(ILogger logger, Exception exception, int count);
