@@ -70,6 +70,10 @@ public abstract class PersonLeakReportTests(LeakReportHost host)
         { "{", "" },
         { "{\"key\": \"msk_live_000000000000000000000000000000000000000000\", \"url\": \"javascript:alert(1)\"}", "key" },
         { "{\"key\": \"\\ud800\"}", "" },
+        { "{\"key\": \"msk_live_000000000000000000000000000000000000000000\", \"url\": \"https://example.com/\\udc00\"}", "" },
+        // Nesting far past System.Text.Json's depth limit, in the key and around it.
+        { "{\"key\": " + new string('[', 5000) + new string(']', 5000) + "}", "" },
+        { new string('[', 5000) + new string(']', 5000), "" },
     };
 
     [Theory]
