@@ -120,7 +120,7 @@ public sealed class AuditLogPageTests : BunitTestContext
 
         page.FindAll("label.mud-input-label").Single(l => Text(l) == "Event").Closest("div.mud-input-control")!.MouseDown();
         popovers.WaitForAssertion(() => Assert.Equal(
-            ["key.created", "key.updated", "key.rotated", "key.rotation_completed", "key.revoked", "key.expired", "key.leaked", "key.quarantined", "key.restored", "all keys revoked", "account.disabled", "account.enabled"],
+            ["key.created", "key.updated", "key.rotated", "key.rotation_completed", "key.revoked", "key.expired", "key.leaked", "key.quarantined", "key.restored", "all keys revoked", "account.disabled", "account.enabled", "account.settings_changed"],
             popovers.FindAll(".mud-popover-open .mud-list-item").Select(Text)));
         popovers.FindAll(".mud-popover-open .mud-list-item").Single(i => Text(i) == "key.revoked").Click();
 

@@ -49,7 +49,8 @@ internal sealed partial class ApiKeyStore(
 
     // Only ever the acting account's own default. Saved through the change tracker, so that
     // ApiKeyCacheInvalidator flushes the account's cached keys here and on every other node: the
-    // new default applies to their next request.
+    // new default applies to their next request. Audited in the same save (it changes what every
+    // key without a limit of its own may do).
     public async Task<ApiKeyError?> SetDefaultRequestsPerMinuteAsync(AuditActor owner, int? requestsPerMinute, CancellationToken cancellationToken = default)
     {
         if (ApiKeyRules.ValidateRequestsPerMinute(requestsPerMinute) is { } invalid)
@@ -66,6 +67,8 @@ internal sealed partial class ApiKeyStore(
 
         if (user.DefaultRequestsPerMinute != requestsPerMinute)
         {
+            db.AuditEvents.Add(AuditEvents.AccountEvent(AuditEventTypes.AccountSettingsChanged, user.Id, owner, clock.GetUtcNow(),
+                new { defaultRequestsPerMinute = new { from = user.DefaultRequestsPerMinute, to = requestsPerMinute } }));
             user.DefaultRequestsPerMinute = requestsPerMinute;
             await db.SaveChangesAsync(cancellationToken);
         }

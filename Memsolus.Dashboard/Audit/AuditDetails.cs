@@ -30,6 +30,7 @@ internal static class AuditDetails
             AuditEventTypes.KeysBulkRevoked => $"{Number(root, "revoked")} working key(s) revoked by an administrator{Reason(root)}",
             AuditEventTypes.AccountDisabled => $"account disabled by an administrator{Reason(root)}",
             AuditEventTypes.AccountEnabled => "account enabled by an administrator",
+            AuditEventTypes.AccountSettingsChanged => SettingsChanged(root),
             _ => details,
         };
     }
@@ -65,6 +66,31 @@ internal static class AuditDetails
         };
         return $"found leaked at {place} (reported by {(Text(root, "source") == "github" ? "GitHub" : "a person")}); {done}";
     }
+
+    // "when a key is found leaked: revoke it → notify only", "default requests per minute none → 600".
+    private static string SettingsChanged(JsonElement root)
+    {
+        var parts = new List<string>();
+        if (root.TryGetProperty("leakAction", out var leak) && leak.ValueKind == JsonValueKind.Object)
+        {
+            parts.Add($"when a key is found leaked: {LeakChoice(Text(leak, "from"))} → {LeakChoice(Text(leak, "to"))}");
+        }
+
+        if (root.TryGetProperty("defaultRequestsPerMinute", out var rate) && rate.ValueKind == JsonValueKind.Object)
+        {
+            parts.Add($"default requests per minute {Limit(rate, "from", "none")} → {Limit(rate, "to", "none")}");
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    private static string LeakChoice(string action) => action switch
+    {
+        nameof(LeakAction.Revoke) => "revoke it",
+        nameof(LeakAction.Quarantine) => "quarantine it",
+        nameof(LeakAction.NotifyOnly) => "notify only",
+        _ => action,
+    };
 
     private static string Updated(JsonElement root)
     {
@@ -103,10 +129,10 @@ internal static class AuditDetails
             : "";
 
     // A key's own limit; none means its account's default, if any.
-    private static string Limit(JsonElement root, string property) =>
+    private static string Limit(JsonElement root, string property, string none = "account default") =>
         root.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number
             ? value.GetInt32().ToString(CultureInfo.InvariantCulture)
-            : "account default";
+            : none;
 
     private static string Networks(JsonElement root) =>
         root.TryGetProperty("allowedNetworks", out var networks) && networks.ValueKind == JsonValueKind.Array

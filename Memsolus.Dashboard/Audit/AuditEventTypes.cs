@@ -18,5 +18,8 @@ internal static class AuditEventTypes
     public const string AccountDisabled = "account.disabled";
     public const string AccountEnabled = "account.enabled";
 
-    public static IReadOnlyList<string> All { get; } = [KeyCreated, KeyUpdated, KeyRotated, KeyRotationCompleted, KeyRevoked, KeyExpired, KeyLeaked, KeyQuarantined, KeyRestored, KeysBulkRevoked, AccountDisabled, AccountEnabled];
+    // An account-wide setting its keys obey changed: the leak response, the default requests per minute.
+    public const string AccountSettingsChanged = "account.settings_changed";
+
+    public static IReadOnlyList<string> All { get; } = [KeyCreated, KeyUpdated, KeyRotated, KeyRotationCompleted, KeyRevoked, KeyExpired, KeyLeaked, KeyQuarantined, KeyRestored, KeysBulkRevoked, AccountDisabled, AccountEnabled, AccountSettingsChanged];
 }

@@ -15,8 +15,9 @@ internal sealed class LeakStore(IDbContextFactory<ApplicationDbContext> contextF
         return await db.Users.AsNoTracking().Where(u => u.Id == owner.UserId).Select(u => u.LeakAction).SingleAsync(cancellationToken);
     }
 
-    // Not audited: like the reminder-mail choice, it changes no key, and the account's own settings
-    // are the owner's to change; a leak's event records what the choice was when it acted.
+    // Audited in the same save: whoever holds the session could otherwise switch "revoke" to
+    // "notify only" unseen and keep a leaked key working; a leak's event records what the choice
+    // was when it acted.
     public async Task<bool> SetActionAsync(AuditActor owner, LeakAction action, CancellationToken cancellationToken = default)
     {
         if (!Enum.IsDefined(action))
@@ -31,8 +32,14 @@ internal sealed class LeakStore(IDbContextFactory<ApplicationDbContext> contextF
             return false;
         }
 
-        user.LeakAction = action;
-        await db.SaveChangesAsync(cancellationToken);
+        if (user.LeakAction != action)
+        {
+            db.AuditEvents.Add(AuditEvents.AccountEvent(AuditEventTypes.AccountSettingsChanged, user.Id, owner, clock.GetUtcNow(),
+                new { leakAction = new { from = user.LeakAction.ToString(), to = action.ToString() } }));
+            user.LeakAction = action;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         return true;
     }
 
