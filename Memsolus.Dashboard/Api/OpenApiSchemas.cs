@@ -18,6 +18,13 @@ namespace Memsolus.Dashboard.Api;
 // hours) typed as what the server accepts, bounds no attribute can carry (each tag's length), and
 // the query parameters the endpoints parse themselves (limit, cursor, q). Each number here is the
 // constant the server checks against.
+//
+// The lengths and counts themselves come from DataAnnotations attributes on the request records,
+// which Microsoft.AspNetCore.OpenApi reads; the endpoints still check them (ValidationErrors), and
+// AddValidation() is not registered: on public records it answers PascalCase keys ("Content") with
+// the framework's messages and measures text before trimming, where every other 400 of the API
+// names camelCase fields in its own words and measures trimmed text (on internal records it finds
+// nothing to validate at all).
 internal static class OpenApiSchemas
 {
     private static readonly IReadOnlyList<string> Environments = Enum.GetValues<ApiKeyEnvironment>().Select(e => e.Name()).ToList();
