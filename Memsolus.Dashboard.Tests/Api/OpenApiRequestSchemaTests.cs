@@ -258,6 +258,19 @@ public sealed class OpenApiRequestSchemaTests(MemsolusAppFactory app) : IClassFi
     }
 
     [Fact]
+    public async Task A_days_usage_names_every_outcome_the_code_counts_and_no_other()
+    {
+        var document = await DocumentAsync();
+
+        var outcomes = document.GetProperty("components").GetProperty("schemas").GetProperty("DayUsage").GetProperty("properties").GetProperty("outcomes");
+
+        Assert.Equal(UsageOutcomes.All.Order(), outcomes.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(UsageOutcomes.All.Order(), outcomes.GetProperty("required").EnumerateArray().Select(r => r.GetString()!).Order());
+        Assert.Equal(JsonValueKind.False, outcomes.GetProperty("additionalProperties").ValueKind);
+        Assert.All(outcomes.GetProperty("properties").EnumerateObject(), p => Assert.Equal("integer", p.Value.GetProperty("type").GetString()));
+    }
+
+    [Fact]
     public async Task Every_bound_a_request_body_declares_is_the_constant_the_server_checks()
     {
         var document = await DocumentAsync();

@@ -96,6 +96,17 @@ internal static class OpenApiSchemas
         {
             properties["metadata"] = FreeFormObject(nullable: false, "The memory's metadata as written; {} when it has none.");
         }
+        else if (type == typeof(DayUsage))
+        {
+            // Every outcome is always there, 0 when the key had none that day.
+            properties["outcomes"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Properties = UsageOutcomes.All.ToDictionary(o => o, _ => (IOpenApiSchema)new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0" }),
+                Required = new HashSet<string>(UsageOutcomes.All, StringComparer.Ordinal),
+                AdditionalPropertiesAllowed = false,
+            };
+        }
         else if (type == typeof(CreateExportRequest))
         {
             properties["format"] = new OpenApiSchema
