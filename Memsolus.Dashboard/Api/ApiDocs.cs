@@ -36,6 +36,8 @@ internal static class ApiDocs
                 };
                 return Task.CompletedTask;
             });
+            options.AddSchemaTransformer(OpenApiSchemas.TransformSchemaAsync);
+            options.AddOperationTransformer(OpenApiSchemas.TransformOperationAsync);
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var permission = context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiredPermission>().FirstOrDefault()?.Name;
