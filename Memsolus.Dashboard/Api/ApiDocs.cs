@@ -55,6 +55,10 @@ internal static class ApiDocs
                 operation.Extensions["x-required-permission"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(permission ?? "any"));
                 return Task.CompletedTask;
             });
+            // Server URL, shared answers, examples: each runs on the finished operations.
+            options.AddDocumentTransformer<ApiDocumentServer>();
+            options.AddDocumentTransformer<ApiResponseDocs>();
+            options.AddDocumentTransformer<ApiExamples>();
         });
         return builder;
     }
