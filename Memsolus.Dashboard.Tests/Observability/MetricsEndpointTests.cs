@@ -111,6 +111,18 @@ public sealed class MetricsEndpointTests
         Assert.DoesNotContain(session.Owner.UserName!, text, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Under_Admin_RequireTwoFactor_an_administrator_without_two_factor_sign_in_is_refused()
+    {
+        await using var app = new MemsolusAppFactory(On.With(new Dictionary<string, string?> { ["Admin:RequireTwoFactor"] = "true" }));
+        var admin = await SignedInAsync(app, TestAccounts.AdminEmail);
+
+        using var response = await admin.GetAsync(ObservabilityExtensions.MetricsPath);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("memsolus_", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static HttpClient Client(MemsolusAppFactory app) => app.CreateClient(new() { AllowAutoRedirect = false });
 
     private static async Task<HttpClient> SignedInAsync(MemsolusAppFactory app, string email)

@@ -1,4 +1,5 @@
 using Memsolus.Dashboard.Account;
+using Memsolus.Dashboard.Admin;
 using Memsolus.Dashboard.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -83,14 +84,25 @@ internal static class ObservabilityExtensions
     }
 
     // /metrics, only with Metrics:Prometheus (otherwise there is no such path, as before), and only
-    // for a signed-in administrator: the dashboard's cookie with the Admin role. API keys are
+    // for a signed-in administrator: the dashboard's cookie with the Admin role and, under
+    // Admin:RequireTwoFactor, two-factor sign-in turned on, as the admin pages ask. API keys are
     // checked under /api/v1 only, so a key never opens it; anyone else is sent to sign in (or to
     // Access denied when signed in without the role).
     public static WebApplication MapMetrics(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Prometheus)
         {
-            app.MapPrometheusScrapingEndpoint(MetricsPath)
+            var twoFactor = app.Services.GetRequiredService<AdminTwoFactor>();
+            app.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (context, next) =>
+            {
+                if (await twoFactor.MissingAsync(context.User, context.RequestAborted))
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return;
+                }
+
+                await next(context);
+            }), optionsName: null)
                 .RequireAuthorization(new AuthorizeAttribute { Roles = AdminOptions.RoleName });
         }
 
