@@ -105,8 +105,9 @@ internal sealed class LoadTestHost : IAsyncDisposable
 
     // A client signed in to the dashboard as an administrator, as a scraper of /metrics is: the
     // owner is put in role Admin and the client carries the sign-in cookie the app itself would
-    // issue (made with its own protector), sent as a header because the cookie is Secure and wrk's
-    // loopback is plain HTTP.
+    // issue (made with its own protector), sent as a header because the cookie is Secure and the
+    // loopback is plain HTTP; X-Forwarded-Proto as a TLS-terminating proxy listed in
+    // ForwardedHeaders:KnownProxies sends it.
     public async Task<HttpClient> AdminClientAsync()
     {
         await using var scope = Services.CreateAsyncScope();
@@ -123,11 +124,15 @@ internal sealed class LoadTestHost : IAsyncDisposable
             await users.AddToRoleAsync(user, AdminOptions.RoleName);
         }
 
+        // Outside Development an administrator needs two-factor sign-in turned on (Admin:RequireTwoFactor).
+        await users.SetTwoFactorEnabledAsync(user, true);
+
         var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>().CreateAsync(user);
         var cookie = Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
         var ticket = cookie.TicketDataFormat.Protect(new AuthenticationTicket(principal, IdentityConstants.ApplicationScheme));
         var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = BaseUrl };
         client.DefaultRequestHeaders.Add("Cookie", $"{cookie.Cookie.Name}={ticket}");
+        client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
         return client;
     }
 

@@ -12,6 +12,7 @@ internal sealed class MetricsScraper : IAsyncDisposable
     private int failed;
     private long lastBytes;
     private bool sawKeyChecks;
+    private string lastFailure = "";
 
     private MetricsScraper(HttpClient client, TimeSpan interval)
     {
@@ -26,11 +27,11 @@ internal sealed class MetricsScraper : IAsyncDisposable
         return Task.FromResult(scraper);
     }
 
-    public async Task<(int Succeeded, int Failed, long LastBytes, bool SawKeyChecks)> StopAsync()
+    public async Task<(int Succeeded, int Failed, string LastFailure, long LastBytes, bool SawKeyChecks)> StopAsync()
     {
         await stop.CancelAsync();
         await loop;
-        return (succeeded, failed, lastBytes, sawKeyChecks);
+        return (succeeded, failed, lastFailure, lastBytes, sawKeyChecks);
     }
 
     public async ValueTask DisposeAsync()
@@ -51,6 +52,7 @@ internal sealed class MetricsScraper : IAsyncDisposable
                 using var response = await client.GetAsync("/metrics", stop.Token);
                 if (!response.IsSuccessStatusCode)
                 {
+                    lastFailure = $"{(int)response.StatusCode} {response.Headers.Location}";
                     failed++;
                     continue;
                 }

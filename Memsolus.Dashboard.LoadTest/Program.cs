@@ -86,7 +86,12 @@ internal static class LoadTestProgram
 
     private static async Task<int> RunAsync(Settings settings, WrkOptions wrk, string? postgres, bool limits, bool metrics)
     {
-        await using var host = new LoadTestHost(postgres, metrics ? new Dictionary<string, string?> { ["Metrics:Prometheus"] = "true" } : null);
+        // The scraper reaches /metrics as through a TLS-terminating proxy on loopback (a dashboard
+        // path is never served over plain HTTP outside Development), so with --metrics the app also
+        // runs the forwarded-headers step on every request, /health/live and /api/v1/me alike.
+        await using var host = new LoadTestHost(postgres, metrics
+            ? new Dictionary<string, string?> { ["Metrics:Prometheus"] = "true", ["ForwardedHeaders:KnownProxies"] = "127.0.0.1" }
+            : null);
         await host.StartAsync();
         await using var scraper = metrics ? await MetricsScraper.StartAsync(await host.AdminClientAsync(), MetricsScrapeInterval) : null;
         var health = new Uri(host.BaseUrl, "/health/live");
@@ -163,7 +168,7 @@ internal static class LoadTestProgram
         {
             var scrapes = await scraper.StopAsync();
             scraped = scrapes.Failed == 0 && scrapes.Succeeded > 0 && scrapes.SawKeyChecks;
-            Console.WriteLine($"Metrics on: /metrics scraped every {MetricsScrapeInterval.TotalSeconds:0} s as an administrator, {scrapes.Succeeded} times ({scrapes.Failed} failed), last {scrapes.LastBytes:N0} bytes{(scrapes.SawKeyChecks ? " with memsolus_api_key_checks_total" : ", WITHOUT memsolus_api_key_checks_total")}");
+            Console.WriteLine($"Metrics on: /metrics scraped every {MetricsScrapeInterval.TotalSeconds:0} s as an administrator, {scrapes.Succeeded} times ({scrapes.Failed} failed{(scrapes.Failed > 0 ? $", last: {scrapes.LastFailure}" : "")}), last {scrapes.LastBytes:N0} bytes{(scrapes.SawKeyChecks ? " with memsolus_api_key_checks_total" : ", WITHOUT memsolus_api_key_checks_total")}");
         }
 
         var met = medianRatio >= 0.95 && acceptedAfter == 0 && flood.Other == 0
