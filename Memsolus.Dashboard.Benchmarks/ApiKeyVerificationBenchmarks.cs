@@ -8,20 +8,41 @@ using BenchmarkDotNet.Running;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.ApiKeys.Verification;
 using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Observability;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 
 namespace Memsolus.Dashboard.Benchmarks;
 
 // What every API request pays for its key (docs/performance.md): generating, parsing with the checksum,
 // hashing, and verifying: from the cache (hit), from SQLite holding 100,000 keys (miss), and the
-// two rejections. Baseline: the SHA-256 of a key, which every verification includes.
+// two rejections. Baseline: the SHA-256 of a key, which every verification includes. Metrics: a
+// verifier without the key check's instruments (as before issue 19), with them and nothing
+// listening (the default), and with an OpenTelemetry meter provider collecting them (Metrics:Prometheus
+// or OTLP on).
 // Run: dotnet run -c Release --project Memsolus.Dashboard.Benchmarks -- --filter '*ApiKeyVerification*'
 [MemoryDiagnoser]
 public class ApiKeyVerificationBenchmarks
 {
     private const int StoredKeys = 100_000;
+
+    public enum MetricsMode
+    {
+        None,
+        Off,
+        On,
+    }
+
+    [Params(MetricsMode.None, MetricsMode.Off, MetricsMode.On)]
+    public MetricsMode Metrics { get; set; }
+
+    private ServiceProvider services = default!;
+    private MeterProvider? meterProvider;
+    private ApiKeyMetrics? metrics;
 
     private BenchmarkDatabase database = default!;
     private ApiKeyVerifier verifier = default!;
@@ -36,8 +57,15 @@ public class ApiKeyVerificationBenchmarks
     public void Seed()
     {
         database = new BenchmarkDatabase();
+        services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        metrics = Metrics == MetricsMode.None ? null : new ApiKeyMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        // What the app's provider does with the app's meter: aggregates every measurement, and
+        // exports only when asked (a scrape).
+        meterProvider = Metrics == MetricsMode.On
+            ? Sdk.CreateMeterProviderBuilder().AddMeter(Telemetry.MeterName).AddReader(new BaseExportingMetricReader(new NoExport())).Build()
+            : null;
         // As the app builds it: a pool of contexts of its own for cache misses.
-        verifier = new ApiKeyVerifier(new PooledDbContextFactory<ApplicationDbContext>(database.Options), new ApiKeyCache(Options.Create(new ApiKeyVerificationOptions())), TimeProvider.System);
+        verifier = new ApiKeyVerifier(new PooledDbContextFactory<ApplicationDbContext>(database.Options), new ApiKeyCache(Options.Create(new ApiKeyVerificationOptions())), TimeProvider.System, metrics);
 
         using var connection = new SqliteConnection($"Data Source={database.Path}");
         connection.Open();
@@ -90,7 +118,12 @@ public class ApiKeyVerificationBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => database.Dispose();
+    public void Cleanup()
+    {
+        meterProvider?.Dispose();
+        services.Dispose();
+        database.Dispose();
+    }
 
     [Benchmark]
     public string Generate() => ApiKeyFormat.Generate(ApiKeyEnvironment.Live).Secret;
@@ -105,8 +138,14 @@ public class ApiKeyVerificationBenchmarks
         return hashDestination[0];
     }
 
+    // With the outcome ApiMiddleware records for the request, so a hit costs all a served request records.
     [Benchmark]
-    public object? VerifyHit() => verifier.VerifyAsync(storedKey, default).Result.Key;
+    public object? VerifyHit()
+    {
+        var key = verifier.VerifyAsync(storedKey, default).Result.Key;
+        metrics?.Check(ApiKeyCheckOutcome.Ok);
+        return key;
+    }
 
     [Benchmark]
     public async Task<object?> VerifyMiss() => (await verifier.LookUpAsync(storedCacheKey, storedHash, default)).Key;
@@ -116,6 +155,11 @@ public class ApiKeyVerificationBenchmarks
 
     [Benchmark]
     public int RejectBadChecksum() => (int)verifier.VerifyAsync(badChecksumKey, default).Result.Rejection;
+
+    private sealed class NoExport : BaseExporter<OpenTelemetry.Metrics.Metric>
+    {
+        public override ExportResult Export(in Batch<OpenTelemetry.Metrics.Metric> batch) => ExportResult.Success;
+    }
 }
 
 // The latency of one cache miss, one invocation per measurement, so the percentiles are those of

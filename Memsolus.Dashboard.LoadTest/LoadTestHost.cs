@@ -1,16 +1,20 @@
 using System.Net;
+using Memsolus.Dashboard.Account;
 using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Audit;
 using Memsolus.Dashboard.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Memsolus.Dashboard.LoadTest;
 
@@ -97,6 +101,39 @@ internal sealed class LoadTestHost : IAsyncDisposable
         key.ExpiresAt = expiresAt;
         await db.SaveChangesAsync();
         return expiresAt;
+    }
+
+    // A client signed in to the dashboard as an administrator, as a scraper of /metrics is: the
+    // owner is put in role Admin and the client carries the sign-in cookie the app itself would
+    // issue (made with its own protector), sent as a header because the cookie is Secure and the
+    // loopback is plain HTTP; X-Forwarded-Proto as a TLS-terminating proxy listed in
+    // ForwardedHeaders:KnownProxies sends it.
+    public async Task<HttpClient> AdminClientAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        if (!await roles.RoleExistsAsync(AdminOptions.RoleName))
+        {
+            await roles.CreateAsync(new IdentityRole(AdminOptions.RoleName));
+        }
+
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(Owner.UserId) ?? throw new InvalidOperationException("The load test's owner is gone.");
+        if (!await users.IsInRoleAsync(user, AdminOptions.RoleName))
+        {
+            await users.AddToRoleAsync(user, AdminOptions.RoleName);
+        }
+
+        // Outside Development an administrator needs two-factor sign-in turned on (Admin:RequireTwoFactor).
+        await users.SetTwoFactorEnabledAsync(user, true);
+
+        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>().CreateAsync(user);
+        var cookie = Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
+        var ticket = cookie.TicketDataFormat.Protect(new AuthenticationTicket(principal, IdentityConstants.ApplicationScheme));
+        var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = BaseUrl };
+        client.DefaultRequestHeaders.Add("Cookie", $"{cookie.Cookie.Name}={ticket}");
+        client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+        return client;
     }
 
     private void ConfigureWebHost(IWebHostBuilder builder)

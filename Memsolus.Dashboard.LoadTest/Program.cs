@@ -3,10 +3,12 @@ using Memsolus.Dashboard.ApiKeys;
 
 // The load check (docs/performance.md). Run it with perf/load-test.sh (which installs wrk when missing), or:
 //   dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- [--rounds 3] [--seconds 10]
-//       [--connections 32] [--threads 1] [--flood 100000] [--postgres] [--no-limits]
+//       [--connections 32] [--threads 1] [--flood 100000] [--postgres] [--no-limits] [--metrics]
 // (the key under load carries an IP allowlist of the loopback addresses and a rate limit of
 // LoadRateLimit requests a minute, so issue 18's checks run on every request without refusing
-// any; --no-limits measures a key without them),
+// any; --no-limits measures a key without them; --metrics turns Metrics:Prometheus on and scrapes
+// /metrics as a signed-in administrator every MetricsScrapeInterval while the check runs, so every
+// request is measured as in a deployment that collects metrics),
 // (--postgres: the app on a new PostgreSQL database instead of a new SQLite file), or the two-node revocation check (docs/several-nodes.md) on PostgreSQL (CrossNodeCheck):
 //   dotnet run -c Release --project Memsolus.Dashboard.LoadTest -- --cross-node [--keys 200]
 // or the scale checks (docs/several-nodes.md "Measured"), each alone, on SQLite or with --postgres:
@@ -33,12 +35,13 @@ internal static class LoadTestProgram
 
         var onPostgres = args.Contains("--postgres");
         var limits = !args.Contains("--no-limits");
-        var settings = Settings.Parse([.. args.Where(a => a is not ("--postgres" or "--no-limits"))]);
+        var metrics = args.Contains("--metrics");
+        var settings = Settings.Parse([.. args.Where(a => a is not ("--postgres" or "--no-limits" or "--metrics"))]);
         var wrk = new WrkOptions(settings.Threads, settings.Connections, settings.Seconds);
         var database = onPostgres ? await PostgresDatabase.CreateAsync() : null;
         try
         {
-            return await RunAsync(settings, wrk, database, limits);
+            return await RunAsync(settings, wrk, database, limits, metrics);
         }
         finally
         {
@@ -78,10 +81,19 @@ internal static class LoadTestProgram
 
     private static readonly string[] LoadAllowlist = ["127.0.0.0/8", "::1"];
 
-    private static async Task<int> RunAsync(Settings settings, WrkOptions wrk, string? postgres, bool limits)
+    // Prometheus's default scrape interval is a minute; 5 s is a busy scraper.
+    private static readonly TimeSpan MetricsScrapeInterval = TimeSpan.FromSeconds(5);
+
+    private static async Task<int> RunAsync(Settings settings, WrkOptions wrk, string? postgres, bool limits, bool metrics)
     {
-        await using var host = new LoadTestHost(postgres);
+        // The scraper reaches /metrics as through a TLS-terminating proxy on loopback (a dashboard
+        // path is never served over plain HTTP outside Development), so with --metrics the app also
+        // runs the forwarded-headers step on every request, /health/live and /api/v1/me alike.
+        await using var host = new LoadTestHost(postgres, metrics
+            ? new Dictionary<string, string?> { ["Metrics:Prometheus"] = "true", ["ForwardedHeaders:KnownProxies"] = "127.0.0.1" }
+            : null);
         await host.StartAsync();
+        await using var scraper = metrics ? await MetricsScraper.StartAsync(await host.AdminClientAsync(), MetricsScrapeInterval) : null;
         var health = new Uri(host.BaseUrl, "/health/live");
         var me = new Uri(host.BaseUrl, "/api/v1/me");
         var memories = new Uri(host.BaseUrl, "/api/v1/memories");
@@ -151,8 +163,16 @@ internal static class LoadTestProgram
         Console.WriteLine($"  memory kept: managed heap {flood.ManagedGrowthBytes / MiB:+0.0;-0.0} MiB, working set {flood.WorkingSetGrowthBytes / MiB:+0.0;-0.0} MiB (goal <= 50 MiB)");
         Console.WriteLine($"  valid key before {beforeFlood.RequestsPerSecond:N0} req/s, after {afterFlood.RequestsPerSecond:N0} req/s: ratio {floodRatio:0.000} (goal >= 0.90)");
 
+        var scraped = true;
+        if (scraper is not null)
+        {
+            var scrapes = await scraper.StopAsync();
+            scraped = scrapes.Failed == 0 && scrapes.Succeeded > 0 && scrapes.SawKeyChecks;
+            Console.WriteLine($"Metrics on: /metrics scraped every {MetricsScrapeInterval.TotalSeconds:0} s as an administrator, {scrapes.Succeeded} times ({scrapes.Failed} failed{(scrapes.Failed > 0 ? $", last: {scrapes.LastFailure}" : "")}), last {scrapes.LastBytes:N0} bytes{(scrapes.SawKeyChecks ? " with memsolus_api_key_checks_total" : ", WITHOUT memsolus_api_key_checks_total")}");
+        }
+
         var met = medianRatio >= 0.95 && acceptedAfter == 0 && flood.Other == 0
-            && Math.Max(flood.ManagedGrowthBytes, flood.WorkingSetGrowthBytes) <= 50 * MiB && floodRatio >= 0.90;
+            && Math.Max(flood.ManagedGrowthBytes, flood.WorkingSetGrowthBytes) <= 50 * MiB && floodRatio >= 0.90 && scraped;
         Console.WriteLine(met ? "All goals met." : "Some goals were NOT met.");
         return met ? 0 : 1;
     }

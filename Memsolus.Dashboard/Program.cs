@@ -16,6 +16,7 @@ using Memsolus.Dashboard.LeakReports;
 using Memsolus.Dashboard.Mail;
 using Memsolus.Dashboard.Memories;
 using Memsolus.Dashboard.Notifications;
+using Memsolus.Dashboard.Observability;
 using Memsolus.Dashboard.Outbound;
 using Memsolus.Dashboard.Usage;
 using Memsolus.Dashboard.Webhooks;
@@ -24,6 +25,7 @@ using Memsolus.Dashboard.Webhooks;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddHosting();
+builder.AddObservability();
 builder.AddTransportSecurity();
 builder.AddSecurityHeaders();
 builder.AddData();
@@ -59,6 +61,7 @@ app.UseApi();
 app.UseAccount();
 
 app.MapHealth();
+app.MapMetrics();
 var api = app.MapApi();
 api.MapApiKeys();
 api.MapMemories();

@@ -6,6 +6,7 @@
 # a goal is missed. Options pass through, e.g. perf/load-test.sh --rounds 5 --seconds 10
 # The key under load carries an IP allowlist (loopback) and a high rate limit, so issue 18's checks
 # run on every request without refusing any; --no-limits measures a key without them.
+# --metrics turns Metrics:Prometheus on and scrapes /metrics as an administrator while it runs.
 # With --postgres (or --cross-node) it runs on a private PostgreSQL cluster of its own, as the tests
 # do (or on the server MEMSOLUS_TEST_POSTGRES names), and installs the server binaries when missing.
 set -euo pipefail

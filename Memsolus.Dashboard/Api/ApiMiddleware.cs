@@ -38,6 +38,7 @@ internal sealed partial class ApiMiddleware(
     RequestRateLimiter rateLimiter,
     FirstUseRetirement retirement,
     RequestCountRecorder usage,
+    ApiKeyMetrics metrics,
     IProblemDetailsService problems,
     IOptions<ApiOptions> options,
     ILogger<ApiMiddleware> logger)
@@ -157,6 +158,7 @@ internal sealed partial class ApiMiddleware(
         var authentication = await authenticator.AuthenticateAsync(context);
         if (authentication.Principal is not { } principal)
         {
+            metrics.Check(ApiKeyMetrics.OutcomeOf(authentication.Failure, authentication.Rejection));
             if (authentication.Failure == ApiKeyFailure.Blocked)
             {
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -180,6 +182,7 @@ internal sealed partial class ApiMiddleware(
         // established (Hosting/), never a header read here: a client cannot talk its way in.
         if (!key.AllowsAddress(context.Connection.RemoteIpAddress))
         {
+            metrics.Check(ApiKeyCheckOutcome.IpNotAllowed);
             await WriteIpNotAllowedAsync(context);
             return false;
         }
@@ -198,6 +201,7 @@ internal sealed partial class ApiMiddleware(
             // A quarantined key's identity holds only its read permissions: it is asked why only here,
             // on the way to a 403, so other keys pay nothing for quarantine.
             var quarantined = key.Withholds(required);
+            metrics.Check(quarantined ? ApiKeyCheckOutcome.Quarantined : ApiKeyCheckOutcome.Forbidden);
             var problem = new ProblemDetails
             {
                 Status = StatusCodes.Status403Forbidden,
@@ -224,6 +228,7 @@ internal sealed partial class ApiMiddleware(
             SetRateLimitHeaders(context, decision);
             if (!decision.Allowed)
             {
+                metrics.Check(ApiKeyCheckOutcome.Limited);
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
                 var problem = new ProblemDetails
@@ -237,6 +242,8 @@ internal sealed partial class ApiMiddleware(
                 return false;
             }
         }
+
+        metrics.Check(ApiKeyCheckOutcome.Ok);
 
         // A rotation "When the new key is first used": this request, if it succeeds, stops the old key.
         if (key.RetiresPredecessor)

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Observability;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -19,9 +21,13 @@ internal sealed partial class ExportRunner(
     IWebhookEvents webhooks,
     IOptions<ExportsOptions> options,
     LeaseNode node,
+    ExportMetrics metrics,
     TimeProvider clock,
     ILogger<ExportRunner> logger)
 {
+    // The trace of one run of an export job (the worker's round may run several).
+    public const string ActivityName = "export.run";
+
     public const string WriteFailedError = "The export could not be written. Start a new export; if it fails again, contact support.";
     public const string InterruptedError = "The export was interrupted each time it ran: the server running it stopped. Start a new export.";
 
@@ -103,6 +109,29 @@ internal sealed partial class ExportRunner(
     // stops it.
     public async Task WriteAsync(ExportJob job, CancellationToken cancellationToken = default)
     {
+        using var activity = Telemetry.ActivitySource.StartActivity(ActivityName);
+        activity?.SetTag("memsolus.export.id", job.Id);
+        activity?.SetTag("memsolus.export.attempt", job.Attempts);
+        var started = clock.GetTimestamp();
+        // Stays Stopped only when the app's shutdown cut the run short (the job goes back to the queue).
+        var outcome = ExportMetrics.Stopped;
+        try
+        {
+            outcome = await WriteFileAsync(job, cancellationToken);
+        }
+        finally
+        {
+            metrics.Ran(outcome, clock.GetElapsedTime(started));
+            activity?.SetTag("memsolus.export.outcome", outcome);
+            if (outcome != ExportMetrics.Succeeded)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error);
+            }
+        }
+    }
+
+    private async Task<string> WriteFileAsync(ExportJob job, CancellationToken cancellationToken)
+    {
         IExportFileRun? run = null;
         await using var lease = LeaseRenewal.Start(
             (until, token) => RenewAsync(job, until, token), options.Value.LeaseDuration, clock, logger, cancellationToken);
@@ -119,7 +148,7 @@ internal sealed partial class ExportRunner(
             {
                 await run.DiscardAsync();
                 LogAbandoned(logger, job.Id);
-                return;
+                return ExportMetrics.Abandoned;
             }
 
             var now = clock.GetUtcNow();
@@ -141,7 +170,7 @@ internal sealed partial class ExportRunner(
                 // The job is gone (its account was deleted while it ran), or this node's lease ran out
                 // and another node took the job over: the run has dropped its file.
                 LogAbandoned(logger, job.Id);
-                return;
+                return ExportMetrics.Abandoned;
             }
 
             job.Status = ExportStatus.Succeeded;
@@ -166,14 +195,14 @@ internal sealed partial class ExportRunner(
             // Another node has taken the job over (this one stalled past its lease): it is theirs.
             await DiscardAsync(run);
             LogAbandoned(logger, job.Id);
-            return;
+            return ExportMetrics.Abandoned;
         }
         catch (Exception exception)
         {
             await DiscardAsync(run);
             LogFailed(logger, exception, job.Id);
             await MarkFailedAsync(job, WriteFailedError, cancellationToken);
-            return;
+            return ExportMetrics.Failed;
         }
         finally
         {
@@ -184,6 +213,7 @@ internal sealed partial class ExportRunner(
         }
 
         await PublishCompletedAsync(job, cancellationToken);
+        return ExportMetrics.Succeeded;
     }
 
     private static async Task DiscardAsync(IExportFileRun? run)

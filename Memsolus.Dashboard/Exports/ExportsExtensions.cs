@@ -19,6 +19,7 @@ internal static class ExportsExtensions
         builder.Services.AddSingleton<ExportQueue>();
         builder.Services.AddSingleton<ExportStore>();
         builder.Services.AddSingleton<ExportContentWriter>();
+        builder.Services.AddSingleton<ExportMetrics>();
         builder.Services.AddSingleton<ExportRunner>();
         builder.Services.AddHostedService<ExportWorker>();
         return builder;

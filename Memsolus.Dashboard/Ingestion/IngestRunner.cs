@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Knowledge;
 using Memsolus.Dashboard.Memories;
+using Memsolus.Dashboard.Observability;
 using Memsolus.Dashboard.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -24,9 +26,13 @@ internal sealed partial class IngestRunner(
     IWebhookEvents events,
     IOptions<IngestOptions> options,
     LeaseNode node,
+    IngestMetrics metrics,
     TimeProvider clock,
     ILogger<IngestRunner> logger)
 {
+    // The trace of one run of an import job.
+    public const string ActivityName = "ingest.run";
+
     public const string InterruptedMessage = "The server stopped while this job ran; submit the items that are missing again.";
     // Memories of a JSONL file written in one transaction.
     public const int MemoryBatchSize = 500;
@@ -48,6 +54,32 @@ internal sealed partial class IngestRunner(
             return true;
         }
 
+        using var activity = Telemetry.ActivitySource.StartActivity(ActivityName);
+        activity?.SetTag("memsolus.ingest.id", job.Id);
+        activity?.SetTag("memsolus.ingest.kind", job.Kind == IngestJobKind.Url ? "url" : "files");
+        var started = clock.GetTimestamp();
+        // Stays Stopped only when the app's shutdown cut the run short.
+        var outcome = IngestMetrics.Stopped;
+        try
+        {
+            outcome = await RunJobAsync(job, cancellationToken);
+        }
+        finally
+        {
+            metrics.Ran(outcome, clock.GetElapsedTime(started));
+            activity?.SetTag("memsolus.ingest.outcome", outcome);
+            if (outcome != IngestMetrics.Succeeded)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error);
+            }
+        }
+
+        return true;
+    }
+
+    // Runs a claimed job to its end and answers its outcome (IngestMetrics).
+    private async Task<string> RunJobAsync(IngestJob job, CancellationToken cancellationToken)
+    {
         var run = new JobRun(job);
         await using var lease = LeaseRenewal.Start(
             (until, token) => RenewAsync(job, until, token), options.Value.LeaseDuration, clock, logger, cancellationToken);
@@ -65,7 +97,7 @@ internal sealed partial class IngestRunner(
         catch (JobDeletedException)
         {
             // Deleted while it ran, or this node's lease ran out and another node has failed it.
-            return true;
+            return IngestMetrics.Abandoned;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -76,7 +108,7 @@ internal sealed partial class IngestRunner(
         catch (OperationCanceledException) when (lease.Lost)
         {
             LogLeaseLost(logger, job.Id);
-            return true;
+            return IngestMetrics.Abandoned;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -91,12 +123,12 @@ internal sealed partial class IngestRunner(
         job.CompletedAt = clock.GetUtcNow();
         if (!await SaveAsync(run, deleteItems: true, cancellationToken))
         {
-            return true;
+            return IngestMetrics.Abandoned;
         }
 
         LogJobCompleted(logger, job.Id, IngestJobStore.StatusName(job.Status), job.Succeeded, job.Failed);
         await PublishAsync(job, cancellationToken);
-        return true;
+        return IngestJobStore.StatusName(job.Status);
     }
 
     // Running jobs no node holds any more: their lease has run out (the node died or stalled) or they

@@ -10,6 +10,7 @@ internal static class IngestionExtensions
         builder.Services.AddSingleton<IngestQueue>();
         builder.Services.AddSingleton<IngestJobStore>();
         builder.Services.AddSingleton<UrlFetcher>();
+        builder.Services.AddSingleton<IngestMetrics>();
         builder.Services.AddSingleton<IngestRunner>();
         builder.Services.AddHostedService<IngestWorker>();
         return builder;

@@ -19,6 +19,7 @@ internal sealed partial class MailDeliveryRunner(
     MailTransport transport,
     IOptions<MailOptions> options,
     LeaseNode node,
+    MailMetrics metrics,
     TimeProvider clock,
     ILogger<MailDeliveryRunner> logger)
 {
@@ -148,6 +149,9 @@ internal sealed partial class MailDeliveryRunner(
         {
             LogLeaseLost(logger, mail.Id);
         }
+
+        // Sent either way: the lease only decides who records it.
+        metrics.Delivered(MailMetrics.Sent);
     }
 
     private async Task RecordFailureAsync(ClaimedMail mail, string error, CancellationToken cancellationToken)
@@ -169,6 +173,7 @@ internal sealed partial class MailDeliveryRunner(
                 }
             },
             cancellationToken);
+        metrics.Delivered(givingUp ? MailMetrics.Failed : MailMetrics.Retry);
         if (givingUp)
         {
             LogGaveUp(logger, mail.Id, mail.Kind, attempt, error);
@@ -189,6 +194,7 @@ internal sealed partial class MailDeliveryRunner(
                 .SetProperty(m => m.NextAttemptAt, (DateTimeOffset?)null)
                 .Unlease(),
             cancellationToken);
+        metrics.Delivered(MailMetrics.Failed);
     }
 
     private async Task ReleaseAsync(ClaimedMail mail)

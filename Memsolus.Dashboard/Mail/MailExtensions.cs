@@ -10,6 +10,7 @@ internal static class MailExtensions
         builder.Services.AddSingleton<MailQueue>();
         builder.Services.AddSingleton<MailOutbox>();
         builder.Services.AddSingleton<MailTransport>();
+        builder.Services.AddSingleton<MailMetrics>();
         builder.Services.AddSingleton<MailDeliveryRunner>();
         builder.Services.AddHostedService<MailDeliveryWorker>();
         return builder;

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
 using Memsolus.Dashboard.Data;
+using Memsolus.Dashboard.Observability;
 using Memsolus.Dashboard.Outbound;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -24,9 +26,13 @@ internal sealed partial class WebhookDeliveryRunner(
     IOptions<WebhooksOptions> options,
     IOptions<OutboundOptions> outboundOptions,
     LeaseNode node,
+    WebhookMetrics metrics,
     TimeProvider clock,
     ILogger<WebhookDeliveryRunner> logger)
 {
+    // The trace of one attempt; the outbound HttpClient's span is its child.
+    public const string ActivityName = "webhook.deliver";
+
     // One run at a time in this process, so once a caller's RunOnceAsync returns, every delivery
     // that was due has been tried and its attempt recorded (the tests rely on it); other nodes are
     // kept off by the leases.
@@ -133,10 +139,14 @@ internal sealed partial class WebhookDeliveryRunner(
     private async Task<AttemptResult> SendAsync(DueDelivery delivery, CancellationToken cancellationToken)
     {
         var attempt = delivery.Claimed.AttemptCount + 1;
+        using var activity = Telemetry.ActivitySource.StartActivity(ActivityName, ActivityKind.Internal);
+        activity?.SetTag("memsolus.webhook.delivery.id", delivery.Claimed.Id);
+        activity?.SetTag("memsolus.webhook.attempt", attempt);
         var attemptedAt = clock.GetUtcNow();
         var started = clock.GetTimestamp();
         int? statusCode = null;
         string? error;
+        var outcome = WebhookMetrics.Error;
         try
         {
             var body = Encoding.UTF8.GetBytes(delivery.Claimed.Payload);
@@ -147,6 +157,7 @@ internal sealed partial class WebhookDeliveryRunner(
             using var client = httpClientFactory.CreateClient(OutboundHttp.WebhookClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             statusCode = (int)response.StatusCode;
+            outcome = response.IsSuccessStatusCode ? WebhookMetrics.Succeeded : WebhookMetrics.Failed;
             error = response.IsSuccessStatusCode ? null
                 : statusCode is >= 300 and < 400 ? $"The endpoint answered {statusCode} {response.ReasonPhrase}; redirects are not followed, so set the webhook's URL to where it points."
                 : $"The endpoint answered {statusCode} {response.ReasonPhrase}.";
@@ -154,6 +165,7 @@ internal sealed partial class WebhookDeliveryRunner(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // HttpClient's own timeout; a shutdown (our token) propagates and nothing is recorded.
+            outcome = WebhookMetrics.Timeout;
             error = $"No answer within {outboundOptions.Value.Timeout.TotalSeconds:0.#} s.";
         }
         catch (CryptographicException)
@@ -165,7 +177,15 @@ internal sealed partial class WebhookDeliveryRunner(
             error = Describe(exception);
         }
 
-        var durationMs = (long)Math.Round(clock.GetElapsedTime(started).TotalMilliseconds);
+        var elapsed = clock.GetElapsedTime(started);
+        var durationMs = (long)Math.Round(elapsed.TotalMilliseconds);
+        metrics.Attempted(outcome, elapsed);
+        activity?.SetTag("memsolus.webhook.outcome", outcome);
+        if (outcome != WebhookMetrics.Succeeded)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error);
+        }
+
         LogAttempt(logger, delivery.Claimed.Id, attempt, statusCode, durationMs);
         return new AttemptResult(delivery.Claimed.Sequence, attempt, attemptedAt, statusCode, durationMs, error);
     }

@@ -10,6 +10,7 @@ internal static class WebhooksExtensions
         builder.Services.AddSingleton<WebhookSecrets>();
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddSingleton<WebhookDeliveryQueue>();
+        builder.Services.AddSingleton<WebhookMetrics>();
         builder.Services.AddSingleton<WebhookDeliveryRunner>();
         builder.Services.AddSingleton<IWebhookEvents, WebhookEvents>();
         builder.Services.AddHostedService<WebhookDeliveryWorker>();

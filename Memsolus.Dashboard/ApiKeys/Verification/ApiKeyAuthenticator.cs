@@ -125,7 +125,7 @@ internal sealed partial class ApiKeyAuthenticator(
     {
         limiter.RecordFailure(address);
         LogRejected(logger, rejection, address?.ToString());
-        return new ApiKeyAuthentication(null, ApiKeyFailure.Rejected, default);
+        return new ApiKeyAuthentication(null, ApiKeyFailure.Rejected, default, Rejection: rejection);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API key rejected ({Rejection}) from {ClientAddress}")]

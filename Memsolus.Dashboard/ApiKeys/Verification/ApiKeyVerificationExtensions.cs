@@ -13,6 +13,7 @@ internal static class ApiKeyVerificationExtensions
         var services = builder.Services;
         services.AddValidatedOptions<ApiKeyVerificationOptions>(ApiKeyVerificationOptions.SectionName);
 
+        services.AddSingleton<ApiKeyMetrics>();
         services.AddSingleton<ApiKeyCache>();
         // A cache miss takes a context from a pool of its own rather than building one: building
         // a context is most of a miss's cost and nearly all of its allocation. Same options (and
@@ -20,7 +21,8 @@ internal static class ApiKeyVerificationExtensions
         services.AddSingleton(provider => new ApiKeyVerifier(
             new PooledDbContextFactory<ApplicationDbContext>(provider.GetRequiredService<DbContextOptions<ApplicationDbContext>>(), poolSize: 64),
             provider.GetRequiredService<ApiKeyCache>(),
-            provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ApiKeyMetrics>()));
         // Every context the factory creates saves through it (AddData adds each IInterceptor).
         services.AddSingleton<IInterceptor, ApiKeyCacheInvalidator>();
         // Other nodes' changes, on PostgreSQL. Always registered: it decides when it starts,

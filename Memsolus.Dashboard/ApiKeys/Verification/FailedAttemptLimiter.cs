@@ -17,7 +17,7 @@ namespace Memsolus.Dashboard.ApiKeys.Verification;
 // total across nodes reached the limit in the current aligned window (SetSharedBlocks); those
 // are blocked here until that window ends. So the shared limit holds within one sync interval
 // (plus the time a sync takes); a node's own limit holds at once, as before.
-internal sealed class FailedAttemptLimiter(IOptions<ApiKeyVerificationOptions> options, TimeProvider clock)
+internal sealed class FailedAttemptLimiter(IOptions<ApiKeyVerificationOptions> options, TimeProvider clock, ApiKeyMetrics? metrics = null)
 {
     private sealed class Window(long startTicks)
     {
@@ -114,6 +114,11 @@ internal sealed class FailedAttemptLimiter(IOptions<ApiKeyVerificationOptions> o
             }
 
             window.Failures++;
+            if (window.Failures == settings.FailedAttemptLimit)
+            {
+                // The failure that blocks the address, once per window.
+                metrics?.Blocked();
+            }
 
             // Failures of an aligned window that has ended matter to no node any more.
             var shared = SharedWindowStart(now, settings.FailedAttemptWindow);
