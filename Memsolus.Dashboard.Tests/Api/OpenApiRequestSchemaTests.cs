@@ -21,6 +21,7 @@ public sealed class OpenApiRequestSchemaTests(MemsolusAppFactory app) : IClassFi
     // other plain string field is free text (FreeText below).
     private static readonly string[] EnvironmentNames = ["live", "test"];
     private static readonly string[] PermissionNames = [.. Permissions.All.Select(p => p.Name)];
+    private static readonly string[] ProblemCodes = [ApiMiddleware.IpNotAllowedCode, ApiMiddleware.QuarantinedCode, ApiMiddleware.RateLimitedCode];
 
     public static readonly Dictionary<(string Schema, string Property), string[]> ClosedSets = new()
     {
@@ -45,6 +46,10 @@ public sealed class OpenApiRequestSchemaTests(MemsolusAppFactory app) : IClassFi
         [("UpdateWebhookRequest", "events")] = [.. WebhookEventTypes.All],
         [("WebhookDeliveryDto", "event")] = [.. WebhookEventTypes.All, WebhookEventTypes.Ping],
         [("WebhookDeliveryDto", "status")] = ["pending", "succeeded", "failed", "canceled"],
+        [("ProblemDetails", "code")] = ProblemCodes,
+        [("ProblemDetails", "requiredPermission")] = PermissionNames,
+        [("HttpValidationProblemDetails", "code")] = ProblemCodes,
+        [("HttpValidationProblemDetails", "requiredPermission")] = PermissionNames,
     };
 
     // Text that is whatever the caller or the data says: names, contents, messages, URLs, secrets.
@@ -52,6 +57,7 @@ public sealed class OpenApiRequestSchemaTests(MemsolusAppFactory app) : IClassFi
     [
         "content", "title", "source", "url", "description", "secret", "name", "displayKey", "keyName", "message",
         "error", "fileName", "downloadUrl", "nextCursor", "item", "tags", "unreadable", "type", "detail", "instance",
+        "traceId", "clientAddress",
     ];
 
     // Each bound a request body declares, with the constant the server checks it against.

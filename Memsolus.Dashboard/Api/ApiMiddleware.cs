@@ -43,8 +43,11 @@ internal sealed partial class ApiMiddleware(
     IOptions<ApiOptions> options,
     ILogger<ApiMiddleware> logger)
 {
-    // The problem's "code" when a quarantined key asks for a permission quarantine holds back (docs/api.md).
+    // The problem's "code" of each refusal a valid key can get (docs/api.md): a quarantined key asking for
+    // a permission quarantine holds back, a key over its rate limit, a request from outside its allowlist.
     public const string QuarantinedCode = "key_quarantined";
+    public const string RateLimitedCode = "rate_limited";
+    public const string IpNotAllowedCode = "ip_not_allowed";
 
     private readonly bool requireHttps = options.Value.RequireHttps ?? true;
 
@@ -237,7 +240,7 @@ internal sealed partial class ApiMiddleware(
                     Title = "Too many requests",
                     Detail = $"This API key is limited to {limit} requests per minute. Try again in {decision.RetryAfterSeconds} s.",
                 };
-                problem.Extensions["code"] = "rate_limited";
+                problem.Extensions["code"] = RateLimitedCode;
                 await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
                 return false;
             }
@@ -273,7 +276,7 @@ internal sealed partial class ApiMiddleware(
             Title = "Forbidden",
             Detail = $"This API key may not be used from {seen}. If this address is yours, its owner can add it under \"Allowed IP addresses\" in the key's settings (Settings → API Keys → Edit).",
         };
-        problem.Extensions["code"] = "ip_not_allowed";
+        problem.Extensions["code"] = IpNotAllowedCode;
         problem.Extensions["clientAddress"] = seen;
         await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }

@@ -29,7 +29,7 @@ internal sealed class ApiResponseDocs : IOpenApiDocumentTransformer
     // What OpenApiDocumentService keys an operation's ApiDescription by (OpenApiConstants.DescriptionId).
     private const string DescriptionId = "x-aspnetcore-id";
 
-    private static readonly string[] Codes = ["ip_not_allowed", ApiMiddleware.QuarantinedCode, "rate_limited"];
+    private static readonly string[] Codes = [ApiMiddleware.IpNotAllowedCode, ApiMiddleware.QuarantinedCode, ApiMiddleware.RateLimitedCode];
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -289,7 +289,7 @@ internal sealed class ApiResponseDocs : IOpenApiDocumentTransformer
             get
             {
                 var problem = Make(429, null, "Too many requests", "This API key is limited to 100 requests per minute. Try again in 1 s.");
-                problem["code"] = "rate_limited";
+                problem["code"] = ApiMiddleware.RateLimitedCode;
                 return problem;
             }
         }
@@ -306,7 +306,7 @@ internal sealed class ApiResponseDocs : IOpenApiDocumentTransformer
                 var problem = Make(403, "https://tools.ietf.org/html/rfc9110#section-15.5.4", "Forbidden",
                     "This API key may not be used from 203.0.113.7. If this address is yours, its owner can add it under \"Allowed IP addresses\" " +
                     "in the key's settings (Settings → API Keys → Edit).");
-                problem["code"] = "ip_not_allowed";
+                problem["code"] = ApiMiddleware.IpNotAllowedCode;
                 problem["clientAddress"] = "203.0.113.7";
                 return problem;
             }
