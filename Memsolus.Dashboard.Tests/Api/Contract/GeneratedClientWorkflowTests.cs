@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Tests.Api.Contract.Client;
 using Memsolus.Dashboard.Tests.Api.Contract.Client.Models;
@@ -16,6 +18,26 @@ public sealed class GeneratedClientWorkflowTests(AppFixture<GeneratedClientWorkf
     public static TestHostOptions Options => ApiContractTests.Host(DatabaseProvider.Sqlite);
 
     private MemsolusAppFactory App => fixture.App;
+
+    // The client is generated from the committed copy, so the copy must be what the app serves
+    // (its server URL aside, which names the host the document was read from). With
+    // MEMSOLUS_WRITE_OPENAPI=1 the test writes the served document over the copy instead.
+    [Fact]
+    public async Task The_client_is_generated_from_the_document_the_app_serves()
+    {
+        using var anonymous = App.ApiClient(key: null);
+        var served = JsonNode.Parse(await anonymous.GetStringAsync("/openapi/v1.json"))!.AsObject();
+        served.Remove("servers");
+        var path = Path.Combine(RedoclyLintTests.RepositoryRoot(), "Memsolus.Dashboard.Tests", "Api", "Contract", "openapi-v1.json");
+        if (Environment.GetEnvironmentVariable("MEMSOLUS_WRITE_OPENAPI") == "1")
+        {
+            await File.WriteAllTextAsync(path, served.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
+        }
+
+        var committed = JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject();
+        committed.Remove("servers");
+        Assert.True(JsonNode.DeepEquals(served, committed), $"{path} is not the document the app serves: run this test with MEMSOLUS_WRITE_OPENAPI=1 and commit the file (the client is regenerated at the next build).");
+    }
 
     [Fact]
     public async Task A_generated_client_runs_the_whole_workflow()
