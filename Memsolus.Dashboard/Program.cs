@@ -45,6 +45,7 @@ builder.AddIngestion();
 builder.AddUsage();
 builder.AddHealth();
 builder.AddComponents();
+builder.SkipStartupWorkForBuildTimeDocument();
 
 var app = builder.Build();
 

@@ -21,6 +21,8 @@ public sealed class ExportLimitAndFailureTests
 
         var problem = await ApiAssert.ProblemAsync(third, HttpStatusCode.TooManyRequests);
         Assert.Contains("2 exports queued or running", problem.Text("detail"), StringComparison.Ordinal);
+        // As every 429 of the API (the OpenAPI document declares it so).
+        Assert.Equal("10", Assert.Single(third.Headers.GetValues("Retry-After")));
         await ApiAssert.ProblemAsync(thirdInTest, HttpStatusCode.TooManyRequests);
         Assert.Equal(2, (await live.ListAsync("/api/v1/exports")).Count + (await test.ListAsync("/api/v1/exports")).Count);
         await stranger.StartExportAsync();

@@ -36,6 +36,8 @@ internal static class ApiDocs
                 };
                 return Task.CompletedTask;
             });
+            options.AddSchemaTransformer(OpenApiSchemas.TransformSchemaAsync);
+            options.AddOperationTransformer(OpenApiSchemas.TransformOperationAsync);
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var permission = context.Description.ActionDescriptor.EndpointMetadata.OfType<RequiredPermission>().FirstOrDefault()?.Name;
@@ -53,6 +55,10 @@ internal static class ApiDocs
                 operation.Extensions["x-required-permission"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(permission ?? "any"));
                 return Task.CompletedTask;
             });
+            // Server URL, shared answers, examples: each runs on the finished operations.
+            options.AddDocumentTransformer<ApiDocumentServer>();
+            options.AddDocumentTransformer<ApiResponseDocs>();
+            options.AddDocumentTransformer<ApiExamples>();
         });
         return builder;
     }

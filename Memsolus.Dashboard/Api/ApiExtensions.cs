@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Memsolus.Dashboard.Hosting;
 using Microsoft.AspNetCore.Http.Metadata;
 
@@ -17,7 +18,14 @@ internal static class ApiExtensions
         // A body that is not JSON is answered 400 problem+json in every environment, never with
         // the developer exception page and its stack trace.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
-        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+
+            // A number is read only from a JSON number ("5" for a whole number is a 400, not 5),
+            // and the document then types every number as a number, not "integer or string".
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         builder.Services.AddProblemDetails();
         builder.AddApiDocs();
         builder.Services.AddTransient<IStartupFilter, ApiPermissionCheck>();

@@ -8,6 +8,12 @@ internal static class ExportValues
     public const string Memories = "memories";
     public const string Knowledge = "knowledge";
 
+    public static IReadOnlyList<string> Formats { get; } = [Json, Ndjson];
+
+    public static IReadOnlyList<string> Contents { get; } = [Memories, Knowledge];
+
+    public static IReadOnlyList<string> Statuses { get; } = Enum.GetValues<ExportStatus>().Select(Name).ToList();
+
     public static string Name(ExportFormat format) => format == ExportFormat.Json ? Json : Ndjson;
 
     public static string Name(ExportStatus status) => status switch

@@ -7,6 +7,8 @@ namespace Memsolus.Dashboard.Exports;
 
 internal static class ExportsApi
 {
+    private const string PendingRetryAfterSeconds = "10";
+
     public static RouteGroupBuilder MapExports(this RouteGroupBuilder api)
     {
         var exports = api.MapGroup("/exports").WithTags("Exports");
@@ -33,10 +35,10 @@ internal static class ExportsApi
         exports.MapGet("/{id:guid}/download", async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, ProblemHttpResult>> (Guid id, HttpContext http, ExportStore store) =>
                 ExportDownloadEndpoint.Serve(await store.FindDownloadAsync(ApiCaller.From(http), id, http.RequestAborted)))
             .RequirePermission(Permissions.ExportRead)
-            .Produces(StatusCodes.Status200OK, null, ExportFiles.ContentTypeFor(ExportFormat.Json), ExportFiles.ContentTypeFor(ExportFormat.Ndjson))
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status410Gone)
+            .WithMetadata(
+                new ProblemResponse(StatusCodes.Status409Conflict, "Conflict: the export has no file yet (queued or running) or failed; poll GET /exports/{id} until it has succeeded."),
+                new ProblemResponse(StatusCodes.Status410Gone, "Gone: the export's file has expired and been deleted; start a new export."))
+            .AddOpenApiOperationTransformer(ExportDownloadDocs.DescribeAsync)
             .WithName("DownloadExport").WithSummary("Download a succeeded export's file");
 
         exports.MapPost("/", async Task<Results<Accepted<ExportDto>, ValidationProblem, ProblemHttpResult>> (CreateExportRequest? body, HttpContext http, ExportStore store) =>
@@ -52,6 +54,8 @@ internal static class ExportsApi
                 var creation = await store.CreateAsync(ApiCaller.From(http), format, include, http.RequestAborted);
                 if (creation.Job is not { } job)
                 {
+                    // As every 429 of the API, with Retry-After: a moment in which a queued export usually finishes.
+                    http.Response.Headers.RetryAfter = PendingRetryAfterSeconds;
                     return TypedResults.Problem(
                         statusCode: StatusCodes.Status429TooManyRequests,
                         title: "Too many exports",
@@ -61,7 +65,7 @@ internal static class ExportsApi
                 return TypedResults.Accepted($"{ApiExtensions.BasePath}/exports/{job.Id}", job);
             })
             .RequirePermission(Permissions.ExportWrite)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithMetadata(new ProblemResponse(StatusCodes.Status429TooManyRequests, "the account already has Exports:MaxPendingPerOwner (5 by default) exports queued or running."))
             .WithName("CreateExport")
             .WithSummary("Start an export of memories and/or knowledge as json or ndjson")
             .WithDescription("Answers 202 with the queued job; poll GET /exports/{id} until its status is succeeded, then download it. " +

@@ -84,7 +84,7 @@ internal sealed class IngestJobStore(IDbContextFactory<ApplicationDbContext> con
 
     private static IngestJobDto ToDto(IngestJob j, IEnumerable<IngestItemErrorDto> errors) => new(
         j.Id,
-        j.Kind switch { IngestJobKind.Url => "url", _ => "files" },
+        KindName(j.Kind),
         StatusName(j.Status),
         j.Url,
         j.Items,
@@ -96,6 +96,8 @@ internal sealed class IngestJobStore(IDbContextFactory<ApplicationDbContext> con
         j.CreatedAt,
         j.StartedAt,
         j.CompletedAt);
+
+    public static string KindName(IngestJobKind kind) => kind == IngestJobKind.Url ? "url" : "files";
 
     public static string StatusName(IngestJobStatus status) => status switch
     {

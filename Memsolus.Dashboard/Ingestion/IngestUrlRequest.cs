@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Memsolus.Dashboard.Ingestion;
 
-internal sealed record IngestUrlRequest(string? Url);
+// The attributes carry the server's bounds into /openapi/v1.json; IngestUrls checks them itself.
+internal sealed record IngestUrlRequest([property: Required, StringLength(IngestJob.MaxUrlLength, MinimumLength = 1)] string? Url);

@@ -72,8 +72,8 @@ internal static class IngestionApi
             })
             .RequirePermission(Permissions.IngestWrite)
             .WithMetadata(new RequestSizeLimit(configured.MaxUploadRequestBytes))
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithMetadata(new ProblemResponse(StatusCodes.Status413PayloadTooLarge,
+                $"a file over {Sizes.Describe(configured.MaxFileBytes)}, or files over {Sizes.Describe(configured.MaxTotalBytes)} together."))
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 operation.RequestBody = MultipartFilesBody();

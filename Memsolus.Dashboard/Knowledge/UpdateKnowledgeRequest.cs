@@ -1,3 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Memsolus.Dashboard.Knowledge;
 
-internal sealed record UpdateKnowledgeRequest(string? Title, string? Content, string? Source);
+// Every field is optional: one left out (or null) keeps its value. Bounds as CreateKnowledgeRequest.
+internal sealed record UpdateKnowledgeRequest(
+    [property: StringLength(KnowledgeEntry.MaxTitleLength, MinimumLength = 1)] string? Title = null,
+    [property: StringLength(KnowledgeEntry.MaxContentLength, MinimumLength = 1)] string? Content = null,
+    [property: StringLength(KnowledgeEntry.MaxSourceLength)] string? Source = null);

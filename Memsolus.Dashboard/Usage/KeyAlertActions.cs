@@ -7,4 +7,6 @@ internal static class KeyAlertActions
     public const string Rotate = "rotate";
     public const string Revoke = "revoke";
     public const string Edit = "edit";
+
+    public static IReadOnlyList<string> All { get; } = [Rotate, Revoke, Edit];
 }

@@ -8,4 +8,6 @@ internal static class KeyAlertTypes
     public const string RotationDue = "rotation_due";
     public const string Unused = "unused";
     public const string NeverUsed = "never_used";
+
+    public static IReadOnlyList<string> All { get; } = [FailedRequests, FullAccess, ExpiringSoon, RotationDue, Unused, NeverUsed];
 }

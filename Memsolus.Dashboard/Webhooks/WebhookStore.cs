@@ -278,7 +278,7 @@ internal sealed class WebhookStore(
             attempts.Select(a => new WebhookAttemptDto(a.Attempt, a.AttemptedAt, a.StatusCode, a.DurationMs, a.Error, a.NextRetryAt)).ToList());
     }
 
-    private static string StatusName(WebhookDeliveryStatus status) => status switch
+    internal static string StatusName(WebhookDeliveryStatus status) => status switch
     {
         WebhookDeliveryStatus.Pending => "pending",
         WebhookDeliveryStatus.Succeeded => "succeeded",

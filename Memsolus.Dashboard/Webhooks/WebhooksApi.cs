@@ -66,6 +66,7 @@ internal static class WebhooksApi
                     : TypedResults.Created($"/api/v1/webhooks/{created.Id}", created);
             })
             .RequirePermission(Permissions.WebhookWrite)
+            .WithMetadata(new ProblemResponse(StatusCodes.Status409Conflict, $"Conflict: {WebhookRules.TooMany}"))
             .WithName("CreateWebhook").WithSummary("Create a webhook; the answer holds its signing secret, shown only this once");
 
         webhooks.MapPatch("/{id:guid}", async Task<Results<Ok<WebhookDto>, ValidationProblem, ProblemHttpResult>> (Guid id, UpdateWebhookRequest body, HttpContext http, WebhookStore store, IOptions<OutboundOptions> outbound) =>
@@ -107,7 +108,7 @@ internal static class WebhooksApi
                 })
             .RequirePermission(Permissions.WebhookWrite)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithMetadata(new ProblemResponse(StatusCodes.Status409Conflict, "Conflict: the delivery is still queued or being retried; redeliver it once it has succeeded, failed or been canceled."))
             .WithName("RedeliverWebhookDelivery").WithSummary("Send a finished delivery again: the same body and event id, as its next attempt");
 
         webhooks.MapPost("/{id:guid}/roll-secret", async Task<Results<Ok<RolledWebhookSecretDto>, ValidationProblem, ProblemHttpResult>> (Guid id, RollWebhookSecretRequest? body, HttpContext http, WebhookStore store) =>
