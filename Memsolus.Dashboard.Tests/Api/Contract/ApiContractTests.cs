@@ -73,11 +73,11 @@ public abstract class ApiContractTests(ApiContractFixture fixture)
 
         var withHeader = contract.Operations.Values
             .SelectMany(o => o.Responses.Select(r => (Operation: o.Id, Status: r.Key, Answer: r.Value)))
-            .FirstOrDefault(r => r.Answer["headers"]?.AsObject().Count > 0 && int.TryParse(r.Status, out _));
+            .FirstOrDefault(r => contract.RequiredHeaders(r.Answer).Any() && int.TryParse(r.Status, out _));
         if (withHeader.Operation is not null)
         {
             using var headless = new HttpResponseMessage((HttpStatusCode)int.Parse(withHeader.Status, System.Globalization.CultureInfo.InvariantCulture));
-            Assert.Contains(await contract.ViolationsAsync(withHeader.Operation, headless), v => v.Contains("declares the header", StringComparison.Ordinal));
+            Assert.Contains(await contract.ViolationsAsync(withHeader.Operation, headless), v => v.Contains("declares the required header", StringComparison.Ordinal));
         }
     }
 

@@ -83,6 +83,14 @@ internal sealed class ContractContext(MemsolusAppFactory app, ApiSession session
 
     public HttpClient Anonymous() => App.ApiClient(key: null);
 
+    // A resource that lives as long as the scenario (a receiver, a second app).
+    public T Own<T>(T resource)
+        where T : IAsyncDisposable
+    {
+        owned.Add(resource);
+        return resource;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var resource in owned)

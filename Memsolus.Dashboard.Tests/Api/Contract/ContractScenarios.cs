@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Memsolus.Dashboard.ApiKeys;
 using Memsolus.Dashboard.Exports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -92,6 +93,18 @@ internal static partial class ContractScenarios
                 }));
             }
 
+            // On an app of its own whose database goes away once the call is prepared, with a key
+            // no node has cached, so that the key check itself needs the database.
+            scenarios.Add(new(id, HttpStatusCode.ServiceUnavailable, "when the database is down", async c =>
+            {
+                var outage = c.Own(await DatabaseOutageHost.StartAsync(c.App.Options));
+                await using var onOutage = await ContractContext.StartAsync(outage.App);
+                var prepared = await request(onOutage);
+                var uncached = await outage.App.NewSessionAsync(onOutage.Session.Owner);
+                outage.Cut();
+                return await uncached.Client.SendAsync(prepared);
+            }));
+
             scenarios.Add(new(id, HttpStatusCode.TooManyRequests, "once the key's one request a minute is used", async c =>
             {
                 var client = await c.ClientLimitedToOneRequestPerMinuteAsync();
@@ -127,6 +140,14 @@ internal static partial class ContractScenarios
 
         scenarios.AddRange(
         [
+            new("GetMe", HttpStatusCode.Forbidden, "from an address outside the key's allowlist", async c =>
+            {
+                var created = await c.App.Services.GetRequiredService<ApiKeyStore>().CreateAsync(
+                    c.Session.Owner,
+                    new CreateApiKeyRequest($"contract-allowlist-{Guid.NewGuid():N}", ApiKeyEnvironment.Live, ApiSession.AllPermissions, ApiKeyExpiration.Never, AllowedNetworks: "192.0.2.0/24"));
+                Assert.True(created.Succeeded, created.Error?.Message);
+                return await c.App.ApiClient(created.Value!.Secret).GetAsync("/api/v1/me");
+            }),
             new("IngestFiles", HttpStatusCode.BadRequest, "with no files", c => c.Session.Client.SendAsync(Upload())),
             new("IngestFiles", HttpStatusCode.RequestEntityTooLarge, "with a file over 1 MiB", c =>
                 c.Session.Client.SendAsync(Upload(("big.txt", Encoding.UTF8.GetBytes(new string('a', 1024 * 1024 + 1)))))),

@@ -14,12 +14,14 @@ internal sealed class OpenApiContract
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
     private readonly JsonObject components;
+    private readonly JsonObject headers;
     private readonly Dictionary<string, JsonSchema> schemas = [];
     private readonly Lock schemasLock = new();
 
     private OpenApiContract(JsonObject document)
     {
         components = document["components"]?["schemas"]?.AsObject() ?? [];
+        headers = document["components"]?["headers"]?.AsObject() ?? [];
         Operations = Methods
             .SelectMany(method => (document["paths"]?.AsObject() ?? []).Select(path => (method, path.Key, Operation: path.Value?[method])))
             .Where(o => o.Operation is not null)
@@ -57,11 +59,11 @@ internal sealed class OpenApiContract
         }
 
         var violations = new List<string>();
-        foreach (var header in (declared["headers"]?.AsObject() ?? []).Select(h => h.Key))
+        foreach (var header in RequiredHeaders(declared))
         {
-            if (!response.Headers.Contains(header) && !response.Content.Headers.Contains(header))
+            if (!response.Headers.NonValidated.Contains(header) && !response.Content.Headers.NonValidated.Contains(header))
             {
-                violations.Add($"{operationId} {status}: the document declares the header {header}, which the response lacks.");
+                violations.Add($"{operationId} {status}: the document declares the required header {header}, which the response lacks.");
             }
         }
 
@@ -114,6 +116,13 @@ internal sealed class OpenApiContract
 
         return violations;
     }
+
+    // The headers an answer must carry: those declared with required: true, directly or through
+    // #/components/headers (an optional one, such as RateLimit for a key without a limit, may be absent).
+    public IEnumerable<string> RequiredHeaders(JsonObject declared) =>
+        (declared["headers"]?.AsObject() ?? [])
+            .Where(h => (h.Value?["$ref"]?.GetValue<string>() is { } reference ? headers[reference.Split('/')[^1]] : h.Value)?["required"]?.GetValue<bool>() == true)
+            .Select(h => h.Key);
 
     private static bool IsJson(string mediaType) =>
         mediaType == "application/json" || mediaType.EndsWith("+json", StringComparison.Ordinal);
