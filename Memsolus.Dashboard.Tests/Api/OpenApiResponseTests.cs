@@ -214,6 +214,18 @@ public sealed class OpenApiResponseTests(MemsolusAppFactory app) : IClassFixture
         Assert.Equal(expected, Assert.Single(document.GetProperty("servers").EnumerateArray()).GetProperty("url").GetString());
     }
 
+    [Theory]
+    [InlineData("memsolus.example.com")]
+    [InlineData("ftp://memsolus.example.com")]
+    [InlineData("https://memsolus.example.com/?x=1")]
+    public async Task A_public_url_that_is_not_an_http_address_stops_start_up_naming_the_setting(string configured)
+    {
+        var failure = await StartupFailure.OfAsync(() => new MemsolusAppFactory(new TestHostOptions().With(new Dictionary<string, string?> { ["Api:PublicUrl"] = configured })));
+
+        Assert.IsType<Microsoft.Extensions.Options.OptionsValidationException>(failure);
+        Assert.Contains("Api:PublicUrl", failure.Message, StringComparison.Ordinal);
+    }
+
     private static JsonElement Response(Operation operation, string status) => operation.Body.GetProperty("responses").GetProperty(status);
 
     private static void AssertProblem(Operation operation, string status, params string[] headers)
