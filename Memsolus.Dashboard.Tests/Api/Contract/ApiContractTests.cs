@@ -99,4 +99,11 @@ public abstract class ApiContractTests(ApiContractFixture fixture)
     {
         public sealed class Fixture() : ApiContractFixture(Host(DatabaseProvider.Sqlite));
     }
+
+    // Export files live in the database on PostgreSQL, and the outage is a relay that drops the
+    // connections rather than a file moved away.
+    public sealed class OnPostgres(OnPostgres.Fixture fixture) : ApiContractTests(fixture), IClassFixture<OnPostgres.Fixture>
+    {
+        public sealed class Fixture() : ApiContractFixture(Host(DatabaseProvider.Postgres));
+    }
 }
