@@ -8,6 +8,9 @@
 #   them (Memsolus.Dashboard.Tests/Infrastructure/PrivatePostgresCluster.cs). Installing the package
 #   may create and start the machine's own cluster, as Debian does by default; nothing here
 #   configures, restarts or connects to it.
+# - Redocly CLI, for the lint of the API document (Api/Contract/RedoclyLintTests), into .tools/redocly
+#   (ignored by git) with npm, unless it is there at the pinned version; nothing is installed globally;
+# - the dotnet tools of dotnet-tools.json (Kiota generates the tests' API client at build).
 # perf/load-test.sh sources this file for its functions; sourced, it runs nothing.
 set -euo pipefail
 
@@ -40,6 +43,23 @@ postgres_binaries_missing() {
     ! command -v initdb >/dev/null 2>&1
 }
 
+# The Redocly CLI version the lint runs, in .tools/redocly under the repository.
+REDOCLY_VERSION=2.77.0
+
+install_redocly() {
+    local dir=.tools/redocly
+    if [ "$("$dir/node_modules/.bin/redocly" --version 2>/dev/null | tail -n 1)" = "$REDOCLY_VERSION" ]; then
+        return 0
+    fi
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "== npm is missing: installing Debian's npm for the Redocly CLI"
+        install_packages npm
+    fi
+    echo "== installing @redocly/cli $REDOCLY_VERSION into $dir"
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-audit --no-fund --loglevel=error --no-save "@redocly/cli@$REDOCLY_VERSION" >/dev/null
+}
+
 main() {
     cd "$(dirname "${BASH_SOURCE[0]}")"
     local packages=()
@@ -48,6 +68,9 @@ main() {
     if [ ${#packages[@]} -gt 0 ]; then
         install_packages "${packages[@]}"
     fi
+
+    install_redocly
+    dotnet tool restore >/dev/null
 
     exec dotnet test Memsolus.sln "$@"
 }
