@@ -129,6 +129,8 @@ internal sealed class OpenApiContract
 
     private static string Truncate(string text) => text.Length <= 2000 ? text : text[..2000] + "…";
 
+    private readonly string instance = Guid.NewGuid().ToString("N");
+
     private JsonSchema Schema(string key, JsonObject schema)
     {
         lock (schemasLock)
@@ -145,7 +147,10 @@ internal sealed class OpenApiContract
                 ["allOf"] = new JsonArray(schema.DeepClone()),
             };
             var text = root.ToJsonString().Replace("\"#/components/schemas/", "\"#/$defs/", StringComparison.Ordinal);
-            built = JsonSchema.FromText(text, new BuildOptions(), new Uri($"https://contract.memsolus.invalid/{Uri.EscapeDataString(key)}"));
+            // Under this document's own base: JsonSchema.Net registers every schema it builds by its
+            // URI, process-wide, and refuses a second schema under one URI (the SQLite and the
+            // PostgreSQL suite each read a document and build the same keys).
+            built = JsonSchema.FromText(text, new BuildOptions(), new Uri($"https://contract.memsolus.invalid/{instance}/{Uri.EscapeDataString(key)}"));
             schemas[key] = built;
             return built;
         }
