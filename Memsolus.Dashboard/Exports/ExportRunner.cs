@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Observability;
 using Memsolus.Dashboard.Webhooks;
@@ -112,22 +111,7 @@ internal sealed partial class ExportRunner(
         using var activity = Telemetry.ActivitySource.StartActivity(ActivityName);
         activity?.SetTag("memsolus.export.id", job.Id);
         activity?.SetTag("memsolus.export.attempt", job.Attempts);
-        var started = clock.GetTimestamp();
-        // Stays Stopped only when the app's shutdown cut the run short (the job goes back to the queue).
-        var outcome = ExportMetrics.Stopped;
-        try
-        {
-            outcome = await WriteFileAsync(job, cancellationToken);
-        }
-        finally
-        {
-            metrics.Ran(outcome, clock.GetElapsedTime(started));
-            activity?.SetTag("memsolus.export.outcome", outcome);
-            if (outcome != ExportMetrics.Succeeded)
-            {
-                activity?.SetStatus(ActivityStatusCode.Error);
-            }
-        }
+        await metrics.MeasureAsync(activity, "memsolus.export.outcome", () => WriteFileAsync(job, cancellationToken));
     }
 
     private async Task<string> WriteFileAsync(ExportJob job, CancellationToken cancellationToken)

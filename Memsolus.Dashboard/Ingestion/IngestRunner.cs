@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Memsolus.Dashboard.Api;
 using Memsolus.Dashboard.Data;
 using Memsolus.Dashboard.Knowledge;
@@ -57,23 +56,7 @@ internal sealed partial class IngestRunner(
         using var activity = Telemetry.ActivitySource.StartActivity(ActivityName);
         activity?.SetTag("memsolus.ingest.id", job.Id);
         activity?.SetTag("memsolus.ingest.kind", job.Kind == IngestJobKind.Url ? "url" : "files");
-        var started = clock.GetTimestamp();
-        // Stays Stopped only when the app's shutdown cut the run short.
-        var outcome = IngestMetrics.Stopped;
-        try
-        {
-            outcome = await RunJobAsync(job, cancellationToken);
-        }
-        finally
-        {
-            metrics.Ran(outcome, clock.GetElapsedTime(started));
-            activity?.SetTag("memsolus.ingest.outcome", outcome);
-            if (outcome != IngestMetrics.Succeeded)
-            {
-                activity?.SetStatus(ActivityStatusCode.Error);
-            }
-        }
-
+        await metrics.MeasureAsync(activity, "memsolus.ingest.outcome", () => RunJobAsync(job, cancellationToken));
         return true;
     }
 
