@@ -9,8 +9,6 @@ namespace Memsolus.Dashboard.Tests.Api;
 // permission it needs, and the reference page renders it; both are open to anonymous callers.
 public sealed class OpenApiDocumentTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
 {
-    private static readonly string[] Methods = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
-
     [Fact]
     public async Task Document_declares_the_api_key_header_security_scheme()
     {
@@ -38,7 +36,7 @@ public sealed class OpenApiDocumentTests(MemsolusAppFactory app) : IClassFixture
             expected[ingest.OperationId] = ingest.Permission;
         }
 
-        var operations = Operations(document).ToList();
+        var operations = OpenApiDocuments.Operations(document).ToList();
 
         Assert.Equal(expected.Keys.Order(), operations.Select(o => o.Id).Order());
         foreach (var (id, _, path, operation) in operations)
@@ -56,7 +54,7 @@ public sealed class OpenApiDocumentTests(MemsolusAppFactory app) : IClassFixture
     {
         var document = await DocumentAsync();
 
-        var described = Operations(document).ToDictionary(o => o.Id, o => (o.Method, o.Path));
+        var described = OpenApiDocuments.Operations(document).ToDictionary(o => o.Id, o => (o.Method, o.Path));
 
         foreach (var endpoint in ApiEndpointCatalogue.All.Concat(ExportEndpoints.All))
         {
@@ -113,17 +111,5 @@ public sealed class OpenApiDocumentTests(MemsolusAppFactory app) : IClassFixture
         Assert.Equal(["id", "name", "environment", "permissions", "expiresAt", "quarantined", "withheldPermissions"], properties.EnumerateObject().Select(p => p.Name));
     }
 
-    private async Task<JsonElement> DocumentAsync()
-    {
-        using var response = await app.ApiClient(key: null).GetAsync("/openapi/v1.json");
-        return await ApiAssert.JsonAsync(response);
-    }
-
-    private sealed record Operation(string Id, string Method, string Path, JsonElement Body);
-
-    private static IEnumerable<Operation> Operations(JsonElement document) =>
-        from path in document.GetProperty("paths").EnumerateObject()
-        from item in path.Value.EnumerateObject()
-        where Methods.Contains(item.Name)
-        select new Operation(item.Value.GetProperty("operationId").GetString()!, item.Name, path.Name, item.Value);
+    private Task<JsonElement> DocumentAsync() => OpenApiDocuments.ReadAsync(app);
 }

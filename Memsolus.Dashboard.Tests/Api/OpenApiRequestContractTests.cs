@@ -32,7 +32,7 @@ public abstract class OpenApiRequestContractTests(MemsolusAppFactory app)
 
         foreach (var id in Creates)
         {
-            var operation = OpenApiRequestSchemaTests.Operations(document).Single(o => o.Id == id);
+            var operation = OpenApiDocuments.Operations(document).Single(o => o.Id == id);
             var required = Required(document, id);
             Assert.NotEmpty(required);
 
@@ -110,7 +110,7 @@ public abstract class OpenApiRequestContractTests(MemsolusAppFactory app)
         var session = await app.NewSessionAsync();
         var webhook = await CreateWebhookAsync(session);
 
-        foreach (var list in OpenApiRequestSchemaTests.Operations(document).Where(o => OpenApiRequestSchemaTests.IsPage(o.Body)))
+        foreach (var list in OpenApiDocuments.Operations(document).Where(o => OpenApiRequestSchemaTests.IsPage(o.Body)))
         {
             var path = list.Path.Replace("{id}", webhook.ToString(), StringComparison.Ordinal) + (list.Id == "SearchMemories" ? "?q=x&" : "?");
             foreach (var limit in new[] { "abc", "0", "101", "-1", "5.5", "" + long.MaxValue })
@@ -184,11 +184,7 @@ public abstract class OpenApiRequestContractTests(MemsolusAppFactory app)
         Assert.Empty(await session.ListAsync("/api/v1/webhooks"));
     }
 
-    private async Task<JsonElement> DocumentAsync()
-    {
-        using var response = await app.ApiClient(key: null).GetAsync("/openapi/v1.json");
-        return await ApiAssert.JsonAsync(response);
-    }
+    private Task<JsonElement> DocumentAsync() => OpenApiDocuments.ReadAsync(app);
 
     private static string[] Required(JsonElement document, string operationId)
     {
@@ -250,7 +246,7 @@ public abstract class OpenApiRequestContractTests(MemsolusAppFactory app)
         return (await ApiAssert.JsonAsync(response, HttpStatusCode.Created)).GetProperty("id").GetGuid();
     }
 
-    private static Task<HttpResponseMessage> SendAsync(ApiSession session, OpenApiRequestSchemaTests.Operation operation, string body) =>
+    private static Task<HttpResponseMessage> SendAsync(ApiSession session, DocumentedOperation operation, string body) =>
         SendAsync(session, new HttpMethod(operation.Method.ToUpperInvariant()), operation.Path, body);
 
     private static async Task<HttpResponseMessage> SendAsync(ApiSession session, HttpMethod method, string path, string json)

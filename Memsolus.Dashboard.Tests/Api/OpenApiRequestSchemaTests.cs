@@ -15,8 +15,6 @@ namespace Memsolus.Dashboard.Tests.Api;
 // what it says to the server.
 public sealed class OpenApiRequestSchemaTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
 {
-    private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
-
     // Every string field whose values come from a fixed list in the code, with that list; every
     // other plain string field is free text (FreeText below).
     private static readonly string[] EnvironmentNames = ["live", "test"];
@@ -137,7 +135,7 @@ public sealed class OpenApiRequestSchemaTests(MemsolusAppFactory app) : IClassFi
     {
         var document = await DocumentAsync();
 
-        var lists = Operations(document).Where(o => IsPage(o.Body)).ToList();
+        var lists = OpenApiDocuments.Operations(document).Where(o => IsPage(o.Body)).ToList();
 
         Assert.Equal(7, lists.Count);
         foreach (var (id, _, _, operation) in lists)
@@ -160,7 +158,7 @@ public sealed class OpenApiRequestSchemaTests(MemsolusAppFactory app) : IClassFi
     {
         var document = await DocumentAsync();
 
-        var search = Operations(document).Single(o => o.Id == "SearchMemories").Body;
+        var search = OpenApiDocuments.Operations(document).Single(o => o.Id == "SearchMemories").Body;
 
         var q = QueryParameter(search, "q");
         Assert.True(q.TryGetProperty("required", out var required) && required.GetBoolean(), "q is not marked required");
@@ -219,7 +217,7 @@ public sealed class OpenApiRequestSchemaTests(MemsolusAppFactory app) : IClassFi
     {
         var document = await DocumentAsync();
 
-        var bodies = Operations(document)
+        var bodies = OpenApiDocuments.Operations(document)
             .Where(o => o.Body.TryGetProperty("requestBody", out var body) && body.GetProperty("content").TryGetProperty("application/json", out _))
             .ToDictionary(o => o.Id, o => RequestSchema(document, o.Body));
 
@@ -235,7 +233,7 @@ public sealed class OpenApiRequestSchemaTests(MemsolusAppFactory app) : IClassFi
             }
         }
 
-        Assert.All(Operations(document).Where(o => o.Method == "patch"), patch => Assert.Empty(RequiredFields[patch.Id]));
+        Assert.All(OpenApiDocuments.Operations(document).Where(o => o.Method == "patch"), patch => Assert.Empty(RequiredFields[patch.Id]));
     }
 
     [Fact]
@@ -309,19 +307,7 @@ public sealed class OpenApiRequestSchemaTests(MemsolusAppFactory app) : IClassFi
         }
     }
 
-    internal async Task<JsonElement> DocumentAsync()
-    {
-        using var response = await app.ApiClient(key: null).GetAsync("/openapi/v1.json");
-        return await ApiAssert.JsonAsync(response);
-    }
-
-    internal sealed record Operation(string Id, string Method, string Path, JsonElement Body);
-
-    internal static IEnumerable<Operation> Operations(JsonElement document) =>
-        from path in document.GetProperty("paths").EnumerateObject()
-        from item in path.Value.EnumerateObject()
-        where Methods.Contains(item.Name)
-        select new Operation(item.Value.GetProperty("operationId").GetString()!, item.Name, path.Name, item.Value);
+    private Task<JsonElement> DocumentAsync() => OpenApiDocuments.ReadAsync(app);
 
     internal static bool IsPage(JsonElement operation) =>
         operation.GetProperty("responses").TryGetProperty("200", out var ok)
@@ -336,7 +322,7 @@ public sealed class OpenApiRequestSchemaTests(MemsolusAppFactory app) : IClassFi
     // The component a JSON request body refers to, directly or as the non-null choice of a oneOf.
     internal static string RequestSchemaName(JsonElement document, string operationId)
     {
-        var operation = Operations(document).Single(o => o.Id == operationId).Body;
+        var operation = OpenApiDocuments.Operations(document).Single(o => o.Id == operationId).Body;
         var schema = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
         var reference = schema.TryGetProperty("$ref", out var direct)
             ? direct

@@ -9,12 +9,10 @@ namespace Memsolus.Dashboard.Tests.Api;
 // download's binary content and ranges, and one server URL that does not come from the request.
 public sealed class OpenApiResponseTests(MemsolusAppFactory app) : IClassFixture<MemsolusAppFactory>
 {
-    private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
-
     [Fact]
     public async Task Every_operation_declares_401_with_WWW_Authenticate_403_429_and_503_with_Retry_After()
     {
-        foreach (var operation in Operations(await DocumentAsync()))
+        foreach (var operation in OpenApiDocuments.Operations(await DocumentAsync()))
         {
             AssertProblem(operation, "401", "WWW-Authenticate");
             AssertProblem(operation, "403");
@@ -39,7 +37,7 @@ public sealed class OpenApiResponseTests(MemsolusAppFactory app) : IClassFixture
     [Fact]
     public async Task Every_403_names_the_permission_of_its_operation()
     {
-        foreach (var operation in Operations(await DocumentAsync()))
+        foreach (var operation in OpenApiDocuments.Operations(await DocumentAsync()))
         {
             var permission = operation.Body.GetProperty("x-required-permission").GetString();
             var description = operation.Body.GetProperty("responses").GetProperty("403").GetProperty("description").GetString()!;
@@ -55,7 +53,7 @@ public sealed class OpenApiResponseTests(MemsolusAppFactory app) : IClassFixture
     [Fact]
     public async Task Every_operation_with_an_id_in_its_path_declares_404()
     {
-        var withId = Operations(await DocumentAsync()).Where(o => o.Path.Contains("{id}", StringComparison.Ordinal)).ToList();
+        var withId = OpenApiDocuments.Operations(await DocumentAsync()).Where(o => o.Path.Contains("{id}", StringComparison.Ordinal)).ToList();
 
         Assert.True(withId.Count >= 13, $"Only {withId.Count} operations with an id");
         foreach (var operation in withId)
@@ -67,7 +65,7 @@ public sealed class OpenApiResponseTests(MemsolusAppFactory app) : IClassFixture
     [Fact]
     public async Task Every_operation_with_a_body_declares_400_413_and_415_and_every_one_with_a_query_400()
     {
-        var operations = Operations(await DocumentAsync()).ToList();
+        var operations = OpenApiDocuments.Operations(await DocumentAsync()).ToList();
         var withBody = operations.Where(o => o.Body.TryGetProperty("requestBody", out _)).ToList();
 
         Assert.Equal(10, withBody.Count);
@@ -90,7 +88,7 @@ public sealed class OpenApiResponseTests(MemsolusAppFactory app) : IClassFixture
     [Fact]
     public async Task Conflicts_are_declared_where_the_handlers_answer_them()
     {
-        var operations = Operations(await DocumentAsync()).ToDictionary(o => o.Id);
+        var operations = OpenApiDocuments.Operations(await DocumentAsync()).ToDictionary(o => o.Id);
 
         AssertProblem(operations["CreateWebhook"], "409");
         AssertProblem(operations["RedeliverWebhookDelivery"], "409");
@@ -103,7 +101,7 @@ public sealed class OpenApiResponseTests(MemsolusAppFactory app) : IClassFixture
     public async Task Every_201_and_202_declares_Location()
     {
         var created = 0;
-        foreach (var operation in Operations(await DocumentAsync()))
+        foreach (var operation in OpenApiDocuments.Operations(await DocumentAsync()))
         {
             foreach (var status in new[] { "201", "202" })
             {
@@ -121,7 +119,7 @@ public sealed class OpenApiResponseTests(MemsolusAppFactory app) : IClassFixture
     [Fact]
     public async Task Every_operation_has_an_example_and_every_json_answer_and_body_one_too()
     {
-        foreach (var operation in Operations(await DocumentAsync()))
+        foreach (var operation in OpenApiDocuments.Operations(await DocumentAsync()))
         {
             var media = operation.Body.GetProperty("responses").EnumerateObject()
                 .Where(r => r.Value.TryGetProperty("content", out _))
@@ -151,7 +149,7 @@ public sealed class OpenApiResponseTests(MemsolusAppFactory app) : IClassFixture
     [Fact]
     public async Task The_download_declares_its_file_as_binary_json_or_ndjson_with_ranges()
     {
-        var download = Operations(await DocumentAsync()).Single(o => o.Id == "DownloadExport");
+        var download = OpenApiDocuments.Operations(await DocumentAsync()).Single(o => o.Id == "DownloadExport");
 
         foreach (var status in new[] { "200", "206" })
         {
@@ -226,9 +224,9 @@ public sealed class OpenApiResponseTests(MemsolusAppFactory app) : IClassFixture
         Assert.Contains("Api:PublicUrl", failure.Message, StringComparison.Ordinal);
     }
 
-    private static JsonElement Response(Operation operation, string status) => operation.Body.GetProperty("responses").GetProperty(status);
+    private static JsonElement Response(DocumentedOperation operation, string status) => operation.Body.GetProperty("responses").GetProperty(status);
 
-    private static void AssertProblem(Operation operation, string status, params string[] headers)
+    private static void AssertProblem(DocumentedOperation operation, string status, params string[] headers)
     {
         Assert.True(operation.Body.GetProperty("responses").TryGetProperty(status, out var response), $"{operation.Id} does not declare {status}");
         Assert.True(response.GetProperty("content").TryGetProperty(ApiResponseDocs.ProblemJson, out _), $"{operation.Id} {status} is not problem+json");
@@ -238,17 +236,5 @@ public sealed class OpenApiResponseTests(MemsolusAppFactory app) : IClassFixture
         }
     }
 
-    private async Task<JsonElement> DocumentAsync()
-    {
-        using var response = await app.ApiClient(key: null).GetAsync("/openapi/v1.json");
-        return await ApiAssert.JsonAsync(response);
-    }
-
-    private sealed record Operation(string Id, string Method, string Path, JsonElement Body);
-
-    private static IEnumerable<Operation> Operations(JsonElement document) =>
-        from path in document.GetProperty("paths").EnumerateObject()
-        from item in path.Value.EnumerateObject()
-        where Methods.Contains(item.Name)
-        select new Operation(item.Value.GetProperty("operationId").GetString()!, item.Name, path.Name, item.Value);
+    private Task<JsonElement> DocumentAsync() => OpenApiDocuments.ReadAsync(app);
 }
