@@ -148,7 +148,7 @@ public sealed class AdminBootstrapTests
     public async Task Outside_Development_the_password_committed_in_appsettings_stops_start_up_naming_the_setting()
     {
         var committed = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(RepositoryRoot(), "Memsolus.Dashboard", "appsettings.Development.json"))
+            .AddJsonFile(Path.Combine(TestMachine.RepositoryRoot, "Memsolus.Dashboard", "appsettings.Development.json"))
             .Build()["Admin:Password"];
         Assert.False(string.IsNullOrEmpty(committed));
         var error = Assert.IsType<InvalidOperationException>(await StartupFailure.OfAsync(() => new MemsolusAppFactory(Production(TestAccounts.AdminEmail, committed))));
@@ -205,16 +205,6 @@ public sealed class AdminBootstrapTests
         return (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email))!;
     }
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Memsolus.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Memsolus.sln not found above the test binaries.");
-    }
 
     private static async Task<IList<ApplicationUser>> AdminsAsync(MemsolusAppFactory app)
     {

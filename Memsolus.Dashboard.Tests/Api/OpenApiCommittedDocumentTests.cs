@@ -13,7 +13,7 @@ public sealed class OpenApiCommittedDocumentTests(MemsolusAppFactory app) : ICla
     [Fact]
     public async Task The_committed_document_is_the_one_the_app_serves()
     {
-        var path = Path.Combine(RepositoryRoot(), "docs", "openapi", "v1.json");
+        var path = Path.Combine(TestMachine.RepositoryRoot, "docs", "openapi", "v1.json");
         Assert.True(File.Exists(path), $"{path} is missing. Write it with: {UpdateCommand}");
 
         var committed = JsonNode.Parse(await File.ReadAllTextAsync(path));
@@ -64,16 +64,5 @@ public sealed class OpenApiCommittedDocumentTests(MemsolusAppFactory app) : ICla
             default:
                 return JsonNode.DeepEquals(expected, actual) ? null : (pointer.Length == 0 ? "/" : pointer);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Memsolus.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Memsolus.sln not found above the test binaries.");
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text.Json;
 
@@ -57,7 +56,7 @@ public sealed class ContainerImageTests
                 await RunAsync("chmod", ["755", root], TimeSpan.FromMinutes(1));
             }
 
-            var port = FreePort();
+            var port = TestMachine.FreePort();
             var environment = config.Environment.ToDictionary(e => e.Key, e => e.Value.Replace(Home, home, StringComparison.Ordinal));
             environment["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
             environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -114,7 +113,7 @@ public sealed class ContainerImageTests
         }
     }
 
-    private static string AppProject => Path.Combine(RepositoryRoot(), "Memsolus.Dashboard", "Memsolus.Dashboard.csproj");
+    private static string AppProject => Path.Combine(TestMachine.RepositoryRoot, "Memsolus.Dashboard", "Memsolus.Dashboard.csproj");
 
     private static async Task WaitUntilReadyAsync(HttpClient client, Process process, System.Text.StringBuilder output)
     {
@@ -174,24 +173,6 @@ public sealed class ContainerImageTests
         using var cancel = new CancellationTokenSource(timeout);
         await process.WaitForExitAsync(cancel.Token);
         return (process.ExitCode, output + await error);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Memsolus.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Memsolus.sln not found above the test binaries.");
     }
 
     private sealed record ContainerConfig(string BaseImage, string User, string[] Ports, Dictionary<string, string> Environment);

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Npgsql;
 
@@ -89,7 +87,7 @@ internal static class PrivatePostgresCluster
             // A free port can be taken between asking for it and the server binding it: try another.
             for (var attempt = 1; ; attempt++)
             {
-                var port = FreePort();
+                var port = TestMachine.FreePort();
                 var started = Run(Path.Combine(binaries, "pg_ctl"), ["-D", data, "-l", log, "-w", "-t", "60", "-o", $"-p {port}", "start"], folder, asServerUser: true);
                 if (started.ExitCode == 0)
                 {
@@ -221,13 +219,6 @@ internal static class PrivatePostgresCluster
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void Check(ProcessResult result, string what)

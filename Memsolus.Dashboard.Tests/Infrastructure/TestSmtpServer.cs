@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Net.Sockets;
 using MimeKit;
 using SmtpServer;
 using SmtpServer.Authentication;
@@ -39,7 +38,7 @@ public sealed class TestSmtpServer : IAsyncDisposable, IAsyncLifetime
     private TestSmtpServer((string UserName, string Password)? signIn)
     {
         this.signIn = signIn;
-        Port = FreePort();
+        Port = TestMachine.FreePort();
     }
 
     public static async Task<TestSmtpServer> StartAsync()
@@ -225,16 +224,6 @@ public sealed class TestSmtpServer : IAsyncDisposable, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync() => await StopAsync();
 
     public async ValueTask DisposeAsync() => await StopAsync();
-
-    // A port nobody listens on now; the server keeps it across StopAsync and RestartAsync.
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
 
     private void Accept(ReceivedMail mail)
     {

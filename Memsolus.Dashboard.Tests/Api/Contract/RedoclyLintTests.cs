@@ -11,7 +11,7 @@ public sealed class RedoclyLintTests(MemsolusAppFactory app) : IClassFixture<Mem
     [Fact]
     public async Task The_served_document_passes_redoclys_recommended_rules()
     {
-        var root = RepositoryRoot();
+        var root = TestMachine.RepositoryRoot;
         var redocly = Path.Combine(root, ".tools", "redocly", "node_modules", ".bin", "redocly");
         Assert.True(File.Exists(redocly), $"The Redocly CLI is not installed at {redocly}: run ./test.sh, which installs it there.");
         using var anonymous = app.ApiClient(key: null);
@@ -57,18 +57,5 @@ public sealed class RedoclyLintTests(MemsolusAppFactory app) : IClassFixture<Mem
         using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await process.WaitForExitAsync(bound.Token);
         return (process.ExitCode, await output, await errors);
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Memsolus.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Memsolus.sln above {AppContext.BaseDirectory}.");
     }
 }
